@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * dm-syncmirror: synchronous block-device mirroring, device-mapper target.
+ *
+ * This file owns the volume object: it builds it from a table line, maps
+ * bios and reports status.  For now a volume maps all I/O to its local data
+ * device; replication to peers plugs in below the map function.
+ */
+
+#include <linux/blkdev.h>
+#include <linux/device-mapper.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#include "syncmirror-table.h"
+
+#define DM_MSG_PREFIX "syncmirror"
+
+/**
+ * struct syncmirror - one mirrored volume (one target instance)
+ * @ti: the dm target this volume backs
+ * @data_dev: local device holding the data
+ * @discard_passdown: discards are advertised and passed to @data_dev
+ */
+struct syncmirror {
+	struct dm_target *ti;
+	struct dm_dev *data_dev;
+	bool discard_passdown;
+};
+
+/*
+ * Construct a syncmirror target; the table-line grammar is documented above
+ * syncmirror_table_parse() and in Documentation/syncmirror.rst.
+ */
+static int syncmirror_ctr(struct dm_target *ti, unsigned int argc,
+			  char **argv)
+{
+	struct syncmirror_table table;
+	struct syncmirror *sm;
+	int r;
+
+	r = syncmirror_table_parse(argc, argv, &table, &ti->error);
+	if (r)
+		return r;
+
+	sm = kzalloc(sizeof(*sm), GFP_KERNEL);
+	if (!sm) {
+		ti->error = "Cannot allocate syncmirror context";
+		return -ENOMEM;
+	}
+	sm->ti = ti;
+	sm->discard_passdown = table.discard_passdown;
+
+	r = dm_get_device(ti, table.data_dev_path, dm_table_get_mode(ti->table),
+			  &sm->data_dev);
+	if (r) {
+		ti->error = "Error opening data device";
+		goto out_free;
+	}
+
+	if (ti->len > bdev_nr_sectors(sm->data_dev->bdev)) {
+		ti->error = "Data device is smaller than the target";
+		r = -EINVAL;
+		goto out_put_data_dev;
+	}
+
+	ti->num_flush_bios = 1;
+	ti->num_discard_bios = sm->discard_passdown ? 1 : 0;
+	ti->num_write_zeroes_bios = 1;
+	ti->private = sm;
+	return 0;
+
+out_put_data_dev:
+	dm_put_device(ti, sm->data_dev);
+out_free:
+	kfree(sm);
+	return r;
+}
+
+static void syncmirror_dtr(struct dm_target *ti)
+{
+	struct syncmirror *sm = ti->private;
+
+	dm_put_device(ti, sm->data_dev);
+	kfree(sm);
+}
+
+static int syncmirror_map(struct dm_target *ti, struct bio *bio)
+{
+	struct syncmirror *sm = ti->private;
+
+	bio_set_dev(bio, sm->data_dev->bdev);
+	/* Empty flushes carry no sector worth translating. */
+	if (bio_sectors(bio))
+		bio->bi_iter.bi_sector = dm_target_offset(ti,
+							  bio->bi_iter.bi_sector);
+	return DM_MAPIO_REMAPPED;
+}
+
+/*
+ * Status output:
+ *
+ *   STATUSTYPE_INFO:  (empty for now)
+ *   STATUSTYPE_TABLE: the table line in canonical form,
+ *                     <data dev> [1 no_discard_passdown]
+ *   STATUSTYPE_IMA:   target name and version, data device, features
+ */
+static void syncmirror_status(struct dm_target *ti, status_type_t type,
+			      unsigned int status_flags, char *result,
+			      unsigned int maxlen)
+{
+	struct syncmirror *sm = ti->private;
+	unsigned int sz = 0;
+
+	switch (type) {
+	case STATUSTYPE_INFO:
+		result[0] = '\0';
+		break;
+
+	case STATUSTYPE_TABLE:
+		DMEMIT("%s", sm->data_dev->name);
+		if (!sm->discard_passdown)
+			DMEMIT(" 1 %s", SYNCMIRROR_FEATURE_NO_DISCARD_PASSDOWN);
+		break;
+
+	case STATUSTYPE_IMA:
+		DMEMIT_TARGET_NAME_VERSION(ti->type);
+		DMEMIT(",data_device=%s,discard_passdown=%c;",
+		       sm->data_dev->name, sm->discard_passdown ? 'y' : 'n');
+		break;
+	}
+}
+
+static int syncmirror_iterate_devices(struct dm_target *ti,
+				      iterate_devices_callout_fn fn,
+				      void *data)
+{
+	struct syncmirror *sm = ti->private;
+
+	return fn(ti, sm->data_dev, 0, ti->len, data);
+}
+
+static void syncmirror_io_hints(struct dm_target *ti,
+				struct queue_limits *limits)
+{
+	struct syncmirror *sm = ti->private;
+
+	/*
+	 * The data device's limits are already stacked in by dm core through
+	 * iterate_devices.  What is left is what the target itself refuses:
+	 * with discard passdown off nothing may claim discard support, even
+	 * when the data device has it.
+	 */
+	if (!sm->discard_passdown) {
+		limits->discard_granularity = 0;
+		limits->max_discard_sectors = 0;
+		limits->max_hw_discard_sectors = 0;
+	}
+}
+
+static struct target_type syncmirror_target = {
+	.name = SYNCMIRROR_TARGET_NAME,
+	.version = {0, 1, 0},
+	.module = THIS_MODULE,
+	.ctr = syncmirror_ctr,
+	.dtr = syncmirror_dtr,
+	.map = syncmirror_map,
+	.status = syncmirror_status,
+	.iterate_devices = syncmirror_iterate_devices,
+	.io_hints = syncmirror_io_hints,
+};
+
+static int __init dm_syncmirror_init(void)
+{
+	int r;
+
+	r = dm_register_target(&syncmirror_target);
+	if (r < 0)
+		DMERR("register failed %d", r);
+	return r;
+}
+
+static void __exit dm_syncmirror_exit(void)
+{
+	dm_unregister_target(&syncmirror_target);
+}
+
+module_init(dm_syncmirror_init);
+module_exit(dm_syncmirror_exit);
+
+MODULE_DESCRIPTION(DM_NAME " synchronous mirroring target");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Table-line parsing for the syncmirror device-mapper target.
+ *
+ * Parsing is kept apart from the constructor so that the grammar can grow
+ * (and be tested by KUnit) without opening devices or touching dm tables.
+ */
+#ifndef SYNCMIRROR_TABLE_H
+#define SYNCMIRROR_TABLE_H
+
+#include <linux/types.h>
+#include <linux/syncmirror.h>
+
+/**
+ * struct syncmirror_table - what a table line asks for
+ * @data_dev_path: the data device argument; points into the argv handed to
+ *	the parser, so it is only valid while that argv is (the constructor)
+ * @discard_passdown: pass discards down to the data device
+ */
+struct syncmirror_table {
+	const char *data_dev_path;
+	bool discard_passdown;
+};
+
+int syncmirror_table_parse(unsigned int argc, char **argv,
+			   struct syncmirror_table *table, char **error);
+
+#endif /* SYNCMIRROR_TABLE_H */

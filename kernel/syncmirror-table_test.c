@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests for the syncmirror table-line parser: every line an operator
+ * could type is either accepted with the meaning documented in
+ * Documentation/syncmirror.rst or refused with a specific ti->error text.
+ */
+
+#include <kunit/test.h>
+#include <linux/kernel.h>
+
+#include "syncmirror-table.h"
+
+struct table_case {
+	const char *name;
+	const char *line;
+	/* NULL when the line is valid */
+	const char *error;
+	bool discard_passdown;
+};
+
+static const struct table_case table_cases[] = {
+	{ "data device only", "/dev/vdb", NULL, true },
+	{ "empty feature group", "/dev/vdb 0", NULL, true },
+	{ "no_discard_passdown", "/dev/vdb 1 no_discard_passdown", NULL,
+	  false },
+	{ "feature names ignore case", "253:0 1 NO_DISCARD_PASSDOWN", NULL,
+	  false },
+	{ "empty line", "", "Missing data device argument", true },
+	{ "feature count is not a number", "/dev/vdb x",
+	  "Invalid number of feature arguments", true },
+	{ "negative feature count", "/dev/vdb -1",
+	  "Invalid number of feature arguments", true },
+	{ "feature given twice",
+	  "/dev/vdb 2 no_discard_passdown no_discard_passdown",
+	  "Invalid number of feature arguments", true },
+	{ "feature count larger than the arguments", "/dev/vdb 1",
+	  "Invalid number of feature arguments", true },
+	{ "unknown feature", "/dev/vdb 1 hydrate", "Unknown feature argument",
+	  true },
+	{ "trailing argument", "/dev/vdb 0 extra",
+	  "Unexpected arguments after the feature arguments", true },
+	{ "trailing argument after a feature",
+	  "/dev/vdb 1 no_discard_passdown extra",
+	  "Unexpected arguments after the feature arguments", true },
+};
+
+static void table_case_to_desc(const struct table_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(table, table_cases, table_case_to_desc);
+
+/* Split @line on spaces into @argv the way dm_split_args() would. */
+static unsigned int split_line(char *line, char **argv, unsigned int max)
+{
+	unsigned int argc = 0;
+	char *word;
+
+	while ((word = strsep(&line, " ")) && argc < max) {
+		if (*word)
+			argv[argc++] = word;
+	}
+	return argc;
+}
+
+static void syncmirror_table_test_parse(struct kunit *test)
+{
+	const struct table_case *c = test->param_value;
+	struct syncmirror_table table;
+	char *error = NULL;
+	char *argv[8];
+	unsigned int argc;
+	char *line;
+	int r;
+
+	line = kunit_kstrdup(test, c->line, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, line);
+	argc = split_line(line, argv, ARRAY_SIZE(argv));
+
+	r = syncmirror_table_parse(argc, argv, &table, &error);
+	if (!c->error) {
+		KUNIT_EXPECT_EQ(test, r, 0);
+		KUNIT_EXPECT_NULL(test, error);
+		KUNIT_EXPECT_STREQ(test, table.data_dev_path, argv[0]);
+		KUNIT_EXPECT_EQ(test, table.discard_passdown,
+				c->discard_passdown);
+	} else {
+		KUNIT_EXPECT_EQ(test, r, -EINVAL);
+		KUNIT_ASSERT_NOT_NULL(test, error);
+		KUNIT_EXPECT_STREQ(test, error, c->error);
+	}
+}
+
+/* The parser must not read past argc even when argv holds more. */
+static void syncmirror_table_test_respects_argc(struct kunit *test)
+{
+	struct syncmirror_table table;
+	char *error = NULL;
+	char *argv[8];
+	char *line;
+
+	line = kunit_kstrdup(test, "/dev/vdb 1 no_discard_passdown",
+			     GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, line);
+	KUNIT_ASSERT_EQ(test, split_line(line, argv, ARRAY_SIZE(argv)), 3U);
+
+	KUNIT_EXPECT_EQ(test, syncmirror_table_parse(1, argv, &table, &error),
+			0);
+	KUNIT_EXPECT_TRUE(test, table.discard_passdown);
+
+	KUNIT_EXPECT_EQ(test, syncmirror_table_parse(2, argv, &table, &error),
+			-EINVAL);
+	KUNIT_EXPECT_STREQ(test, error, "Invalid number of feature arguments");
+}
+
+static struct kunit_case syncmirror_table_test_cases[] = {
+	KUNIT_CASE_PARAM(syncmirror_table_test_parse, table_gen_params),
+	KUNIT_CASE(syncmirror_table_test_respects_argc),
+	{}
+};
+
+static struct kunit_suite syncmirror_table_test_suite = {
+	.name = "syncmirror_table",
+	.test_cases = syncmirror_table_test_cases,
+};
+
+kunit_test_suite(syncmirror_table_test_suite);
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_DESCRIPTION("KUnit tests for the syncmirror table-line parser");
+MODULE_LICENSE("GPL");

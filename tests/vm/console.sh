@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Console checks shared by the VM scenario and KUnit runners.
+
+# Kernel messages that fail a run wherever they appear: WARN (which also
+# opens every lockdep splat), BUG (KASAN, sleeping in atomic, soft lockup),
+# oopses, panics, UBSAN and hung tasks.  Anchored after the printk timestamp
+# so that userspace text on the console cannot match.
+SM_CONSOLE_PROBLEMS='^\[ *[0-9.]+\] (WARNING:|BUG:|kernel BUG at|Oops|general protection fault|Kernel panic|UBSAN:|INFO: task .* blocked for more than|rcu: INFO: .* stall)'
+
+# console_problems DIR: one line per node under DIR whose console.log shows
+# a problem, naming the node and the first such message.
+console_problems() {
+	local log node line
+	for log in "$1"/*/console.log; do
+		[ -f "$log" ] || continue
+		node=$(basename "$(dirname "$log")")
+		line=$(grep -m1 -E "$SM_CONSOLE_PROBLEMS" "$log" |
+		       sed -E 's/^\[ *[0-9.]+\] //')
+		[ -n "$line" ] && echo "node $node: $line (console: $log)"
+	done
+	return 0
+}

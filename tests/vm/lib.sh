@@ -1,0 +1,279 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# VM scenario library, sourced by tests/vm/run.sh before a scenario.
+#
+# A scenario is a bash script that builds a cluster and drives it:
+#
+#	cluster A B			# boot two nodes joined by a network
+#	on A dmsetup ls			# run a command on A, print its output
+#	crash B; boot B			# power-cut B, start it again
+#	partition A B; heal		# drop traffic between A and B; undo
+#
+# Everything a node leaves behind (console, disks, command output) stays in
+# $SM_RUNDIR/<node>/.  See Documentation/testing.rst for the full list.
+
+set -eEuo pipefail
+
+: "${SM_TOP:?}" "${SM_RUNDIR:?}"
+SM_VM=$SM_TOP/tests/vm
+SM_KERNEL=${SM_KERNEL:-debug}		# default kernel flavour
+SM_CMD_TIMEOUT=${SM_CMD_TIMEOUT:-300}	# seconds an 'on' may take
+SM_BOOT_TIMEOUT=${SM_BOOT_TIMEOUT:-180}
+SM_MEM=${SM_MEM:-1024}
+SM_SMP=${SM_SMP:-2}
+SM_DATA_SIZE=${SM_DATA_SIZE:-1G}
+SM_META_SIZE=${SM_META_SIZE:-64M}
+SM_NODES=()
+
+log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
+
+fail() {
+	log "FAIL: $*"
+	exit 1
+}
+
+sm_on_error() {
+	log "FAIL: ${BASH_SOURCE[1]##*/}:$1: '$2' exited with $3"
+}
+trap 'sm_on_error $LINENO "$BASH_COMMAND" $?' ERR
+trap 'exit 143' TERM INT
+trap 'sm_teardown' EXIT
+
+node_dir() { echo "$SM_RUNDIR/$1"; }
+
+node_index() {
+	local i
+	for i in "${!SM_NODES[@]}"; do
+		[ "${SM_NODES[$i]}" = "$1" ] && { echo $((i + 1)); return; }
+	done
+	fail "unknown node '$1' (cluster has: ${SM_NODES[*]})"
+}
+
+node_alive() {
+	local pidfile
+	pidfile=$(node_dir "$1")/qemu.pid
+	[ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null
+}
+
+# cluster [--kernel debug|stock] [--mem MB] NODE... : create and boot nodes.
+cluster() {
+	local node pids=() pid
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		--kernel) SM_KERNEL=$2; shift 2 ;;
+		--mem) SM_MEM=$2; shift 2 ;;
+		--*) fail "cluster: unknown option $1" ;;
+		*) break ;;
+		esac
+	done
+	[ $# -ge 1 ] || fail "cluster: no nodes given"
+	SM_NODES=("$@")
+	mkdir -p "$SM_RUNDIR/net"
+	for node in "${SM_NODES[@]}"; do
+		mkdir -p "$(node_dir "$node")"
+		truncate -s "$SM_DATA_SIZE" "$(node_dir "$node")/data.img"
+		truncate -s "$SM_META_SIZE" "$(node_dir "$node")/meta.img"
+	done
+	for node in "${SM_NODES[@]}"; do
+		boot "$node" &
+		pids+=($!)
+	done
+	for pid in "${pids[@]}"; do
+		wait "$pid" || fail "cluster: a node did not boot"
+	done
+}
+
+qemu_netdevs() {
+	local node=$1 self peer j
+	self=$(node_index "$node")
+	for j in "${!SM_NODES[@]}"; do
+		peer=$((j + 1))
+		[ "$peer" = "$self" ] && continue
+		rm -f "$SM_RUNDIR/net/$self-$peer.sock"
+		printf -- '-netdev dgram,id=l%d,local.type=unix,local.path=%s,remote.type=unix,remote.path=%s ' \
+			"$peer" "$SM_RUNDIR/net/$self-$peer.sock" \
+			"$SM_RUNDIR/net/$peer-$self.sock"
+		printf -- '-device virtio-net-pci,netdev=l%d,mac=52:54:00:5e:%02x:%02x ' \
+			"$peer" "$self" "$peer"
+	done
+}
+
+# boot NODE: start NODE's QEMU (disks kept from before) and wait for its
+# agent.  Prints the boot time.
+boot() {
+	local node=$1 dir kernel initrd start deadline nodes
+	dir=$(node_dir "$node")
+	node_alive "$node" && fail "boot: $node is already running"
+	case "$SM_KERNEL" in
+	debug) kernel=${SM_KERNEL_DEBUG:?}; initrd=${SM_INITRD_DEBUG:?} ;;
+	stock) kernel=${SM_KERNEL_STOCK:?}; initrd=${SM_INITRD_STOCK:?} ;;
+	*) fail "boot: unknown kernel flavour '$SM_KERNEL'" ;;
+	esac
+	nodes=$(IFS=,; echo "${SM_NODES[*]}")
+	rm -rf "$dir/share"
+	mkdir -p "$dir/share/cmd"
+	rm -f "$dir/ctl.in" "$dir/ctl.out"
+	mkfifo "$dir/ctl.in" "$dir/ctl.out"
+	echo "=== boot $node $(date +%T) kernel=$SM_KERNEL ===" >> "$dir/console.log"
+	start=$(date +%s%N)
+	# shellcheck disable=SC2046
+	qemu-system-x86_64 -nodefaults -display none -no-reboot \
+		-machine pc -accel tcg -cpu max -smp "$SM_SMP" -m "$SM_MEM" \
+		-kernel "$kernel" -initrd "$initrd" \
+		-append "console=ttyS0 panic=-1 sm.node=$node sm.nodes=$nodes" \
+		-chardev file,id=console,path="$dir/console.log",append=on \
+		-serial chardev:console \
+		-drive file="$dir/data.img",if=none,id=data,format=raw,cache=unsafe \
+		-device virtio-blk-pci,drive=data,serial=data \
+		-drive file="$dir/meta.img",if=none,id=meta,format=raw,cache=unsafe \
+		-device virtio-blk-pci,drive=meta,serial=meta \
+		$(qemu_netdevs "$node") \
+		-virtfs local,path="$dir/share",mount_tag=host,security_model=none,id=host \
+		-device virtio-serial-pci \
+		-chardev pipe,id=ctl,path="$dir/ctl" \
+		-device virtserialport,chardev=ctl,name=ctl \
+		-pidfile "$dir/qemu.pid" -daemonize \
+		>> "$dir/qemu.log" 2>&1 || fail "boot: qemu for $node failed: $(tail -n 3 "$dir/qemu.log")"
+	deadline=$((SECONDS + SM_BOOT_TIMEOUT))
+	while [ ! -f "$dir/share/ready" ]; do
+		node_alive "$node" || fail "boot: $node died while booting (see $dir/console.log)"
+		[ $SECONDS -lt $deadline ] || fail "boot: $node not ready after ${SM_BOOT_TIMEOUT}s"
+		sleep 0.1
+	done
+	log "$node up in $(( ($(date +%s%N) - start) / 1000000 )) ms ($SM_KERNEL kernel)"
+}
+
+# crash NODE: power cut (SIGKILL to its QEMU).
+crash() {
+	local node=$1 pidfile pid
+	pidfile=$(node_dir "$node")/qemu.pid
+	node_alive "$node" || fail "crash: $node is not running"
+	pid=$(cat "$pidfile")
+	kill -9 "$pid"
+	while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+	rm -f "$pidfile"
+	echo "=== crash $node $(date +%T) ===" >> "$(node_dir "$node")/console.log"
+	log "$node crashed"
+}
+
+# on_bg NODE CMD...: start CMD (a shell command line) on NODE; prints an id
+# for on_wait.
+on_bg() {
+	local node=$1 dir id
+	shift
+	dir=$(node_dir "$node")
+	node_alive "$node" || fail "on: $node is not running"
+	id=$(date +%s%N)-$BASHPID-$RANDOM
+	printf '%s\n' "$*" > "$dir/share/cmd/$id.sh"
+	log "$node\$ $*"
+	echo "$id" > "$dir/ctl.in"
+	echo "$id"
+}
+
+# on_wait [-t SECS] NODE ID: wait for a command, print its output, return its
+# exit status.
+on_wait() {
+	local timeout=$SM_CMD_TIMEOUT node id dir deadline
+	if [ "$1" = -t ]; then timeout=$2; shift 2; fi
+	node=$1 id=$2
+	dir=$(node_dir "$node")/share/cmd
+	deadline=$((SECONDS + timeout))
+	while [ ! -f "$dir/$id.rc" ]; do
+		node_alive "$node" || fail "on $node: node went away during '$(cat "$dir/$id.sh")'"
+		[ $SECONDS -lt $deadline ] ||
+			fail "on $node: '$(cat "$dir/$id.sh")' still running after ${timeout}s"
+		sleep 0.05
+	done
+	cat "$dir/$id.out"
+	return "$(cat "$dir/$id.rc")"
+}
+
+# on [-t SECS] NODE CMD...: run CMD on NODE; its output on stdout, its exit
+# status returned.
+on() {
+	local opts=() id
+	if [ "$1" = -t ]; then opts=(-t "$2"); shift 2; fi
+	id=$(on_bg "$@")
+	on_wait "${opts[@]}" "$1" "$id"
+}
+
+# must_fail CMD...: CMD has to fail.
+must_fail() {
+	if "$@"; then
+		fail "expected failure: $*"
+	fi
+}
+
+# assert_eq GOT WANT WHAT
+assert_eq() {
+	[ "$1" = "$2" ] || fail "$3: got '$1', want '$2'"
+}
+
+# partition A B: drop all traffic between A and B in both directions.
+partition() {
+	drop "$1" "$2"
+	drop "$2" "$1"
+}
+
+# drop FROM TO: TO silently loses everything FROM sends it (one way).
+drop() {
+	local from to
+	from=$(node_index "$1") to=$2
+	on "$to" nft add rule ip harness input ip saddr "10.0.0.$from" drop >/dev/null
+}
+
+# heal: undo every partition/drop on every running node.
+heal() {
+	local node
+	for node in "${SM_NODES[@]}"; do
+		node_alive "$node" && on "$node" nft flush chain ip harness input >/dev/null
+	done
+	return 0
+}
+
+# netem NODE ARGS...: apply netem (e.g. "delay 5ms") to NODE's links;
+# "netem NODE off" removes it.
+netem() {
+	local node=$1
+	shift
+	if [ "$*" = off ]; then
+		on "$node" 'for d in /sys/class/net/eth*; do tc qdisc del dev ${d##*/} root 2>/dev/null; done; true' >/dev/null
+	else
+		on "$node" "for d in /sys/class/net/eth*; do tc qdisc replace dev \${d##*/} root netem $* || exit 1; done" >/dev/null
+	fi
+}
+
+# disk_fail NODE [DISK]: every I/O to NODE's DISK (data or meta) fails from
+# now on; disk_heal NODE [DISK] maps it back.
+disk_fail() {
+	on "$1" "dmsetup wipe_table ${2:-data}" >/dev/null
+}
+
+disk_heal() {
+	local disk=${2:-data}
+	on "$1" "dev=\$(ls /sys/block/*/serial | xargs grep -l '^$disk\$' | cut -d/ -f4);
+		echo \"0 \$(cat /sys/block/\$dev/size) linear /dev/\$dev 0\" | dmsetup load $disk &&
+		dmsetup resume $disk" >/dev/null
+}
+
+# disk_hash NODE [DISK] [BYTES]: sha256 of the first BYTES (default all) of
+# NODE's backing file for DISK, read on the host.
+disk_hash() {
+	local file
+	file=$(node_dir "$1")/${2:-data}.img
+	if [ -n "${3:-}" ]; then
+		head -c "$3" "$file" | sha256sum | cut -d' ' -f1
+	else
+		sha256sum "$file" | cut -d' ' -f1
+	fi
+}
+
+sm_teardown() {
+	local node pidfile
+	for node in "${SM_NODES[@]}"; do
+		pidfile=$(node_dir "$node")/qemu.pid
+		[ -f "$pidfile" ] && kill -9 "$(cat "$pidfile")" 2>/dev/null
+		rm -f "$pidfile"
+	done
+	return 0
+}

@@ -1,0 +1,103 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Build the initramfs a test node boots, in two layers:
+#
+#   mkinitramfs.sh base <kernel release|debug> <out.cpio>
+#	busybox, the userspace programs scenarios call (with their shared
+#	libraries) and, for the stock kernel, its modules with dependencies.
+#	Slow to make and rarely changes: the caller caches it.
+#   mkinitramfs.sh overlay <kernel release> <module dir> <tools dir> <out>
+#	/init, our module and our tools.  Rebuilt on every run; the kernel
+#	unpacks concatenated archives in order, so the overlay goes last.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+
+# Programs every node has besides busybox.
+PROGRAMS="fio dmsetup ip tc nft"
+
+# Stock-kernel modules, each pulled in with its dependencies.
+MODULES="virtio_pci virtio_blk virtio_net virtio_console 9pnet_virtio 9p
+	dm-mod dm-flakey dm-delay sch_netem nf_tables tls crc32c_generic
+	libcrc32c"
+
+copy_with_libs() {
+	local root=$1 bin=$2 lib
+
+	install -D -m 0755 "$bin" "$root$bin"
+	for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do
+		[ -e "$root$lib" ] || install -D -m 0755 "$lib" "$root$lib"
+	done
+}
+
+pack() {
+	local root=$1 out=$2
+
+	(cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) \
+		> "$out.tmp"
+	mv "$out.tmp" "$out"
+}
+
+build_base() {
+	local kver=$1 out=$2 root prog path mod
+
+	root=$(mktemp -d)
+	trap 'rm -rf "$root"' RETURN
+	mkdir -p "$root"/{bin,sbin,etc,lib,lib64,usr/bin,usr/sbin}
+	install -m 0755 /bin/busybox "$root/bin/busybox"
+	for prog in $PROGRAMS; do
+		path=$(command -v "$prog" || true)
+		if [ -z "$path" ]; then
+			echo "mkinitramfs: $prog not installed (run 'make deps')" >&2
+			return 1
+		fi
+		copy_with_libs "$root" "$path"
+	done
+	# tc's delay distributions, for netem jitter.
+	if [ -d /usr/lib/x86_64-linux-gnu/tc ]; then
+		mkdir -p "$root/usr/lib/x86_64-linux-gnu"
+		cp -a /usr/lib/x86_64-linux-gnu/tc "$root/usr/lib/x86_64-linux-gnu/"
+	fi
+
+	if [ "$kver" != debug ]; then
+		for mod in $MODULES; do
+			modprobe --show-depends -S "$kver" "$mod" |
+				awk '$1 == "insmod" { print $2 }'
+		done | awk '!seen[$0]++' > "$root/etc/modules.order"
+		while read -r path; do
+			install -D -m 0644 "$path" "$root$path"
+		done < "$root/etc/modules.order"
+	fi
+	pack "$root" "$out"
+}
+
+build_overlay() {
+	local kver=$1 moddir=$2 toolsdir=$3 out=$4 root ko tool
+
+	root=$(mktemp -d)
+	trap 'rm -rf "$root"' RETURN
+	install -D -m 0755 "$here/init" "$root/init"
+	mkdir -p "$root/lib/modules/$kver/extra" "$root/usr/sbin"
+	for ko in "$moddir"/*.ko; do
+		[ -e "$ko" ] && install -m 0644 "$ko" "$root/lib/modules/$kver/extra/"
+	done
+	if [ -d "$toolsdir" ]; then
+		for tool in "$toolsdir"/*; do
+			[ -f "$tool" ] && [ -x "$tool" ] && copy_with_libs "$root" "$tool"
+		done
+		# Tools are called by name inside the node.
+		for tool in "$root$toolsdir"/*; do
+			[ -e "$tool" ] && ln -sf "$toolsdir/${tool##*/}" \
+				"$root/usr/sbin/${tool##*/}"
+		done
+	fi
+	pack "$root" "$out"
+}
+
+case "${1:-}" in
+base) build_base "$2" "$3" ;;
+overlay) build_overlay "$2" "$3" "$4" "$5" ;;
+*) echo "usage: $0 base <kver|debug> <out> | overlay <kver> <moddir> <toolsdir> <out>" >&2
+   exit 2 ;;
+esac

@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The module loads and maps I/O on Debian's stock kernel, the kernel users
+# run: a syncmirror volume over the data disk takes writes and reads them
+# back, its table round-trips and it unloads cleanly.
+# timeout: 300
+
+cluster --kernel stock A
+
+on A modprobe dm-syncmirror
+sectors=$(on A blockdev --getsz /dev/mapper/data)
+on A "echo '0 $sectors syncmirror /dev/mapper/data' | dmsetup create vol0"
+table=$(on A dmsetup table vol0)
+data_dev=$(on A "dmsetup info -c --noheadings -o major,minor data")
+assert_eq "$table" "0 $sectors syncmirror $data_dev" "table of vol0"
+
+on A "dd if=/dev/urandom of=/tmp/pattern bs=1M count=4 2>/dev/null"
+on A "dd if=/tmp/pattern of=/dev/mapper/vol0 bs=1M seek=7 oflag=direct 2>/dev/null"
+on A "cmp -n 4194304 /tmp/pattern /dev/mapper/data 0 7340032" ||
+	fail "data written through vol0 is not on the data device"
+
+on A dmsetup remove vol0
+on A rmmod dm_syncmirror
