@@ -1,12 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# syncmirror top-level Makefile.  See README.rst for the two commands most
+# syncmirror top-level Makefile.  See README.md for the two commands most
 # people need (make demo, make check) and Documentation/testing.rst for the
 # test targets.
 
 TOP := $(CURDIR)
 BUILD := $(TOP)/build
-CACHE ?= $(HOME)/.cache/syncmirror
 
 # The kernel the VMs boot on the "stock" side: Debian's linux-image-amd64.
 KVER_STOCK = $(shell dpkg-query -W -f='$${Depends}' linux-image-amd64 2>/dev/null | \
@@ -78,7 +77,7 @@ kunit: vm-images
 vm-check: vm-images
 	@tests/vm/run.sh $(SCENARIOS)
 
-tools-check: tools
+tools-check: tools vm-images
 	@tests/tools/run.sh
 
 # Everything CI runs.  Every suite runs even when an earlier one failed;

@@ -74,10 +74,6 @@ int syncmirror_table_parse(unsigned int argc, char **argv,
 		return -EINVAL;
 	}
 	table->data_dev_path = dm_shift_arg(&as);
-	if (!*table->data_dev_path) {
-		*error = "Empty data device argument";
-		return -EINVAL;
-	}
 
 	r = parse_feature_args(&as, table, error);
 	if (r)

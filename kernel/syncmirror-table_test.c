@@ -51,6 +51,18 @@ static void table_case_to_desc(const struct table_case *c, char *desc)
 
 KUNIT_ARRAY_PARAM(table, table_cases, table_case_to_desc);
 
+/* A writable copy of @line owned by @test (6.1 has no kunit_kstrdup()). */
+static char *copy_line(struct kunit *test, const char *line)
+{
+	size_t size = strlen(line) + 1;
+	char *copy;
+
+	copy = kunit_kmalloc(test, size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, copy);
+	memcpy(copy, line, size);
+	return copy;
+}
+
 /* Split @line on spaces into @argv the way dm_split_args() would. */
 static unsigned int split_line(char *line, char **argv, unsigned int max)
 {
@@ -74,8 +86,7 @@ static void syncmirror_table_test_parse(struct kunit *test)
 	char *line;
 	int r;
 
-	line = kunit_kstrdup(test, c->line, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, line);
+	line = copy_line(test, c->line);
 	argc = split_line(line, argv, ARRAY_SIZE(argv));
 
 	r = syncmirror_table_parse(argc, argv, &table, &error);
@@ -100,9 +111,7 @@ static void syncmirror_table_test_respects_argc(struct kunit *test)
 	char *argv[8];
 	char *line;
 
-	line = kunit_kstrdup(test, "/dev/vdb 1 no_discard_passdown",
-			     GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, line);
+	line = copy_line(test, "/dev/vdb 1 no_discard_passdown");
 	KUNIT_ASSERT_EQ(test, split_line(line, argv, ARRAY_SIZE(argv)), 3U);
 
 	KUNIT_EXPECT_EQ(test, syncmirror_table_parse(1, argv, &table, &error),

@@ -38,5 +38,7 @@ lockdep.log WARNING: possible circular locking dependency detected
 hung.log INFO: task dmsetup:231 blocked for more than 30 seconds.
 oops.log BUG: kernel NULL pointer dereference, address: 0000000000000008
 sleep.log BUG: sleeping function called from invalid context at mm/slab.h:723
+softlockup.log watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [kworker/1:2:87]
+rcu.log rcu: INFO: rcu_sched self-detected stall on CPU
 CASES
 exit $status

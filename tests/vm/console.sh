@@ -3,10 +3,10 @@
 # Console checks shared by the VM scenario and KUnit runners.
 
 # Kernel messages that fail a run wherever they appear: WARN (which also
-# opens every lockdep splat), BUG (KASAN, sleeping in atomic, soft lockup),
+# opens every lockdep splat), BUG (KASAN, sleeping in atomic), soft lockups,
 # oopses, panics, UBSAN and hung tasks.  Anchored after the printk timestamp
 # so that userspace text on the console cannot match.
-SM_CONSOLE_PROBLEMS='^\[ *[0-9.]+\] (WARNING:|BUG:|kernel BUG at|Oops|general protection fault|Kernel panic|UBSAN:|INFO: task .* blocked for more than|rcu: INFO: .* stall)'
+SM_CONSOLE_PROBLEMS='^\[ *[0-9.]+\] (WARNING:|BUG:|watchdog: BUG:|kernel BUG at|Oops|general protection fault|Kernel panic|UBSAN:|INFO: task .* blocked for more than|rcu: INFO: .* stall)'
 
 # console_problems DIR: one line per node under DIR whose console.log shows
 # a problem, naming the node and the first such message.

@@ -32,10 +32,22 @@ fail() {
 	exit 1
 }
 
+# A failing command fails the scenario.  Report it by the scenario's line
+# (the first frame outside this library), which says more than the helper's.
 sm_on_error() {
-	log "FAIL: ${BASH_SOURCE[1]##*/}:$1: '$2' exited with $3"
+	local rc=$1 k file line
+	for ((k = 1; k < ${#BASH_SOURCE[@]}; k++)); do
+		file=${BASH_SOURCE[$k]}
+		line=${BASH_LINENO[$((k - 1))]}
+		case "$file" in */lib.sh) continue ;; esac
+		log "FAIL: ${file##*/}:$line: exit status $rc: $(sed -n "${line}p" "$file" | sed 's/^[[:space:]]*//')"
+		# Inside $(...) the failure would stop only the subshell; leave
+		# a mark so that the scenario fails at teardown regardless.
+		echo "${file##*/}:$line" >> "$SM_RUNDIR/failed-commands"
+		return
+	done
 }
-trap 'sm_on_error $LINENO "$BASH_COMMAND" $?' ERR
+trap 'sm_on_error $?' ERR
 trap 'exit 143' TERM INT
 trap 'sm_teardown' EXIT
 
@@ -101,17 +113,25 @@ qemu_netdevs() {
 # boot NODE: start NODE's QEMU (disks kept from before) and wait for its
 # agent.  Prints the boot time.
 boot() {
-	local node=$1 dir kernel initrd start deadline nodes
+	local node=$1 dir kernel initrd cmdline start deadline nodes
 	dir=$(node_dir "$node")
 	node_alive "$node" && fail "boot: $node is already running"
 	case "$SM_KERNEL" in
-	debug) kernel=${SM_KERNEL_DEBUG:?}; initrd=${SM_INITRD_DEBUG:?} ;;
-	stock) kernel=${SM_KERNEL_STOCK:?}; initrd=${SM_INITRD_STOCK:?} ;;
+	debug)
+		kernel=${SM_KERNEL_DEBUG:?} initrd=${SM_INITRD_DEBUG:?}
+		# KUnit is built in but off by default in 6.1 (kunit.enable).
+		cmdline="kunit.enable=1"
+		;;
+	stock)
+		kernel=${SM_KERNEL_STOCK:?} initrd=${SM_INITRD_STOCK:?}
+		cmdline=
+		;;
 	*) fail "boot: unknown kernel flavour '$SM_KERNEL'" ;;
 	esac
 	nodes=$(IFS=,; echo "${SM_NODES[*]}")
-	rm -rf "$dir/share"
+	# Command logs of earlier boots stay; only the ready flag goes.
 	mkdir -p "$dir/share/cmd"
+	rm -f "$dir/share/ready"
 	rm -f "$dir/ctl.in" "$dir/ctl.out"
 	mkfifo "$dir/ctl.in" "$dir/ctl.out"
 	echo "=== boot $node $(date +%T) kernel=$SM_KERNEL ===" >> "$dir/console.log"
@@ -120,12 +140,12 @@ boot() {
 	qemu-system-x86_64 -nodefaults -display none -no-reboot \
 		-machine pc -accel tcg -cpu max -smp "$SM_SMP" -m "$SM_MEM" \
 		-kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 sm.node=$node sm.nodes=$nodes" \
+		-append "console=ttyS0 panic=-1 acpi=noirq sm.node=$node sm.nodes=$nodes $cmdline" \
 		-chardev file,id=console,path="$dir/console.log",append=on \
 		-serial chardev:console \
-		-drive file="$dir/data.img",if=none,id=data,format=raw,cache=unsafe \
+		-drive file="$dir/data.img",if=none,id=data,format=raw,cache=unsafe,discard=unmap \
 		-device virtio-blk-pci,drive=data,serial=data \
-		-drive file="$dir/meta.img",if=none,id=meta,format=raw,cache=unsafe \
+		-drive file="$dir/meta.img",if=none,id=meta,format=raw,cache=unsafe,discard=unmap \
 		-device virtio-blk-pci,drive=meta,serial=meta \
 		$(qemu_netdevs "$node") \
 		-virtfs local,path="$dir/share",mount_tag=host,security_model=none,id=host \
@@ -166,7 +186,8 @@ on_bg() {
 	id=$(date +%s%N)-$BASHPID-$RANDOM
 	printf '%s\n' "$*" > "$dir/share/cmd/$id.sh"
 	log "$node\$ $*"
-	echo "$id" > "$dir/ctl.in"
+	# Read-write open: never blocks, even if QEMU died a moment ago.
+	echo "$id" 1<> "$dir/ctl.in"
 	echo "$id"
 }
 
@@ -269,11 +290,14 @@ disk_hash() {
 }
 
 sm_teardown() {
-	local node pidfile
+	local rc=$? node pidfile
 	for node in "${SM_NODES[@]}"; do
 		pidfile=$(node_dir "$node")/qemu.pid
 		[ -f "$pidfile" ] && kill -9 "$(cat "$pidfile")" 2>/dev/null
 		rm -f "$pidfile"
 	done
-	return 0
+	if [ $rc -eq 0 ] && [ -f "$SM_RUNDIR/failed-commands" ]; then
+		log "FAIL: a command failed inside \$(...) at $(head -n 1 "$SM_RUNDIR/failed-commands")"
+		exit 1
+	fi
 }

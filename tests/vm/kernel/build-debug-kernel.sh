@@ -6,8 +6,9 @@
 # The kernel comes from Debian's linux-source-6.1, configured as allnoconfig
 # plus tests/vm/kernel/debug.config.  The result is cached under
 # ~/.cache/syncmirror/kernel-debug-<hash>/ where <hash> covers the config
-# fragment, this script and the linux-source package version, so changing any
-# of them builds a new kernel and an unchanged tree never rebuilds.
+# fragment, RECIPE below and the linux-source package version, so changing
+# any of them builds a new kernel and an unchanged tree never rebuilds.
+# Bump RECIPE whenever a change here changes what gets built.
 #
 # Prints the cache directory on stdout; its "build" subdirectory is a kernel
 # build tree that out-of-tree modules can be compiled against.
@@ -19,7 +20,9 @@ fragment=$here/debug.config
 tarball=/usr/src/linux-source-6.1.tar.xz
 srcver=$(dpkg-query -W -f '${Version}' linux-source-6.1)
 
-key=$( { cat "$fragment" "$0"; echo "$srcver"; } | sha256sum | cut -c1-16)
+RECIPE=1
+key=$( { cat "$fragment"; echo "recipe $RECIPE"; echo "$srcver"; } |
+	sha256sum | cut -c1-16)
 out=$cache/kernel-debug-$key
 mkdir -p "$cache"
 # One build at a time: a second caller waits for the first and reuses it.
@@ -60,7 +63,9 @@ done < "$fragment"
 jobs=$(( $(nproc) + 1 ))
 echo "debug-kernel: building with -j$jobs (about 10 minutes cold on 2 cores)" >&2
 start=$(date +%s)
-make -s -C "$build" -j"$jobs" bzImage modules_prepare >&2
+# "modules" on a kernel with no modules of its own still writes
+# Module.symvers, which out-of-tree builds need to resolve symbols.
+make -s -C "$build" -j"$jobs" bzImage modules >&2
 cp "$build/arch/x86/boot/bzImage" "$out/bzImage.tmp"
 mv "$out/bzImage.tmp" "$out/bzImage"
 echo "debug-kernel: built in $(( $(date +%s) - start )) s" >&2
