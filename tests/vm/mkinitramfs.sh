@@ -15,7 +15,9 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
 # Programs every node has besides busybox.
-PROGRAMS="fio dmsetup ip tc nft"
+# bash runs the commands scenarios send: busybox ash would run its own
+# applets (tc, ip, nc ...) in place of the real programs of the same name.
+PROGRAMS="bash fio dmsetup ip tc nft"
 
 # Stock-kernel modules, each pulled in with its dependencies.
 MODULES="virtio_pci virtio_blk virtio_net virtio_console 9pnet_virtio 9p
