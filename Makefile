@@ -22,6 +22,7 @@ DEB_PACKAGES := build-essential bc bison flex libelf-dev libssl-dev cpio \
 MODULE_SOURCES := Kbuild $(wildcard kernel/* include/uapi/linux/*)
 
 .PHONY: all deps module module-debug tools debug-kernel vm-images \
+	vm-images-stock vm-images-debug \
 	lint kunit vm-check tools-check check demo bench clean
 
 all: module tools
@@ -62,8 +63,12 @@ tools:
 
 # Initramfs per kernel flavour: a cached base layer plus a fresh overlay
 # with /init, our module and our tools.
-vm-images: module module-debug tools
+vm-images: vm-images-stock vm-images-debug
+
+vm-images-stock: module tools
 	@tests/vm/images.sh stock $(KVER_STOCK) $(BUILD)/stock/kernel
+
+vm-images-debug: module-debug tools
 	@tests/vm/images.sh debug \
 		$$(cat $$(tests/vm/kernel/build-debug-kernel.sh)/build/include/config/kernel.release) \
 		$(BUILD)/debug/kernel
@@ -71,7 +76,7 @@ vm-images: module module-debug tools
 lint:
 	@tests/lint.sh
 
-kunit: vm-images
+kunit: vm-images-debug
 	@tests/kunit/run.sh
 
 vm-check: vm-images
@@ -90,7 +95,7 @@ check: deps
 	$(MAKE) --no-print-directory vm-check; \
 	tests/summary.sh $(BUILD)/results lint kunit tools vm
 
-demo: deps vm-images
+demo: deps vm-images-stock
 	@tests/demo.sh
 
 bench:

@@ -39,4 +39,12 @@ on A rmmod dm_syncmirror
 
 say "Done.  This build maps vol0 to the local disk only; replication to B is"
 echo "    the next step (issue 3).  Consoles and logs: $SM_RUNDIR/"
-'
+'''
+. "$top/tests/vm/console.sh"
+problems=$(console_problems "$SM_RUNDIR")
+if [ -n "$problems" ]; then
+	echo "demo: the kernel complained:"
+	echo "$problems"
+	exit 1
+fi
+echo "demo: node consoles are clean (no oops, BUG, WARNING or hung task)"
