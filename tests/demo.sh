@@ -39,7 +39,7 @@ on A rmmod dm_syncmirror
 
 say "Done.  This build maps vol0 to the local disk only; replication to B is"
 echo "    the next step (issue 3).  Consoles and logs: $SM_RUNDIR/"
-'''
+'
 . "$top/tests/vm/console.sh"
 problems=$(console_problems "$SM_RUNDIR")
 if [ -n "$problems" ]; then

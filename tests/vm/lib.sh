@@ -29,6 +29,9 @@ log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
 
 fail() {
 	log "FAIL: $*"
+	# Inside $(...) this exit ends only the subshell: leave the mark that
+	# makes teardown fail the scenario anyway.
+	echo "fail: $*" >> "$SM_RUNDIR/failed-commands"
 	exit 1
 }
 
@@ -297,7 +300,7 @@ sm_teardown() {
 		rm -f "$pidfile"
 	done
 	if [ $rc -eq 0 ] && [ -f "$SM_RUNDIR/failed-commands" ]; then
-		log "FAIL: a command failed inside \$(...) at $(head -n 1 "$SM_RUNDIR/failed-commands")"
+		log "FAIL: a command failed inside \$(...): $(head -n 1 "$SM_RUNDIR/failed-commands")"
 		exit 1
 	fi
 }
