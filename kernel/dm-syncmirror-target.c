@@ -12,21 +12,86 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 
+#include "syncmirror-metadata.h"
 #include "syncmirror-table.h"
 
 #define DM_MSG_PREFIX "syncmirror"
 
+#define SB_SECTORS (SYNCMIRROR_SB_SIZE >> SECTOR_SHIFT)
+
 /**
  * struct syncmirror - one mirrored volume (one target instance)
  * @ti: the dm target this volume backs
+ * @meta_dev: device holding the metadata, NULL when it is internal
  * @data_dev: local device holding the data
+ * @md: the superblock as loaded by the constructor
  * @discard_passdown: discards are advertised and passed to @data_dev
  */
 struct syncmirror {
 	struct dm_target *ti;
+	struct dm_dev *meta_dev;
 	struct dm_dev *data_dev;
+	struct syncmirror_md md;
 	bool discard_passdown;
 };
+
+/*
+ * Read the superblock and check that it describes the devices of the table
+ * line: the right kind of metadata, a metadata area that fits, a data size
+ * that the data device holds and that equals the target's length.
+ */
+static int load_metadata(struct syncmirror *sm, char **error)
+{
+	struct syncmirror_md *md = &sm->md;
+	struct block_device *data = sm->data_dev->bdev;
+	sector_t sb_sector = 0;
+	int r;
+
+	if (!sm->meta_dev) {
+		if (bdev_nr_sectors(data) < 2 * SB_SECTORS) {
+			*error = "Data device too small for internal metadata";
+			return -EINVAL;
+		}
+		sb_sector = bdev_nr_sectors(data) - SB_SECTORS;
+	}
+
+	r = syncmirror_md_read(sm->meta_dev ? sm->meta_dev->bdev : data,
+			       sb_sector, md, error);
+	if (r)
+		return r;
+
+	if (md->internal && sm->meta_dev) {
+		*error = "Superblock is for internal metadata";
+		return -EINVAL;
+	}
+	if (!md->internal && !sm->meta_dev) {
+		*error = "Superblock is for an external metadata device";
+		return -EINVAL;
+	}
+
+	if (md->internal) {
+		if (md->md_offset + md->md_size != bdev_nr_bytes(data)) {
+			*error = "Data device size differs from the superblock";
+			return -EINVAL;
+		}
+	} else {
+		if (md->md_offset + md->md_size >
+		    bdev_nr_bytes(sm->meta_dev->bdev)) {
+			*error = "Metadata area beyond the end of the metadata device";
+			return -EINVAL;
+		}
+		if (md->data_sectors > bdev_nr_sectors(data)) {
+			*error = "Data device smaller than the superblock's data size";
+			return -EINVAL;
+		}
+	}
+
+	if (sm->ti->len != md->data_sectors) {
+		*error = "Target length differs from the superblock's data size";
+		return -EINVAL;
+	}
+	return 0;
+}
 
 /*
  * Construct a syncmirror target; the table-line grammar is documented above
@@ -58,11 +123,18 @@ static int syncmirror_ctr(struct dm_target *ti, unsigned int argc,
 		goto out_free;
 	}
 
-	if (ti->len > bdev_nr_sectors(sm->data_dev->bdev)) {
-		ti->error = "Data device is smaller than the target";
-		r = -EINVAL;
-		goto out_put_data_dev;
+	if (table.meta_dev_path) {
+		r = dm_get_device(ti, table.meta_dev_path,
+				  dm_table_get_mode(ti->table), &sm->meta_dev);
+		if (r) {
+			ti->error = "Error opening metadata device";
+			goto out_put_data_dev;
+		}
 	}
+
+	r = load_metadata(sm, &ti->error);
+	if (r)
+		goto out_put_meta_dev;
 
 	ti->num_flush_bios = 1;
 	ti->num_discard_bios = sm->discard_passdown ? 1 : 0;
@@ -70,6 +142,9 @@ static int syncmirror_ctr(struct dm_target *ti, unsigned int argc,
 	ti->private = sm;
 	return 0;
 
+out_put_meta_dev:
+	if (sm->meta_dev)
+		dm_put_device(ti, sm->meta_dev);
 out_put_data_dev:
 	dm_put_device(ti, sm->data_dev);
 out_free:
@@ -81,6 +156,8 @@ static void syncmirror_dtr(struct dm_target *ti)
 {
 	struct syncmirror *sm = ti->private;
 
+	if (sm->meta_dev)
+		dm_put_device(ti, sm->meta_dev);
 	dm_put_device(ti, sm->data_dev);
 	kfree(sm);
 }
@@ -100,10 +177,10 @@ static int syncmirror_map(struct dm_target *ti, struct bio *bio)
 /*
  * Status output:
  *
- *   STATUSTYPE_INFO:  (empty for now)
+ *   STATUSTYPE_INFO:  <volume uuid> <node id>
  *   STATUSTYPE_TABLE: the table line in canonical form,
- *                     <data dev> [1 no_discard_passdown]
- *   STATUSTYPE_IMA:   target name and version, data device, features
+ *                     <meta dev|internal> <data dev> [1 no_discard_passdown]
+ *   STATUSTYPE_IMA:   target name and version, devices, features
  */
 static void syncmirror_status(struct dm_target *ti, status_type_t type,
 			      unsigned int status_flags, char *result,
@@ -114,19 +191,22 @@ static void syncmirror_status(struct dm_target *ti, status_type_t type,
 
 	switch (type) {
 	case STATUSTYPE_INFO:
-		result[0] = '\0';
+		DMEMIT("%pUb %u", &sm->md.volume_uuid, sm->md.node_id);
 		break;
 
 	case STATUSTYPE_TABLE:
-		DMEMIT("%s", sm->data_dev->name);
+		DMEMIT("%s %s", sm->meta_dev ? sm->meta_dev->name :
+		       SYNCMIRROR_META_INTERNAL, sm->data_dev->name);
 		if (!sm->discard_passdown)
 			DMEMIT(" 1 %s", SYNCMIRROR_FEATURE_NO_DISCARD_PASSDOWN);
 		break;
 
 	case STATUSTYPE_IMA:
 		DMEMIT_TARGET_NAME_VERSION(ti->type);
-		DMEMIT(",data_device=%s,discard_passdown=%c;",
-		       sm->data_dev->name, sm->discard_passdown ? 'y' : 'n');
+		DMEMIT(",meta_device=%s,data_device=%s,discard_passdown=%c;",
+		       sm->meta_dev ? sm->meta_dev->name :
+		       SYNCMIRROR_META_INTERNAL, sm->data_dev->name,
+		       sm->discard_passdown ? 'y' : 'n');
 		break;
 	}
 }
@@ -160,7 +240,7 @@ static void syncmirror_io_hints(struct dm_target *ti,
 
 static struct target_type syncmirror_target = {
 	.name = SYNCMIRROR_TARGET_NAME,
-	.version = {0, 1, 0},
+	.version = {0, 2, 0},
 	.module = THIS_MODULE,
 	.ctr = syncmirror_ctr,
 	.dtr = syncmirror_dtr,

@@ -50,8 +50,10 @@ static int parse_feature_args(struct dm_arg_set *as,
 /*
  * Table line:
  *
- *   <data dev> [<#feature args> [<feature arg>]*]
+ *   <meta dev|internal> <data dev> [<#feature args> [<feature arg>]*]
  *
+ * <meta dev>: the device holding the superblock and metadata area, or the
+ *             word "internal" for metadata at the end of <data dev>.
  * <data dev>: the local device that holds the data.
  *
  * Optional feature arguments:
@@ -69,10 +71,14 @@ int syncmirror_table_parse(unsigned int argc, char **argv,
 	memset(table, 0, sizeof(*table));
 	table->discard_passdown = true;
 
-	if (!as.argc) {
-		*error = "Missing data device argument";
+	if (as.argc < 2) {
+		*error = as.argc ? "Missing data device argument" :
+				   "Missing metadata device argument";
 		return -EINVAL;
 	}
+	table->meta_dev_path = dm_shift_arg(&as);
+	if (!strcmp(table->meta_dev_path, SYNCMIRROR_META_INTERNAL))
+		table->meta_dev_path = NULL;
 	table->data_dev_path = dm_shift_arg(&as);
 
 	r = parse_feature_args(&as, table, error);

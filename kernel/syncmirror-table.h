@@ -13,11 +13,15 @@
 
 /**
  * struct syncmirror_table - what a table line asks for
- * @data_dev_path: the data device argument; points into the argv handed to
- *	the parser, so it is only valid while that argv is (the constructor)
+ * @meta_dev_path: the metadata device, or NULL for internal metadata
+ * @data_dev_path: the data device
  * @discard_passdown: pass discards down to the data device
+ *
+ * The paths point into the argv handed to the parser, so they are only
+ * valid while that argv is (in the constructor).
  */
 struct syncmirror_table {
+	const char *meta_dev_path;
 	const char *data_dev_path;
 	bool discard_passdown;
 };

@@ -15,33 +15,38 @@ struct table_case {
 	const char *line;
 	/* NULL when the line is valid */
 	const char *error;
+	/* for valid lines: what the parser must have found */
+	const char *meta_dev;
 	bool discard_passdown;
 };
 
 static const struct table_case table_cases[] = {
-	{ "data device only", "/dev/vdb", NULL, true },
-	{ "empty feature group", "/dev/vdb 0", NULL, true },
-	{ "no_discard_passdown", "/dev/vdb 1 no_discard_passdown", NULL,
-	  false },
-	{ "feature names ignore case", "253:0 1 NO_DISCARD_PASSDOWN", NULL,
-	  false },
-	{ "empty line", "", "Missing data device argument", true },
-	{ "feature count is not a number", "/dev/vdb x",
-	  "Invalid number of feature arguments", true },
-	{ "negative feature count", "/dev/vdb -1",
-	  "Invalid number of feature arguments", true },
+	{ "external metadata", "/dev/vdc /dev/vdb", NULL, "/dev/vdc", true },
+	{ "internal metadata", "internal /dev/vdb", NULL, NULL, true },
+	{ "empty feature group", "internal /dev/vdb 0", NULL, NULL, true },
+	{ "no_discard_passdown", "/dev/vdc /dev/vdb 1 no_discard_passdown",
+	  NULL, "/dev/vdc", false },
+	{ "feature names ignore case", "internal 253:0 1 NO_DISCARD_PASSDOWN",
+	  NULL, NULL, false },
+	{ "empty line", "", "Missing metadata device argument" },
+	{ "metadata device only", "internal",
+	  "Missing data device argument" },
+	{ "feature count is not a number", "internal /dev/vdb x",
+	  "Invalid number of feature arguments" },
+	{ "negative feature count", "internal /dev/vdb -1",
+	  "Invalid number of feature arguments" },
 	{ "feature given twice",
-	  "/dev/vdb 2 no_discard_passdown no_discard_passdown",
-	  "Invalid number of feature arguments", true },
-	{ "feature count larger than the arguments", "/dev/vdb 1",
-	  "Invalid number of feature arguments", true },
-	{ "unknown feature", "/dev/vdb 1 hydrate", "Unknown feature argument",
-	  true },
-	{ "trailing argument", "/dev/vdb 0 extra",
-	  "Unexpected arguments after the feature arguments", true },
+	  "internal /dev/vdb 2 no_discard_passdown no_discard_passdown",
+	  "Invalid number of feature arguments" },
+	{ "feature count larger than the arguments", "internal /dev/vdb 1",
+	  "Invalid number of feature arguments" },
+	{ "unknown feature", "internal /dev/vdb 1 hydrate",
+	  "Unknown feature argument" },
+	{ "trailing argument", "internal /dev/vdb 0 extra",
+	  "Unexpected arguments after the feature arguments" },
 	{ "trailing argument after a feature",
-	  "/dev/vdb 1 no_discard_passdown extra",
-	  "Unexpected arguments after the feature arguments", true },
+	  "internal /dev/vdb 1 no_discard_passdown extra",
+	  "Unexpected arguments after the feature arguments" },
 };
 
 static void table_case_to_desc(const struct table_case *c, char *desc)
@@ -93,7 +98,12 @@ static void syncmirror_table_test_parse(struct kunit *test)
 	if (!c->error) {
 		KUNIT_EXPECT_EQ(test, r, 0);
 		KUNIT_EXPECT_NULL(test, error);
-		KUNIT_EXPECT_STREQ(test, table.data_dev_path, argv[0]);
+		KUNIT_EXPECT_STREQ(test, table.data_dev_path, argv[1]);
+		if (c->meta_dev)
+			KUNIT_EXPECT_STREQ(test, table.meta_dev_path,
+					   c->meta_dev);
+		else
+			KUNIT_EXPECT_NULL(test, table.meta_dev_path);
 		KUNIT_EXPECT_EQ(test, table.discard_passdown,
 				c->discard_passdown);
 	} else {
@@ -111,14 +121,14 @@ static void syncmirror_table_test_respects_argc(struct kunit *test)
 	char *argv[8];
 	char *line;
 
-	line = copy_line(test, "/dev/vdb 1 no_discard_passdown");
-	KUNIT_ASSERT_EQ(test, split_line(line, argv, ARRAY_SIZE(argv)), 3U);
+	line = copy_line(test, "internal /dev/vdb 1 no_discard_passdown");
+	KUNIT_ASSERT_EQ(test, split_line(line, argv, ARRAY_SIZE(argv)), 4U);
 
-	KUNIT_EXPECT_EQ(test, syncmirror_table_parse(1, argv, &table, &error),
+	KUNIT_EXPECT_EQ(test, syncmirror_table_parse(2, argv, &table, &error),
 			0);
 	KUNIT_EXPECT_TRUE(test, table.discard_passdown);
 
-	KUNIT_EXPECT_EQ(test, syncmirror_table_parse(2, argv, &table, &error),
+	KUNIT_EXPECT_EQ(test, syncmirror_table_parse(3, argv, &table, &error),
 			-EINVAL);
 	KUNIT_EXPECT_STREQ(test, error, "Invalid number of feature arguments");
 }

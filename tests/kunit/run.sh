@@ -3,8 +3,8 @@
 #
 # Run the module's KUnit suites: boot one node on the debug kernel (KUnit,
 # KASAN, lockdep built in), load dm-syncmirror and syncmirror-test, and read
-# the KTAP the suites print.  Counts come from KUnit's "# Totals:" line for
-# the module; every "not ok" line is shown.  (6.1's kunit.py cannot parse a
+# the KTAP the suites print.  Counts are the sum of KUnit's "# Totals:" lines
+# (one per suite); every "not ok" line is shown.  (6.1's kunit.py cannot parse a
 # module's output: the suite header is indented, its result is not.)
 #
 # Why a VM and not UML: the suites then run on the same x86 kernel, compiler
@@ -39,9 +39,11 @@ rc=$?
 # Strip printk timestamps; show the results, failures first.
 sed -E 's/^\[ *[0-9.]+\] //' "$rundir/ktap.txt" 2>/dev/null > "$rundir/ktap.clean"
 grep -E '^ *(not )?ok [0-9]+ ' "$rundir/ktap.clean" | sed 's/^/    /'
-totals=$(grep -E '^# Totals: ' "$rundir/ktap.clean" | tail -n 1)
+# KUnit prints one "# Totals:" line per suite of a module: add them up.
+totals=$(grep -E '^# Totals: ' "$rundir/ktap.clean")
 count() {
-	echo "$totals" | grep -o "$1:[0-9]*" | cut -d: -f2 | grep . || echo 0
+	echo "$totals" | grep -o "$1:[0-9]*" | cut -d: -f2 |
+		awk '{ n += $1 } END { print n + 0 }'
 }
 passed=$(count pass)
 failed=$(count fail)

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * smctl - syncmirror administration.
+ *
+ *   smctl [-j] <command> [options]
+ *
+ * One file per object; this one only dispatches.  Exit status: 0 success,
+ * 1 the command failed (the message says why), 2 bad usage.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "smctl.h"
+
+bool json_output;
+
+static const struct smctl_command commands[] = {
+	{ "create-md", cmd_create_md,
+	  "write a new superblock for a volume" },
+	{ "dump-md", cmd_dump_md, "show the superblock of a volume" },
+};
+
+static void usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out,
+		"Usage: smctl [-j] <command> [options]\n"
+		"       smctl <command> --help\n\n"
+		"Commands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-12s %s\n", commands[i].name,
+			commands[i].summary);
+	fprintf(out,
+		"\nOptions:\n"
+		"  -j, --json   machine-readable output (read commands)\n"
+		"\nExit status: 0 success, 1 failure, 2 usage error.\n");
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	argv++, argc--;
+	while (argc && argv[0][0] == '-') {
+		if (!strcmp(argv[0], "-j") || !strcmp(argv[0], "--json")) {
+			json_output = true;
+		} else if (!strcmp(argv[0], "-h") || !strcmp(argv[0], "--help")) {
+			usage(stdout);
+			return 0;
+		} else {
+			fprintf(stderr, "smctl: unknown option \"%s\"\n", argv[0]);
+			usage(stderr);
+			return 2;
+		}
+		argv++, argc--;
+	}
+	if (!argc) {
+		usage(stderr);
+		return 2;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[0], commands[i].name))
+			return commands[i].run(argc, argv);
+
+	fprintf(stderr, "smctl: Command \"%s\" not found, try \"smctl --help\".\n",
+		argv[0]);
+	return 2;
+}

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef SMCTL_H
+#define SMCTL_H
+
+#include <stdbool.h>
+
+struct smctl_command {
+	const char *name;
+	int (*run)(int argc, char **argv);	/* argv[0] is the command */
+	const char *summary;
+};
+
+extern bool json_output;
+
+int cmd_create_md(int argc, char **argv);
+int cmd_dump_md(int argc, char **argv);
+
+#endif
