@@ -81,13 +81,13 @@ static int load_metadata(struct syncmirror *sm, char **error)
 			return -EINVAL;
 		}
 		if (md->data_sectors > bdev_nr_sectors(data)) {
-			*error = "Data device smaller than the superblock's data size";
+			*error = "Data device smaller than the data size in the superblock";
 			return -EINVAL;
 		}
 	}
 
 	if (sm->ti->len != md->data_sectors) {
-		*error = "Target length differs from the superblock's data size";
+		*error = "Target length differs from the data size in the superblock";
 		return -EINVAL;
 	}
 	return 0;

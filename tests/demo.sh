@@ -23,10 +23,12 @@ say "Loading dm-syncmirror on A"
 on A modprobe dm-syncmirror
 on A "dmsetup targets | grep syncmirror"
 
-say "Creating volume vol0 over the data disk"
-sectors=$(on A blockdev --getsz /dev/mapper/data)
-on A "echo \"0 $sectors syncmirror /dev/mapper/data\" | dmsetup create vol0"
-on A "dmsetup table vol0"
+say "Writing syncmirror metadata (internal, at the end of the data disk) and creating volume vol0"
+out=$(on A smctl create-md --data /dev/mapper/data --node-id 0)
+echo "$out"
+line=$(echo "$out" | sed -n "s/^table: //p")
+on A "dmsetup create vol0 --table \"$line\""
+on A "dmsetup table vol0; dmsetup status vol0"
 
 say "Writing 64 MiB of random blocks (4k-1M) through /dev/mapper/vol0 and verifying them (fio, crc32c)"
 on -t 600 A fio --name=demo --filename=/dev/mapper/vol0 --ioengine=io_uring \

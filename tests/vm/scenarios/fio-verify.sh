@@ -11,8 +11,8 @@ on A ping -c 1 -W 10 B > /dev/null || fail "A cannot reach B over the cluster ne
 on B ping -c 1 -W 10 A > /dev/null || fail "B cannot reach A over the cluster network"
 
 on A modprobe dm-syncmirror
-sectors=$(on A blockdev --getsz /dev/mapper/data)
-on A "echo '0 $sectors syncmirror /dev/mapper/data' | dmsetup create vol0"
+line=$(on A smctl create-md --data /dev/mapper/data --node-id 0 | sed -n 's/^table: //p')
+on A "dmsetup create vol0 --table '$line'"
 
 on -t 600 A fio --name=randwrite-verify --filename=/dev/mapper/vol0 \
 	--ioengine=io_uring --direct=1 --rw=randwrite --bsrange=4k-1M \

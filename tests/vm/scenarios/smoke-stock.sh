@@ -8,11 +8,12 @@
 cluster --kernel stock A
 
 on A modprobe dm-syncmirror
-sectors=$(on A blockdev --getsz /dev/mapper/data)
-on A "echo '0 $sectors syncmirror /dev/mapper/data' | dmsetup create vol0"
+line=$(on A smctl create-md --data /dev/mapper/data --node-id 0 | sed -n 's/^table: //p')
+sectors=$(echo "$line" | cut -d' ' -f2)
+on A "dmsetup create vol0 --table '$line'"
 table=$(on A dmsetup table vol0)
 data_dev=$(on A "dmsetup info -c --noheadings -o major,minor data")
-assert_eq "$table" "0 $sectors syncmirror $data_dev" "table of vol0"
+assert_eq "$table" "0 $sectors syncmirror internal $data_dev" "table of vol0"
 
 on A "dd if=/dev/urandom of=/tmp/pattern bs=1M count=4 2>/dev/null"
 on A "dd if=/tmp/pattern of=/dev/mapper/vol0 bs=1M seek=7 oflag=direct 2>/dev/null"
