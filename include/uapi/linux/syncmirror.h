@@ -53,4 +53,73 @@ struct syncmirror_sb {
 	__le64 create_time;	/* creation, seconds since the epoch (UTC) */
 };				/* 72 bytes used; the rest of the block zero */
 
+/*
+ * Wire protocol, version 1 (Documentation/syncmirror-protocol.rst).
+ * Every message: a struct syncmirror_wire_header, then payload_len bytes.
+ * All integers big-endian; checksums CRC-32C.
+ */
+#define SYNCMIRROR_WIRE_MAGIC		0x534d5031	/* "SMP1" */
+#define SYNCMIRROR_WIRE_VERSION		1
+#define SYNCMIRROR_WIRE_MAX_PAYLOAD	(1024 * 1024)
+#define SYNCMIRROR_WIRE_MAX_ERROR_TEXT	256
+
+enum syncmirror_wire_type {
+	SYNCMIRROR_WIRE_UNSPEC,
+	SYNCMIRROR_WIRE_HELLO,
+	SYNCMIRROR_WIRE_WRITE,
+	SYNCMIRROR_WIRE_DISCARD,
+	SYNCMIRROR_WIRE_WRITE_ZEROES,
+	SYNCMIRROR_WIRE_FLUSH,
+	SYNCMIRROR_WIRE_ACK,
+	SYNCMIRROR_WIRE_PING,
+	SYNCMIRROR_WIRE_PING_ACK,
+	SYNCMIRROR_WIRE_DISCONNECT,
+	SYNCMIRROR_WIRE_ERROR,
+
+	__SYNCMIRROR_WIRE_TYPE_MAX,
+};
+
+#define SYNCMIRROR_WIRE_TYPE_MAX	(__SYNCMIRROR_WIRE_TYPE_MAX - 1)
+
+/* Header flags, WRITE only */
+#define SYNCMIRROR_WIRE_F_FUA		(1U << 0)
+#define SYNCMIRROR_WIRE_F_PREFLUSH	(1U << 1)
+#define SYNCMIRROR_WIRE_F_KNOWN		(SYNCMIRROR_WIRE_F_FUA | \
+					 SYNCMIRROR_WIRE_F_PREFLUSH)
+
+/* ERROR status codes */
+enum syncmirror_wire_error {
+	SYNCMIRROR_WIRE_ERR_NONE,
+	SYNCMIRROR_WIRE_ERR_VERSION,
+	SYNCMIRROR_WIRE_ERR_UUID,
+	SYNCMIRROR_WIRE_ERR_SIZE,
+	SYNCMIRROR_WIRE_ERR_NODE_ID,
+	SYNCMIRROR_WIRE_ERR_PROTOCOL,
+	SYNCMIRROR_WIRE_ERR_RESYNC_NEEDED,
+};
+
+struct syncmirror_wire_header {
+	__be32 magic;		/* SYNCMIRROR_WIRE_MAGIC */
+	__be16 type;		/* enum syncmirror_wire_type */
+	__be16 flags;		/* SYNCMIRROR_WIRE_F_* */
+	__be64 seq;		/* request number, or the one acknowledged */
+	__be64 sector;		/* first sector of a request */
+	__be32 size;		/* bytes a request covers */
+	__be32 status;		/* ACK: 0 or errno; ERROR: error code */
+	__be32 payload_len;	/* bytes after the header */
+	__be32 payload_csum;	/* CRC-32C of the payload, 0 if empty */
+	__be32 reserved;	/* zero */
+	__be32 header_csum;	/* CRC-32C of the header, this field zero */
+};				/* 48 bytes */
+
+struct syncmirror_wire_hello {
+	__be16 version_min;
+	__be16 version_max;
+	__be32 features;	/* none defined in version 1 */
+	__u8 volume_uuid[16];
+	__be64 data_sectors;
+	__be32 node_id;
+	__be32 max_payload;	/* largest WRITE payload accepted */
+};				/* 40 bytes */
+
 #endif /* _UAPI_LINUX_SYNCMIRROR_H */

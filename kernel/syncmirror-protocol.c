@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * syncmirror wire protocol v1: encode and check message headers and the
+ * hello handshake (Documentation/syncmirror-protocol.rst).
+ *
+ * Pure functions on buffers, so KUnit can test every malformed header a
+ * peer could send.  The transport reads a header, decodes it here, then
+ * reads exactly payload_len bytes and checks payload_csum.
+ */
+
+#include <linux/blk_types.h>
+#include <linux/crc32c.h>
+#include <linux/errno.h>
+#include <linux/minmax.h>
+#include <linux/string.h>
+#include <kunit/visibility.h>
+
+#include "syncmirror-protocol.h"
+
+static_assert(sizeof(struct syncmirror_wire_header) == 48);
+static_assert(sizeof(struct syncmirror_wire_hello) == 40);
+
+/* Standard CRC-32C, as every checksum of the protocol. */
+u32 syncmirror_wire_crc32c(const void *data, size_t len)
+{
+	return ~crc32c(~0U, data, len);
+}
+EXPORT_SYMBOL_IF_KUNIT(syncmirror_wire_crc32c);
+
+static u32 header_checksum(const struct syncmirror_wire_header *header)
+{
+	struct syncmirror_wire_header copy = *header;
+
+	copy.header_csum = 0;
+	return syncmirror_wire_crc32c(&copy, sizeof(copy));
+}
+
+void syncmirror_wire_encode_header(const struct syncmirror_msg *msg,
+				   struct syncmirror_wire_header *header)
+{
+	memset(header, 0, sizeof(*header));
+	header->magic = cpu_to_be32(SYNCMIRROR_WIRE_MAGIC);
+	header->type = cpu_to_be16(msg->type);
+	header->flags = cpu_to_be16(msg->flags);
+	header->seq = cpu_to_be64(msg->seq);
+	header->sector = cpu_to_be64(msg->sector);
+	header->size = cpu_to_be32(msg->size);
+	header->status = cpu_to_be32(msg->status);
+	header->payload_len = cpu_to_be32(msg->payload_len);
+	header->payload_csum = cpu_to_be32(msg->payload_csum);
+	header->header_csum = cpu_to_be32(header_checksum(header));
+}
+EXPORT_SYMBOL_IF_KUNIT(syncmirror_wire_encode_header);
+
+/* What each message type allows beyond the common checks. */
+static const char *check_type_rules(const struct syncmirror_msg *msg)
+{
+	switch (msg->type) {
+	case SYNCMIRROR_WIRE_HELLO:
+		if (msg->payload_len != sizeof(struct syncmirror_wire_hello))
+			return "hello payload has the wrong size";
+		break;
+	case SYNCMIRROR_WIRE_WRITE:
+		if (msg->size != msg->payload_len)
+			return "write size differs from its payload";
+		fallthrough;
+	case SYNCMIRROR_WIRE_DISCARD:
+	case SYNCMIRROR_WIRE_WRITE_ZEROES:
+		if (!msg->size || msg->size % SECTOR_SIZE)
+			return "request size is not a multiple of 512";
+		break;
+	case SYNCMIRROR_WIRE_ERROR:
+		if (msg->payload_len > SYNCMIRROR_WIRE_MAX_ERROR_TEXT)
+			return "error text too long";
+		break;
+	default:
+		break;
+	}
+
+	if (msg->type != SYNCMIRROR_WIRE_HELLO &&
+	    msg->type != SYNCMIRROR_WIRE_WRITE &&
+	    msg->type != SYNCMIRROR_WIRE_ERROR && msg->payload_len)
+		return "payload on a message that takes none";
+	if (msg->type != SYNCMIRROR_WIRE_WRITE && msg->flags)
+		return "flags on a message that takes none";
+	return NULL;
+}
+
+/*
+ * Check a received header and decode it into @msg.  On failure returns
+ * -EBADMSG with *error saying what was wrong (for the log); the connection
+ * must then be dropped with a PROTOCOL error.
+ */
+int syncmirror_wire_decode_header(const struct syncmirror_wire_header *header,
+				  struct syncmirror_msg *msg,
+				  const char **error)
+{
+	if (be32_to_cpu(header->magic) != SYNCMIRROR_WIRE_MAGIC) {
+		*error = "bad magic";
+		return -EBADMSG;
+	}
+	if (be32_to_cpu(header->header_csum) != header_checksum(header)) {
+		*error = "header checksum mismatch";
+		return -EBADMSG;
+	}
+
+	msg->type = be16_to_cpu(header->type);
+	msg->flags = be16_to_cpu(header->flags);
+	msg->seq = be64_to_cpu(header->seq);
+	msg->sector = be64_to_cpu(header->sector);
+	msg->size = be32_to_cpu(header->size);
+	msg->status = be32_to_cpu(header->status);
+	msg->payload_len = be32_to_cpu(header->payload_len);
+	msg->payload_csum = be32_to_cpu(header->payload_csum);
+
+	if (msg->type == SYNCMIRROR_WIRE_UNSPEC ||
+	    msg->type > SYNCMIRROR_WIRE_TYPE_MAX) {
+		*error = "unknown message type";
+		return -EBADMSG;
+	}
+	if (msg->flags & ~SYNCMIRROR_WIRE_F_KNOWN) {
+		*error = "unknown flags";
+		return -EBADMSG;
+	}
+	if (header->reserved) {
+		*error = "reserved field not zero";
+		return -EBADMSG;
+	}
+	if (msg->payload_len > SYNCMIRROR_WIRE_MAX_PAYLOAD) {
+		*error = "payload too large";
+		return -EBADMSG;
+	}
+	/* The CRC-32C of nothing is 0; anything else is a broken sender. */
+	if (!msg->payload_len && msg->payload_csum) {
+		*error = "checksum on an empty payload";
+		return -EBADMSG;
+	}
+	*error = check_type_rules(msg);
+	return *error ? -EBADMSG : 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(syncmirror_wire_decode_header);
+
+void syncmirror_wire_encode_hello(const struct syncmirror_hello *hello,
+				  struct syncmirror_wire_hello *wire)
+{
+	memset(wire, 0, sizeof(*wire));
+	wire->version_min = cpu_to_be16(hello->version_min);
+	wire->version_max = cpu_to_be16(hello->version_max);
+	wire->features = cpu_to_be32(hello->features);
+	memcpy(wire->volume_uuid, hello->volume_uuid.b,
+	       sizeof(wire->volume_uuid));
+	wire->data_sectors = cpu_to_be64(hello->data_sectors);
+	wire->node_id = cpu_to_be32(hello->node_id);
+	wire->max_payload = cpu_to_be32(hello->max_payload);
+}
+EXPORT_SYMBOL_IF_KUNIT(syncmirror_wire_encode_hello);
+
+void syncmirror_wire_decode_hello(const struct syncmirror_wire_hello *wire,
+				  struct syncmirror_hello *hello)
+{
+	hello->version_min = be16_to_cpu(wire->version_min);
+	hello->version_max = be16_to_cpu(wire->version_max);
+	hello->features = be32_to_cpu(wire->features);
+	memcpy(hello->volume_uuid.b, wire->volume_uuid,
+	       sizeof(hello->volume_uuid.b));
+	hello->data_sectors = be64_to_cpu(wire->data_sectors);
+	hello->node_id = be32_to_cpu(wire->node_id);
+	hello->max_payload = be32_to_cpu(wire->max_payload);
+}
+EXPORT_SYMBOL_IF_KUNIT(syncmirror_wire_decode_hello);
+
+/*
+ * Decide whether two nodes may talk, in the order the protocol document
+ * gives.  Returns the ERROR code to send, or SYNCMIRROR_WIRE_ERR_NONE with
+ * the version both speak in *version.
+ */
+enum syncmirror_wire_error
+syncmirror_wire_check_hello(const struct syncmirror_hello *local,
+			    const struct syncmirror_hello *remote,
+			    u16 *version)
+{
+	u16 newest = min(local->version_max, remote->version_max);
+	u16 oldest = max(local->version_min, remote->version_min);
+
+	if (newest < oldest || !newest)
+		return SYNCMIRROR_WIRE_ERR_VERSION;
+	if (!uuid_equal(&local->volume_uuid, &remote->volume_uuid))
+		return SYNCMIRROR_WIRE_ERR_UUID;
+	if (local->data_sectors != remote->data_sectors)
+		return SYNCMIRROR_WIRE_ERR_SIZE;
+	if (local->node_id == remote->node_id)
+		return SYNCMIRROR_WIRE_ERR_NODE_ID;
+	if (remote->max_payload < 4096)
+		return SYNCMIRROR_WIRE_ERR_PROTOCOL;
+
+	*version = newest;
+	return SYNCMIRROR_WIRE_ERR_NONE;
+}
+EXPORT_SYMBOL_IF_KUNIT(syncmirror_wire_check_hello);

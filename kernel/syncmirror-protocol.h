@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * syncmirror wire protocol v1: message headers and the hello handshake in
+ * host byte order, and their encoding (Documentation/syncmirror-protocol.rst).
+ */
+#ifndef SYNCMIRROR_PROTOCOL_H
+#define SYNCMIRROR_PROTOCOL_H
+
+#include <linux/syncmirror.h>
+#include <linux/types.h>
+#include <linux/uuid.h>
+
+/**
+ * struct syncmirror_msg - a message header in host byte order
+ * @type: enum syncmirror_wire_type
+ * @flags: SYNCMIRROR_WIRE_F_*
+ * @seq: request number, or the request an ACK answers
+ * @sector: first sector of a request
+ * @size: bytes a request covers
+ * @status: ACK result (0 or errno) or ERROR code
+ * @payload_len: bytes of payload that follow the header
+ * @payload_csum: CRC-32C of that payload (0 if none)
+ */
+struct syncmirror_msg {
+	u16 type;
+	u16 flags;
+	u64 seq;
+	u64 sector;
+	u32 size;
+	u32 status;
+	u32 payload_len;
+	u32 payload_csum;
+};
+
+/**
+ * struct syncmirror_hello - what a node announces when a connection starts
+ * @version_min: oldest protocol version it speaks
+ * @version_max: newest protocol version it speaks
+ * @features: SYNCMIRROR_WIRE_FEAT_* bits (none yet)
+ * @volume_uuid: volume the node belongs to
+ * @data_sectors: size of its data
+ * @node_id: its node id
+ * @max_payload: largest WRITE payload it accepts
+ */
+struct syncmirror_hello {
+	u16 version_min;
+	u16 version_max;
+	u32 features;
+	uuid_t volume_uuid;
+	u64 data_sectors;
+	u32 node_id;
+	u32 max_payload;
+};
+
+u32 syncmirror_wire_crc32c(const void *data, size_t len);
+void syncmirror_wire_encode_header(const struct syncmirror_msg *msg,
+				   struct syncmirror_wire_header *header);
+int syncmirror_wire_decode_header(const struct syncmirror_wire_header *header,
+				  struct syncmirror_msg *msg,
+				  const char **error);
+void syncmirror_wire_encode_hello(const struct syncmirror_hello *hello,
+				  struct syncmirror_wire_hello *wire);
+void syncmirror_wire_decode_hello(const struct syncmirror_wire_hello *wire,
+				  struct syncmirror_hello *hello);
+enum syncmirror_wire_error
+syncmirror_wire_check_hello(const struct syncmirror_hello *local,
+			    const struct syncmirror_hello *remote,
+			    u16 *version);
+
+#endif /* SYNCMIRROR_PROTOCOL_H */
