@@ -13,7 +13,9 @@
 #include <linux/slab.h>
 
 #include "syncmirror-metadata.h"
+#include "syncmirror-netlink.h"
 #include "syncmirror-table.h"
+#include "syncmirror-volume.h"
 
 #define DM_MSG_PREFIX "syncmirror"
 
@@ -25,6 +27,7 @@
  * @meta_dev: device holding the metadata, NULL when it is internal
  * @data_dev: local device holding the data
  * @md: the superblock as loaded by the constructor
+ * @vol: the volume (role, later connections) this table belongs to
  * @discard_passdown: discards are advertised and passed to @data_dev
  */
 struct syncmirror {
@@ -32,6 +35,7 @@ struct syncmirror {
 	struct dm_dev *meta_dev;
 	struct dm_dev *data_dev;
 	struct syncmirror_md md;
+	struct syncmirror_volume *vol;
 	bool discard_passdown;
 };
 
@@ -136,6 +140,13 @@ static int syncmirror_ctr(struct dm_target *ti, unsigned int argc,
 	if (r)
 		goto out_put_meta_dev;
 
+	sm->vol = syncmirror_volume_get(dm_table_get_md(ti->table), &sm->md,
+					&ti->error);
+	if (IS_ERR(sm->vol)) {
+		r = PTR_ERR(sm->vol);
+		goto out_put_meta_dev;
+	}
+
 	ti->num_flush_bios = 1;
 	ti->num_discard_bios = sm->discard_passdown ? 1 : 0;
 	ti->num_write_zeroes_bios = 1;
@@ -156,6 +167,7 @@ static void syncmirror_dtr(struct dm_target *ti)
 {
 	struct syncmirror *sm = ti->private;
 
+	syncmirror_volume_put(sm->vol);
 	if (sm->meta_dev)
 		dm_put_device(ti, sm->meta_dev);
 	dm_put_device(ti, sm->data_dev);
@@ -165,6 +177,13 @@ static void syncmirror_dtr(struct dm_target *ti)
 static int syncmirror_map(struct dm_target *ti, struct bio *bio)
 {
 	struct syncmirror *sm = ti->private;
+
+	/* A secondary serves nothing: its peer's primary owns the data. */
+	if (READ_ONCE(sm->vol->role) != SYNCMIRROR_ROLE_PRIMARY) {
+		DMERR_LIMIT("%s: I/O refused: the volume is secondary",
+			    dm_table_device_name(ti->table));
+		return DM_MAPIO_KILL;
+	}
 
 	bio_set_dev(bio, sm->data_dev->bdev);
 	/* Empty flushes carry no sector worth translating. */
@@ -177,7 +196,8 @@ static int syncmirror_map(struct dm_target *ti, struct bio *bio)
 /*
  * Status output:
  *
- *   STATUSTYPE_INFO:  <volume uuid> <node id>
+ *   STATUSTYPE_INFO:  <volume uuid> <node id> <role>
+ *                     role: primary | secondary
  *   STATUSTYPE_TABLE: the table line in canonical form,
  *                     <meta dev|internal> <data dev> [1 no_discard_passdown]
  *   STATUSTYPE_IMA:   target name and version, devices, features
@@ -191,7 +211,9 @@ static void syncmirror_status(struct dm_target *ti, status_type_t type,
 
 	switch (type) {
 	case STATUSTYPE_INFO:
-		DMEMIT("%pUb %u", &sm->md.volume_uuid, sm->md.node_id);
+		DMEMIT("%pUb %u %s", &sm->md.volume_uuid, sm->md.node_id,
+		       READ_ONCE(sm->vol->role) == SYNCMIRROR_ROLE_PRIMARY ?
+		       "primary" : "secondary");
 		break;
 
 	case STATUSTYPE_TABLE:
@@ -240,7 +262,7 @@ static void syncmirror_io_hints(struct dm_target *ti,
 
 static struct target_type syncmirror_target = {
 	.name = SYNCMIRROR_TARGET_NAME,
-	.version = {0, 2, 0},
+	.version = {0, 3, 0},
 	.module = THIS_MODULE,
 	.ctr = syncmirror_ctr,
 	.dtr = syncmirror_dtr,
@@ -254,15 +276,24 @@ static int __init dm_syncmirror_init(void)
 {
 	int r;
 
+	/* Netlink first: a volume announces itself as soon as it exists. */
+	r = syncmirror_netlink_init();
+	if (r) {
+		DMERR("netlink family registration failed %d", r);
+		return r;
+	}
 	r = dm_register_target(&syncmirror_target);
-	if (r < 0)
+	if (r < 0) {
 		DMERR("register failed %d", r);
+		syncmirror_netlink_exit();
+	}
 	return r;
 }
 
 static void __exit dm_syncmirror_exit(void)
 {
 	dm_unregister_target(&syncmirror_target);
+	syncmirror_netlink_exit();
 }
 
 module_init(dm_syncmirror_init);

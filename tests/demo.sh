@@ -28,6 +28,9 @@ out=$(on A smctl create-md --data /dev/mapper/data --node-id 0)
 echo "$out"
 line=$(echo "$out" | sed -n "s/^table: //p")
 on A "dmsetup create vol0 --table \"$line\""
+say "A new volume is secondary and refuses I/O; promoting it"
+on A "smctl status vol0"
+on A "smctl primary vol0 && smctl status vol0"
 on A "dmsetup table vol0; dmsetup status vol0"
 
 say "Writing 64 MiB of random blocks (4k-1M) through /dev/mapper/vol0 and verifying them (fio, crc32c)"

@@ -32,7 +32,7 @@ debug)
 esac
 
 key=$( { cat "$top/tests/vm/mkinitramfs.sh"; echo "$base_kver";
-	 dpkg-query -W busybox-static bash fio dmsetup iproute2 nftables \
+	 dpkg-query -W busybox-static bash fio dmsetup iproute2 nftables util-linux \
 		"linux-image-$kver" 2>/dev/null || true; } | sha256sum | cut -c1-16)
 base=$cache/initramfs-$flavour-$key.cpio
 if [ ! -f "$base" ]; then

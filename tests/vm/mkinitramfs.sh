@@ -17,7 +17,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # Programs every node has besides busybox.
 # bash runs the commands scenarios send: busybox ash would run its own
 # applets (tc, ip, nc ...) in place of the real programs of the same name.
-PROGRAMS="bash fio dmsetup ip tc nft"
+PROGRAMS="bash fio dmsetup ip tc nft setpriv"
 
 # Stock-kernel modules, each pulled in with its dependencies.
 MODULES="virtio_pci virtio_blk virtio_net virtio_console 9pnet_virtio 9p
@@ -36,6 +36,9 @@ copy_with_libs() {
 pack() {
 	local root=$1 out=$2
 
+	# mktemp -d makes the root 0700, and the kernel applies each archive's
+	# directory modes: keep every directory traversable for non-root tests.
+	find "$root" -type d -exec chmod 0755 {} +
 	(cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) \
 		> "$out.tmp"
 	mv "$out.tmp" "$out"

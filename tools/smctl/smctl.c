@@ -18,6 +18,11 @@ static const struct smctl_command commands[] = {
 	{ "create-md", cmd_create_md,
 	  "write a new superblock for a volume" },
 	{ "dump-md", cmd_dump_md, "show the superblock of a volume" },
+	{ "status", cmd_status, "show volumes (all, or the one named)" },
+	{ "primary", cmd_primary, "promote a volume: it serves I/O" },
+	{ "secondary", cmd_secondary,
+	  "demote a volume: it refuses I/O (not while open)" },
+	{ "events", cmd_events, "follow state changes until interrupted" },
 };
 
 static void usage(FILE *out)

@@ -14,5 +14,9 @@ extern bool json_output;
 
 int cmd_create_md(int argc, char **argv);
 int cmd_dump_md(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_primary(int argc, char **argv);
+int cmd_secondary(int argc, char **argv);
+int cmd_events(int argc, char **argv);
 
 #endif

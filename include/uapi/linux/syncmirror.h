@@ -21,6 +21,66 @@
 #define SYNCMIRROR_FEATURE_NO_DISCARD_PASSDOWN	"no_discard_passdown"
 
 /*
+ * Generic netlink family "syncmirror" (Documentation/syncmirror.rst).
+ *
+ * Volumes are named by their device-mapper name.  Commands that change
+ * state need CAP_NET_ADMIN.  Every state change is also sent to the
+ * "events" multicast group as SYNCMIRROR_CMD_EVENT with the volume's
+ * attributes.
+ *
+ *   SYNCMIRROR_CMD_GET_VOLUME  doit: VOLUME_NAME -> one volume
+ *                              dumpit: every volume
+ *     reply: VOLUME_NAME, ROLE, VOLUME_UUID, NODE_ID, DATA_SECTORS,
+ *            OPEN_COUNT
+ *   SYNCMIRROR_CMD_SET_ROLE    VOLUME_NAME, ROLE  (admin)
+ *   SYNCMIRROR_CMD_EVENT       multicast only: EVENT, then the volume's
+ *                              attributes as for GET_VOLUME
+ */
+#define SYNCMIRROR_GENL_NAME		"syncmirror"
+#define SYNCMIRROR_GENL_VERSION		1
+#define SYNCMIRROR_GENL_MCAST_EVENTS	"events"
+
+enum syncmirror_cmd {
+	SYNCMIRROR_CMD_UNSPEC,
+	SYNCMIRROR_CMD_GET_VOLUME,
+	SYNCMIRROR_CMD_SET_ROLE,
+	SYNCMIRROR_CMD_EVENT,
+
+	__SYNCMIRROR_CMD_MAX,
+};
+
+#define SYNCMIRROR_CMD_MAX	(__SYNCMIRROR_CMD_MAX - 1)
+
+enum syncmirror_attr {
+	SYNCMIRROR_ATTR_UNSPEC,
+	SYNCMIRROR_ATTR_VOLUME_NAME,	/* string, device-mapper name */
+	SYNCMIRROR_ATTR_ROLE,		/* u32, enum syncmirror_role */
+	SYNCMIRROR_ATTR_VOLUME_UUID,	/* binary, 16 bytes */
+	SYNCMIRROR_ATTR_NODE_ID,	/* u32 */
+	SYNCMIRROR_ATTR_DATA_SECTORS,	/* u64 */
+	SYNCMIRROR_ATTR_OPEN_COUNT,	/* u32, openers of the volume */
+	SYNCMIRROR_ATTR_EVENT,		/* u32, enum syncmirror_event */
+	SYNCMIRROR_ATTR_PAD,
+
+	__SYNCMIRROR_ATTR_MAX,
+};
+
+#define SYNCMIRROR_ATTR_MAX	(__SYNCMIRROR_ATTR_MAX - 1)
+
+enum syncmirror_role {
+	SYNCMIRROR_ROLE_UNSPEC,
+	SYNCMIRROR_ROLE_SECONDARY,	/* application I/O refused */
+	SYNCMIRROR_ROLE_PRIMARY,	/* serves application I/O */
+};
+
+enum syncmirror_event {
+	SYNCMIRROR_EVENT_UNSPEC,
+	SYNCMIRROR_EVENT_VOLUME_UP,	/* first table of a volume loaded */
+	SYNCMIRROR_EVENT_VOLUME_DOWN,	/* last table of a volume gone */
+	SYNCMIRROR_EVENT_ROLE,		/* role changed */
+};
+
+/*
  * On-disk superblock, format version 1.
  *
  * One 4096-byte block, all integers little-endian.  With external metadata

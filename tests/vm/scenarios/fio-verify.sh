@@ -13,6 +13,7 @@ on B ping -c 1 -W 10 A > /dev/null || fail "B cannot reach A over the cluster ne
 on A modprobe dm-syncmirror
 line=$(on A smctl create-md --data /dev/mapper/data --node-id 0 | sed -n 's/^table: //p')
 on A "dmsetup create vol0 --table '$line'"
+on A smctl primary vol0
 
 on -t 600 A fio --name=randwrite-verify --filename=/dev/mapper/vol0 \
 	--ioengine=io_uring --direct=1 --rw=randwrite --bsrange=4k-1M \

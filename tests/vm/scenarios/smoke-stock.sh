@@ -11,6 +11,7 @@ on A modprobe dm-syncmirror
 line=$(on A smctl create-md --data /dev/mapper/data --node-id 0 | sed -n 's/^table: //p')
 sectors=$(echo "$line" | cut -d' ' -f2)
 on A "dmsetup create vol0 --table '$line'"
+on A smctl primary vol0
 table=$(on A dmsetup table vol0)
 data_dev=$(on A "dmsetup info -c --noheadings -o major,minor data")
 assert_eq "$table" "0 $sectors syncmirror internal $data_dev" "table of vol0"

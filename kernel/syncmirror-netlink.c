@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Generic netlink family "syncmirror": the control plane's door into the
+ * module.  One policy per command, CAP_NET_ADMIN (GENL_ADMIN_PERM) on
+ * every command that changes state, and an "events" multicast group that
+ * carries every state change.  Command and attribute layout:
+ * include/uapi/linux/syncmirror.h.
+ */
+
+#include <linux/dm-ioctl.h>
+#include <net/genetlink.h>
+
+#include "syncmirror-netlink.h"
+#include "syncmirror-volume.h"
+
+static const struct nla_policy get_volume_policy[] = {
+	[SYNCMIRROR_ATTR_VOLUME_NAME] = { .type = NLA_NUL_STRING,
+					  .len = DM_NAME_LEN - 1 },
+};
+
+static const struct nla_policy set_role_policy[] = {
+	[SYNCMIRROR_ATTR_VOLUME_NAME] = { .type = NLA_NUL_STRING,
+					  .len = DM_NAME_LEN - 1 },
+	[SYNCMIRROR_ATTR_ROLE] = NLA_POLICY_RANGE(NLA_U32,
+						  SYNCMIRROR_ROLE_SECONDARY,
+						  SYNCMIRROR_ROLE_PRIMARY),
+};
+
+enum syncmirror_mcast_group {
+	SYNCMIRROR_MCGRP_EVENTS,
+};
+
+static const struct genl_multicast_group syncmirror_mcgrps[] = {
+	[SYNCMIRROR_MCGRP_EVENTS] = { .name = SYNCMIRROR_GENL_MCAST_EVENTS },
+};
+
+static struct genl_family syncmirror_genl_family;
+
+/* Must be called with the volumes lock held. */
+static int fill_volume(struct sk_buff *skb, struct syncmirror_volume *vol,
+		       u32 portid, u32 seq, int flags, u8 cmd, int event)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &syncmirror_genl_family, flags,
+			  cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+
+	if ((event && nla_put_u32(skb, SYNCMIRROR_ATTR_EVENT, event)) ||
+	    nla_put_string(skb, SYNCMIRROR_ATTR_VOLUME_NAME,
+			   syncmirror_volume_name(vol)) ||
+	    nla_put_u32(skb, SYNCMIRROR_ATTR_ROLE, vol->role) ||
+	    nla_put(skb, SYNCMIRROR_ATTR_VOLUME_UUID,
+		    sizeof(vol->md_info.volume_uuid),
+		    &vol->md_info.volume_uuid) ||
+	    nla_put_u32(skb, SYNCMIRROR_ATTR_NODE_ID, vol->md_info.node_id) ||
+	    nla_put_u64_64bit(skb, SYNCMIRROR_ATTR_DATA_SECTORS,
+			      vol->md_info.data_sectors, SYNCMIRROR_ATTR_PAD) ||
+	    nla_put_u32(skb, SYNCMIRROR_ATTR_OPEN_COUNT,
+			syncmirror_volume_open_count(vol))) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/* Find the volume named in @info; volumes lock held. */
+static struct syncmirror_volume *volume_from_info(struct genl_info *info)
+{
+	struct nlattr *name = info->attrs[SYNCMIRROR_ATTR_VOLUME_NAME];
+	struct syncmirror_volume *vol;
+
+	vol = syncmirror_volume_find(nla_data(name));
+	if (!vol)
+		NL_SET_ERR_MSG_ATTR(info->extack, name,
+				    "no syncmirror volume of that name");
+	return vol;
+}
+
+static int get_volume_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct syncmirror_volume *vol;
+	struct sk_buff *reply;
+	int r;
+
+	if (GENL_REQ_ATTR_CHECK(info, SYNCMIRROR_ATTR_VOLUME_NAME))
+		return -EINVAL;
+
+	reply = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!reply)
+		return -ENOMEM;
+
+	syncmirror_volumes_lock();
+	vol = volume_from_info(info);
+	r = vol ? fill_volume(reply, vol, info->snd_portid, info->snd_seq, 0,
+			      SYNCMIRROR_CMD_GET_VOLUME, 0) : -ENOENT;
+	syncmirror_volumes_unlock();
+	if (r) {
+		nlmsg_free(reply);
+		return r;
+	}
+	return genlmsg_reply(reply, info);
+}
+
+static int get_volume_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct syncmirror_volume *vol;
+	unsigned long n = cb->args[0];
+
+	syncmirror_volumes_lock();
+	while ((vol = syncmirror_volume_nth(n))) {
+		if (fill_volume(skb, vol, NETLINK_CB(cb->skb).portid,
+				cb->nlh->nlmsg_seq, NLM_F_MULTI,
+				SYNCMIRROR_CMD_GET_VOLUME, 0))
+			break;
+		n++;
+	}
+	syncmirror_volumes_unlock();
+	cb->args[0] = n;
+	return skb->len;
+}
+
+static int set_role_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct syncmirror_volume *vol;
+	int r;
+
+	if (GENL_REQ_ATTR_CHECK(info, SYNCMIRROR_ATTR_VOLUME_NAME) ||
+	    GENL_REQ_ATTR_CHECK(info, SYNCMIRROR_ATTR_ROLE))
+		return -EINVAL;
+
+	syncmirror_volumes_lock();
+	vol = volume_from_info(info);
+	r = vol ? syncmirror_volume_set_role(vol,
+			nla_get_u32(info->attrs[SYNCMIRROR_ATTR_ROLE]),
+			info->extack) : -ENOENT;
+	syncmirror_volumes_unlock();
+	return r;
+}
+
+static const struct genl_ops syncmirror_genl_ops[] = {
+	{
+		.cmd = SYNCMIRROR_CMD_GET_VOLUME,
+		.doit = get_volume_doit,
+		.dumpit = get_volume_dumpit,
+		.policy = get_volume_policy,
+		.maxattr = ARRAY_SIZE(get_volume_policy) - 1,
+	},
+	{
+		.cmd = SYNCMIRROR_CMD_SET_ROLE,
+		.doit = set_role_doit,
+		.policy = set_role_policy,
+		.maxattr = ARRAY_SIZE(set_role_policy) - 1,
+		.flags = GENL_ADMIN_PERM,
+	},
+};
+
+static struct genl_family syncmirror_genl_family __ro_after_init = {
+	.name = SYNCMIRROR_GENL_NAME,
+	.version = SYNCMIRROR_GENL_VERSION,
+	.module = THIS_MODULE,
+	.ops = syncmirror_genl_ops,
+	.n_ops = ARRAY_SIZE(syncmirror_genl_ops),
+	.mcgrps = syncmirror_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(syncmirror_mcgrps),
+	.netnsok = false,
+};
+
+/*
+ * Tell the events group about @vol.  Must be called with the volumes lock
+ * held; best effort: a listener that misses an event can ask for status.
+ */
+void syncmirror_netlink_notify(struct syncmirror_volume *vol, int event)
+{
+	struct sk_buff *skb;
+
+	skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!skb)
+		return;
+	if (fill_volume(skb, vol, 0, 0, 0, SYNCMIRROR_CMD_EVENT, event)) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_multicast(&syncmirror_genl_family, skb, 0,
+			  SYNCMIRROR_MCGRP_EVENTS, GFP_KERNEL);
+}
+
+int __init syncmirror_netlink_init(void)
+{
+	return genl_register_family(&syncmirror_genl_family);
+}
+
+void syncmirror_netlink_exit(void)
+{
+	genl_unregister_family(&syncmirror_genl_family);
+}

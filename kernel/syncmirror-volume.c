@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Registry of syncmirror volumes and their roles.
+ *
+ * A table reload constructs a new target before the old one goes, so the
+ * role cannot live in the target: it lives here, one entry per mapped
+ * device, counted by the tables that use it.  volumes_lock serialises the
+ * control plane only; nothing on the I/O path takes it.
+ */
+
+#include <linux/blkdev.h>
+#include <linux/device-mapper.h>
+#include <linux/mutex.h>
+#include <linux/netlink.h>
+#include <linux/slab.h>
+
+#include "syncmirror-netlink.h"
+#include "syncmirror-volume.h"
+
+#define DM_MSG_PREFIX "syncmirror"
+
+/* Protects the volumes list and every volume's fields but @role's reads. */
+static DEFINE_MUTEX(volumes_lock);
+static LIST_HEAD(volumes);
+
+void syncmirror_volumes_lock(void)
+{
+	mutex_lock(&volumes_lock);
+}
+
+void syncmirror_volumes_unlock(void)
+{
+	mutex_unlock(&volumes_lock);
+}
+
+/*
+ * The volume's device-mapper name.  dm keeps it in its hash table (it can
+ * change with dmsetup rename), so ask dm and remember the answer.  Must be
+ * called with volumes_lock held.
+ */
+const char *syncmirror_volume_name(struct syncmirror_volume *vol)
+{
+	char name[DM_NAME_LEN];
+
+	lockdep_assert_held(&volumes_lock);
+	if (!dm_copy_name_and_uuid(vol->md, name, NULL))
+		strscpy(vol->name, name, sizeof(vol->name));
+	return vol->name;
+}
+
+/* Openers of the mapped device (6.1 cannot tell writers from readers). */
+u32 syncmirror_volume_open_count(const struct syncmirror_volume *vol)
+{
+	return atomic_read(&dm_disk(vol->md)->part0->bd_openers);
+}
+
+static struct syncmirror_volume *find_by_md(struct mapped_device *md)
+{
+	struct syncmirror_volume *vol;
+
+	lockdep_assert_held(&volumes_lock);
+	list_for_each_entry(vol, &volumes, list)
+		if (vol->md == md)
+			return vol;
+	return NULL;
+}
+
+/* Must be called with volumes_lock held. */
+struct syncmirror_volume *syncmirror_volume_find(const char *name)
+{
+	struct syncmirror_volume *vol;
+
+	lockdep_assert_held(&volumes_lock);
+	list_for_each_entry(vol, &volumes, list)
+		if (!strcmp(syncmirror_volume_name(vol), name))
+			return vol;
+	return NULL;
+}
+
+/* The @n-th volume (from 0), for netlink dumps; volumes_lock held. */
+struct syncmirror_volume *syncmirror_volume_nth(unsigned long n)
+{
+	struct syncmirror_volume *vol;
+
+	lockdep_assert_held(&volumes_lock);
+	list_for_each_entry(vol, &volumes, list)
+		if (!n--)
+			return vol;
+	return NULL;
+}
+
+/*
+ * Join the volume of @md, creating it (as secondary) for its first table.
+ * A new table must carry the same volume as the tables before it.
+ */
+struct syncmirror_volume *syncmirror_volume_get(struct mapped_device *md,
+						const struct syncmirror_md *md_info,
+						char **error)
+{
+	struct syncmirror_volume *vol;
+
+	mutex_lock(&volumes_lock);
+	vol = find_by_md(md);
+	if (vol) {
+		if (!uuid_equal(&vol->md_info.volume_uuid,
+				&md_info->volume_uuid)) {
+			mutex_unlock(&volumes_lock);
+			*error = "Superblock belongs to another volume than the loaded table";
+			return ERR_PTR(-EINVAL);
+		}
+		vol->tables++;
+		vol->md_info = *md_info;
+		mutex_unlock(&volumes_lock);
+		return vol;
+	}
+
+	vol = kzalloc(sizeof(*vol), GFP_KERNEL);
+	if (!vol) {
+		mutex_unlock(&volumes_lock);
+		*error = "Cannot allocate volume";
+		return ERR_PTR(-ENOMEM);
+	}
+	vol->md = md;
+	vol->tables = 1;
+	vol->role = SYNCMIRROR_ROLE_SECONDARY;
+	vol->md_info = *md_info;
+	syncmirror_volume_name(vol);
+	list_add_tail(&vol->list, &volumes);
+	syncmirror_netlink_notify(vol, SYNCMIRROR_EVENT_VOLUME_UP);
+	mutex_unlock(&volumes_lock);
+	return vol;
+}
+
+void syncmirror_volume_put(struct syncmirror_volume *vol)
+{
+	mutex_lock(&volumes_lock);
+	if (!--vol->tables) {
+		syncmirror_netlink_notify(vol, SYNCMIRROR_EVENT_VOLUME_DOWN);
+		list_del(&vol->list);
+		kfree(vol);
+	}
+	mutex_unlock(&volumes_lock);
+}
+
+/*
+ * Promote or demote.  Demotion is refused while anyone has the volume
+ * open: its I/O would start failing under it.  Must be called with
+ * volumes_lock held.
+ */
+int syncmirror_volume_set_role(struct syncmirror_volume *vol, int role,
+			       struct netlink_ext_ack *extack)
+{
+	lockdep_assert_held(&volumes_lock);
+
+	if (vol->role == role)
+		return 0;
+	if (role == SYNCMIRROR_ROLE_SECONDARY &&
+	    syncmirror_volume_open_count(vol)) {
+		NL_SET_ERR_MSG(extack, "volume is open; close it before demoting");
+		return -EBUSY;
+	}
+
+	/* The map function reads the role without the lock. */
+	WRITE_ONCE(vol->role, role);
+	DMINFO("%s: role %s", syncmirror_volume_name(vol),
+	       role == SYNCMIRROR_ROLE_PRIMARY ? "primary" : "secondary");
+	syncmirror_netlink_notify(vol, SYNCMIRROR_EVENT_ROLE);
+	return 0;
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A syncmirror volume: the state that belongs to a mapped device rather
+ * than to one of its tables, so that it survives a table reload (role now;
+ * connections later).  All volumes sit in one registry that only the
+ * control plane (constructor, destructor, netlink) locks; the I/O path
+ * reads what it needs with READ_ONCE().
+ */
+#ifndef SYNCMIRROR_VOLUME_H
+#define SYNCMIRROR_VOLUME_H
+
+#include <linux/dm-ioctl.h>
+#include <linux/list.h>
+#include <linux/syncmirror.h>
+#include <linux/types.h>
+
+#include "syncmirror-metadata.h"
+
+struct mapped_device;
+struct netlink_ext_ack;
+
+/**
+ * struct syncmirror_volume - state of one mirrored volume
+ * @list: entry in the registry
+ * @md: the mapped device this volume is
+ * @name: its device-mapper name, refreshed whenever dm can tell it (the
+ *	last one seen is kept for the event of a volume being removed)
+ * @tables: target instances (live or being loaded) that use it
+ * @role: enum syncmirror_role; written under the registry lock, read by
+ *	the I/O path without it
+ * @md_info: superblock of the most recently constructed table
+ */
+struct syncmirror_volume {
+	struct list_head list;
+	struct mapped_device *md;
+	char name[DM_NAME_LEN];
+	unsigned int tables;
+	int role;
+	struct syncmirror_md md_info;
+};
+
+struct syncmirror_volume *syncmirror_volume_get(struct mapped_device *md,
+						const struct syncmirror_md *md_info,
+						char **error);
+void syncmirror_volume_put(struct syncmirror_volume *vol);
+
+void syncmirror_volumes_lock(void);
+void syncmirror_volumes_unlock(void);
+struct syncmirror_volume *syncmirror_volume_find(const char *name);
+struct syncmirror_volume *syncmirror_volume_nth(unsigned long n);
+const char *syncmirror_volume_name(struct syncmirror_volume *vol);
+u32 syncmirror_volume_open_count(const struct syncmirror_volume *vol);
+int syncmirror_volume_set_role(struct syncmirror_volume *vol, int role,
+			       struct netlink_ext_ack *extack);
+
+#endif /* SYNCMIRROR_VOLUME_H */
