@@ -77,6 +77,7 @@ check "  ... naming the checksum" grep -q "no valid syncmirror superblock: Super
 
 # Bad input: exit 2 (usage) or 1 (device), a message, and nothing written.
 truncate -s 64M "$tmp/blank.img"
+truncate -s 2048 "$tmp/tiny.img"
 while IFS='|' read -r want args message; do
 	# shellcheck disable=SC2086
 	"$smctl" $args > "$tmp/out" 2>&1
@@ -89,6 +90,8 @@ done <<EOT
 2|create-md --data $tmp/blank.img|--data and --node-id are required
 2|create-md --data $tmp/blank.img --node-id 1 --uuid 1234|"1234" is not a UUID
 2|create-md --data $tmp/blank.img --node-id 1 --md-size 100|metadata size "100" is below 4096 bytes
+2|create-md --data $tmp/blank.img --node-id 1 --md-size 4M|metadata size "4M" is not a number of bytes
+1|create-md --data $tmp/tiny.img --meta $tmp/blank.img --node-id 1|too small to hold data (under 4096 bytes)
 1|create-md --data $tmp/blank.img --node-id 1 --md-size 67108864|leave no room for data
 1|create-md --data $tmp/missing.img --node-id 1|No such file or directory
 1|dump-md --data $tmp/blank.img|no valid syncmirror superblock: No syncmirror superblock (bad magic)

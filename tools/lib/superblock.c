@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Superblock encode/decode for the tools.  Must agree byte for byte with
- * the kernel (kernel/syncmirror-metadata.c); tests/tools/superblock_test
- * and the KUnit golden checksum hold both to the same block.
+ * the kernel (kernel/syncmirror-metadata.c); tests/tools/smctl_md_test.sh
+ * and the KUnit golden checksum hold both to the same CRC-32C.
  */
 #include <ctype.h>
 #include <endian.h>

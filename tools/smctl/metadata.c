@@ -176,8 +176,12 @@ int cmd_create_md(int argc, char **argv)
 			break;
 		case 'u': uuid_text = optarg; break;
 		case 's':
-			if (parse_u64(optarg, &md_reserve) ||
-			    md_reserve < SYNCMIRROR_SB_SIZE) {
+			if (parse_u64(optarg, &md_reserve)) {
+				fprintf(stderr, "smctl: create-md: metadata size \"%s\" is not a number of bytes\n",
+					optarg);
+				return 2;
+			}
+			if (md_reserve < SYNCMIRROR_SB_SIZE) {
 				fprintf(stderr, "smctl: create-md: metadata size \"%s\" is below %d bytes\n",
 					optarg, SYNCMIRROR_SB_SIZE);
 				return 2;
@@ -225,6 +229,11 @@ int cmd_create_md(int argc, char **argv)
 			goto out;
 		ret = 1;
 		data_bytes &= ~(uint64_t)4095;
+		if (!data_bytes) {
+			fprintf(stderr, "smctl: %s: too small to hold data (under 4096 bytes)\n",
+				loc.data_path);
+			goto out;
+		}
 		sb.md_offset = 0;
 		sb.md_size = loc.dev_bytes & ~(uint64_t)4095;
 	} else {
