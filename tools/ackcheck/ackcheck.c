@@ -132,6 +132,7 @@ static int cmd_write(const char *dev, uint64_t nblocks, unsigned int qd,
 	uint8_t *in_flight;
 	uint64_t dev_blocks, gen = 0, done = 0, issued = 0;
 	unsigned int i, busy = 0;
+	struct timespec now;
 	int fd, r;
 
 	fd = open_device(dev, O_WRONLY, &dev_blocks);
@@ -155,8 +156,12 @@ static int cmd_write(const char *dev, uint64_t nblocks, unsigned int qd,
 			return 1;
 		slots[i].busy = 0;
 	}
-	/* Generations start from the time so that reruns never repeat one. */
-	gen = (uint64_t)time(NULL) << 20;
+	/*
+	 * Generations start from the wall clock in nanoseconds, so a later run
+	 * (even one second later, even after a reboot) only uses larger ones.
+	 */
+	clock_gettime(CLOCK_REALTIME, &now);
+	gen = (uint64_t)now.tv_sec * 1000000000ULL + now.tv_nsec;
 	srandom(seed);
 
 	while (done < ops || busy) {
