@@ -10,6 +10,7 @@
 #include <linux/dm-ioctl.h>
 #include <net/genetlink.h>
 
+#include "syncmirror-connection.h"
 #include "syncmirror-netlink.h"
 #include "syncmirror-volume.h"
 
@@ -26,6 +27,12 @@ static const struct nla_policy set_role_policy[] = {
 						  SYNCMIRROR_ROLE_PRIMARY),
 };
 
+static const struct nla_policy connect_policy[] = {
+	[SYNCMIRROR_ATTR_VOLUME_NAME] = { .type = NLA_NUL_STRING,
+					  .len = DM_NAME_LEN - 1 },
+	[SYNCMIRROR_ATTR_SOCKET_FD] = { .type = NLA_U32 },
+};
+
 enum syncmirror_mcast_group {
 	SYNCMIRROR_MCGRP_EVENTS,
 };
@@ -35,6 +42,24 @@ static const struct genl_multicast_group syncmirror_mcgrps[] = {
 };
 
 static struct genl_family syncmirror_genl_family;
+
+static int fill_connection(struct sk_buff *skb,
+			   struct syncmirror_connection *conn)
+{
+	const char *reason = "no peer link";
+	int state = SYNCMIRROR_CONN_NONE;
+	u32 peer = 0;
+
+	if (conn)
+		syncmirror_connection_get_state(conn, &state, &reason, &peer);
+	if (nla_put_u32(skb, SYNCMIRROR_ATTR_CONN_STATE, state) ||
+	    nla_put_string(skb, SYNCMIRROR_ATTR_CONN_REASON, reason))
+		return -EMSGSIZE;
+	if (state == SYNCMIRROR_CONN_CONNECTED &&
+	    nla_put_u32(skb, SYNCMIRROR_ATTR_PEER_NODE_ID, peer))
+		return -EMSGSIZE;
+	return 0;
+}
 
 /* Must be called with the volumes lock held. */
 static int fill_volume(struct sk_buff *skb, struct syncmirror_volume *vol,
@@ -58,7 +83,8 @@ static int fill_volume(struct sk_buff *skb, struct syncmirror_volume *vol,
 	    nla_put_u64_64bit(skb, SYNCMIRROR_ATTR_DATA_SECTORS,
 			      vol->md_info.data_sectors, SYNCMIRROR_ATTR_PAD) ||
 	    nla_put_u32(skb, SYNCMIRROR_ATTR_OPEN_COUNT,
-			syncmirror_volume_open_count(vol))) {
+			syncmirror_volume_open_count(vol)) ||
+	    fill_connection(skb, vol->conn)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -140,6 +166,31 @@ static int set_role_doit(struct sk_buff *skb, struct genl_info *info)
 	return r;
 }
 
+static int connect_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	const char *name;
+	u32 fd;
+
+	if (GENL_REQ_ATTR_CHECK(info, SYNCMIRROR_ATTR_VOLUME_NAME) ||
+	    GENL_REQ_ATTR_CHECK(info, SYNCMIRROR_ATTR_SOCKET_FD))
+		return -EINVAL;
+
+	name = nla_data(info->attrs[SYNCMIRROR_ATTR_VOLUME_NAME]);
+	fd = nla_get_u32(info->attrs[SYNCMIRROR_ATTR_SOCKET_FD]);
+	return syncmirror_volume_connect(name, fd, info->extack);
+}
+
+static int disconnect_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	const char *name;
+
+	if (GENL_REQ_ATTR_CHECK(info, SYNCMIRROR_ATTR_VOLUME_NAME))
+		return -EINVAL;
+
+	name = nla_data(info->attrs[SYNCMIRROR_ATTR_VOLUME_NAME]);
+	return syncmirror_volume_disconnect(name, info->extack);
+}
+
 static const struct genl_ops syncmirror_genl_ops[] = {
 	{
 		.cmd = SYNCMIRROR_CMD_GET_VOLUME,
@@ -153,6 +204,20 @@ static const struct genl_ops syncmirror_genl_ops[] = {
 		.doit = set_role_doit,
 		.policy = set_role_policy,
 		.maxattr = ARRAY_SIZE(set_role_policy) - 1,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = SYNCMIRROR_CMD_CONNECT,
+		.doit = connect_doit,
+		.policy = connect_policy,
+		.maxattr = ARRAY_SIZE(connect_policy) - 1,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = SYNCMIRROR_CMD_DISCONNECT,
+		.doit = disconnect_doit,
+		.policy = get_volume_policy,
+		.maxattr = ARRAY_SIZE(get_volume_policy) - 1,
 		.flags = GENL_ADMIN_PERM,
 	},
 };

@@ -14,6 +14,7 @@
 #include <linux/netlink.h>
 #include <linux/slab.h>
 
+#include "syncmirror-connection.h"
 #include "syncmirror-netlink.h"
 #include "syncmirror-volume.h"
 
@@ -43,7 +44,8 @@ const char *syncmirror_volume_name(struct syncmirror_volume *vol)
 	char name[DM_NAME_LEN];
 
 	lockdep_assert_held(&volumes_lock);
-	if (!dm_copy_name_and_uuid(vol->md, name, NULL))
+	/* Without tables the mapped device may already be gone. */
+	if (vol->tables && !dm_copy_name_and_uuid(vol->md, name, NULL))
 		strscpy(vol->name, name, sizeof(vol->name));
 	return vol->name;
 }
@@ -51,6 +53,8 @@ const char *syncmirror_volume_name(struct syncmirror_volume *vol)
 /* Openers of the mapped device (6.1 cannot tell writers from readers). */
 u32 syncmirror_volume_open_count(const struct syncmirror_volume *vol)
 {
+	if (!vol->tables)
+		return 0;
 	return atomic_read(&dm_disk(vol->md)->part0->bd_openers);
 }
 
@@ -120,6 +124,7 @@ struct syncmirror_volume *syncmirror_volume_get(struct mapped_device *md,
 		*error = "Cannot allocate volume";
 		return ERR_PTR(-ENOMEM);
 	}
+	kref_init(&vol->kref);
 	vol->md = md;
 	vol->tables = 1;
 	vol->role = SYNCMIRROR_ROLE_SECONDARY;
@@ -131,15 +136,125 @@ struct syncmirror_volume *syncmirror_volume_get(struct mapped_device *md,
 	return vol;
 }
 
+static void volume_release(struct kref *kref)
+{
+	kfree(container_of(kref, struct syncmirror_volume, kref));
+}
+
+/* Stop a link taken off its volume, and drop the link's reference. */
+static void stop_connection(struct syncmirror_volume *vol,
+			    struct syncmirror_connection *conn)
+{
+	syncmirror_connection_stop(conn);
+	kref_put(&vol->kref, volume_release);
+}
+
 void syncmirror_volume_put(struct syncmirror_volume *vol)
 {
+	struct syncmirror_connection *conn;
+
 	mutex_lock(&volumes_lock);
-	if (!--vol->tables) {
-		syncmirror_netlink_notify(vol, SYNCMIRROR_EVENT_VOLUME_DOWN);
-		list_del(&vol->list);
-		kfree(vol);
+	if (--vol->tables) {
+		mutex_unlock(&volumes_lock);
+		return;
 	}
+	syncmirror_netlink_notify(vol, SYNCMIRROR_EVENT_VOLUME_DOWN);
+	list_del(&vol->list);
+	conn = vol->conn;
+	vol->conn = NULL;
 	mutex_unlock(&volumes_lock);
+
+	/* Unlocked: the connection thread may be waiting for the lock. */
+	if (conn)
+		stop_connection(vol, conn);
+	kref_put(&vol->kref, volume_release);
+}
+
+/*
+ * Announce @event for @vol to the events group, unless the volume is gone
+ * already (its "down" event was the last word on it).
+ */
+void syncmirror_volume_notify(struct syncmirror_volume *vol, int event)
+{
+	mutex_lock(&volumes_lock);
+	if (vol->tables)
+		syncmirror_netlink_notify(vol, event);
+	mutex_unlock(&volumes_lock);
+}
+
+/*
+ * Give the volume named @name a peer link over the socket @fd.  An old,
+ * finished link is replaced; a live one must be disconnected first.
+ */
+int syncmirror_volume_connect(const char *name, int fd,
+			      struct netlink_ext_ack *extack)
+{
+	struct syncmirror_connection *conn, *old = NULL;
+	struct syncmirror_volume *vol;
+	const char *reason;
+	int state, r = 0;
+	u32 peer;
+
+	mutex_lock(&volumes_lock);
+	vol = syncmirror_volume_find(name);
+	if (!vol) {
+		NL_SET_ERR_MSG(extack, "no syncmirror volume of that name");
+		r = -ENOENT;
+		goto out;
+	}
+	if (vol->conn) {
+		syncmirror_connection_get_state(vol->conn, &state, &reason,
+						&peer);
+		if (state == SYNCMIRROR_CONN_HANDSHAKE ||
+		    state == SYNCMIRROR_CONN_CONNECTED) {
+			NL_SET_ERR_MSG(extack, "volume already has a peer link");
+			r = -EBUSY;
+			goto out;
+		}
+		old = vol->conn;
+		vol->conn = NULL;
+	}
+	kref_get(&vol->kref);
+	conn = syncmirror_connection_start(vol, fd, extack);
+	if (IS_ERR(conn)) {
+		kref_put(&vol->kref, volume_release);
+		r = PTR_ERR(conn);
+		goto out;
+	}
+	vol->conn = conn;
+out:
+	mutex_unlock(&volumes_lock);
+	if (old)
+		stop_connection(vol, old);
+	return r;
+}
+
+int syncmirror_volume_disconnect(const char *name,
+				 struct netlink_ext_ack *extack)
+{
+	struct syncmirror_connection *conn = NULL;
+	struct syncmirror_volume *vol;
+
+	mutex_lock(&volumes_lock);
+	vol = syncmirror_volume_find(name);
+	if (!vol) {
+		mutex_unlock(&volumes_lock);
+		NL_SET_ERR_MSG(extack, "no syncmirror volume of that name");
+		return -ENOENT;
+	}
+	conn = vol->conn;
+	if (!conn) {
+		mutex_unlock(&volumes_lock);
+		NL_SET_ERR_MSG(extack, "volume has no peer link");
+		return -ENOTCONN;
+	}
+	vol->conn = NULL;
+	syncmirror_netlink_notify(vol, SYNCMIRROR_EVENT_CONNECTION);
+	mutex_unlock(&volumes_lock);
+
+	/* The link's reference keeps @vol alive until the thread is gone. */
+	stop_connection(vol, conn);
+	return 0;
 }
 
 /*

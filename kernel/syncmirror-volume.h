@@ -10,6 +10,7 @@
 #define SYNCMIRROR_VOLUME_H
 
 #include <linux/dm-ioctl.h>
+#include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/syncmirror.h>
 #include <linux/types.h>
@@ -18,10 +19,14 @@
 
 struct mapped_device;
 struct netlink_ext_ack;
+struct syncmirror_connection;
 
 /**
  * struct syncmirror_volume - state of one mirrored volume
- * @list: entry in the registry
+ * @list: entry in the registry (while @tables is not zero)
+ * @kref: memory lifetime: one reference for the registry entry and one
+ *	for each peer link (whose thread may still announce a state change
+ *	after the volume left the registry)
  * @md: the mapped device this volume is
  * @name: its device-mapper name, refreshed whenever dm can tell it (the
  *	last one seen is kept for the event of a volume being removed)
@@ -29,14 +34,17 @@ struct netlink_ext_ack;
  * @role: enum syncmirror_role; written under the registry lock, read by
  *	the I/O path without it
  * @md_info: superblock of the most recently constructed table
+ * @conn: the peer link, NULL when there is none
  */
 struct syncmirror_volume {
 	struct list_head list;
+	struct kref kref;
 	struct mapped_device *md;
 	char name[DM_NAME_LEN];
 	unsigned int tables;
 	int role;
 	struct syncmirror_md md_info;
+	struct syncmirror_connection *conn;
 };
 
 struct syncmirror_volume *syncmirror_volume_get(struct mapped_device *md,
@@ -52,5 +60,10 @@ const char *syncmirror_volume_name(struct syncmirror_volume *vol);
 u32 syncmirror_volume_open_count(const struct syncmirror_volume *vol);
 int syncmirror_volume_set_role(struct syncmirror_volume *vol, int role,
 			       struct netlink_ext_ack *extack);
+void syncmirror_volume_notify(struct syncmirror_volume *vol, int event);
+int syncmirror_volume_connect(const char *name, int fd,
+			      struct netlink_ext_ack *extack);
+int syncmirror_volume_disconnect(const char *name,
+				 struct netlink_ext_ack *extack);
 
 #endif /* SYNCMIRROR_VOLUME_H */

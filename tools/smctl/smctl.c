@@ -23,6 +23,9 @@ static const struct smctl_command commands[] = {
 	{ "secondary", cmd_secondary,
 	  "demote a volume: it refuses I/O (not while open)" },
 	{ "events", cmd_events, "follow state changes until interrupted" },
+	{ "connect", cmd_connect,
+	  "connect to the peer and hand the link to the kernel" },
+	{ "disconnect", cmd_disconnect, "close the peer link" },
 };
 
 static void usage(FILE *out)

@@ -18,5 +18,11 @@ int cmd_status(int argc, char **argv);
 int cmd_primary(int argc, char **argv);
 int cmd_secondary(int argc, char **argv);
 int cmd_events(int argc, char **argv);
+int cmd_connect(int argc, char **argv);
+int cmd_disconnect(int argc, char **argv);
+
+struct sm_genl;
+/* Print the kernel's reason for a failed request on @volume; returns 1. */
+int smctl_report(const char *volume, struct sm_genl *g);
 
 #endif

@@ -24,12 +24,25 @@ static const char *role_name(uint32_t role)
 	}
 }
 
+static const char *conn_state_name(uint32_t state)
+{
+	switch (state) {
+	case SYNCMIRROR_CONN_NONE: return "none";
+	case SYNCMIRROR_CONN_HANDSHAKE: return "handshake";
+	case SYNCMIRROR_CONN_CONNECTED: return "connected";
+	case SYNCMIRROR_CONN_REFUSED: return "refused";
+	case SYNCMIRROR_CONN_LOST: return "lost";
+	default: return "unknown";
+	}
+}
+
 static const char *event_name(uint32_t event)
 {
 	switch (event) {
 	case SYNCMIRROR_EVENT_VOLUME_UP: return "up";
 	case SYNCMIRROR_EVENT_VOLUME_DOWN: return "down";
 	case SYNCMIRROR_EVENT_ROLE: return "role";
+	case SYNCMIRROR_EVENT_CONNECTION: return "connection";
 	default: return "unknown";
 	}
 }
@@ -41,7 +54,9 @@ static int print_volume(struct nl_msg *msg, void *arg)
 	int *count = arg;
 	char uuid[37] = "", when[32] = "";
 	const char *name;
-	uint32_t role, node_id, open_count, event = 0;
+	uint32_t role, node_id, open_count, event = 0, conn = 0, peer = 0;
+	const char *reason = "";
+	char peer_json[32] = "", peer_text[32] = "";
 	uint64_t sectors;
 	time_t now;
 
@@ -61,6 +76,16 @@ static int print_volume(struct nl_msg *msg, void *arg)
 	    nla_len(attrs[SYNCMIRROR_ATTR_VOLUME_UUID]) == 16)
 		sm_uuid_format(nla_data(attrs[SYNCMIRROR_ATTR_VOLUME_UUID]),
 			       uuid);
+	if (attrs[SYNCMIRROR_ATTR_CONN_STATE])
+		conn = nla_get_u32(attrs[SYNCMIRROR_ATTR_CONN_STATE]);
+	if (attrs[SYNCMIRROR_ATTR_CONN_REASON])
+		reason = nla_get_string(attrs[SYNCMIRROR_ATTR_CONN_REASON]);
+	if (attrs[SYNCMIRROR_ATTR_PEER_NODE_ID]) {
+		peer = nla_get_u32(attrs[SYNCMIRROR_ATTR_PEER_NODE_ID]);
+		snprintf(peer_json, sizeof(peer_json), ",\"peer_node_id\":%u",
+			 peer);
+		snprintf(peer_text, sizeof(peer_text), " node-id %u", peer);
+	}
 	if (attrs[SYNCMIRROR_ATTR_EVENT]) {
 		event = nla_get_u32(attrs[SYNCMIRROR_ATTR_EVENT]);
 		now = time(NULL);
@@ -75,24 +100,27 @@ static int print_volume(struct nl_msg *msg, void *arg)
 			       event_name(event));
 		printf("\"name\":\"%s\",\"role\":\"%s\",\"node_id\":%u,"
 		       "\"volume_uuid\":\"%s\",\"data_sectors\":%" PRIu64 ","
-		       "\"open_count\":%u}",
+		       "\"open_count\":%u,\"peer\":{\"state\":\"%s\","
+		       "\"reason\":\"%s\"%s}}",
 		       name, role_name(role), node_id, uuid, sectors,
-		       open_count);
+		       open_count, conn_state_name(conn), reason, peer_json);
 		if (event)
 			printf("\n");
 	} else if (event) {
-		printf("%s %s: %s, role %s\n", when, name, event_name(event),
-		       role_name(role));
+		printf("%s %s: %s, role %s, peer %s (%s)%s\n", when, name,
+		       event_name(event), role_name(role),
+		       conn_state_name(conn), reason, peer_text);
 	} else {
 		printf("%s: role %s node-id %u uuid %s size %" PRIu64
-		       " sectors open %u\n", name, role_name(role), node_id,
-		       uuid, sectors, open_count);
+		       " sectors open %u\n    peer %s (%s)%s\n", name,
+		       role_name(role), node_id, uuid, sectors, open_count,
+		       conn_state_name(conn), reason, peer_text);
 	}
 	fflush(stdout);
 	return NL_OK;
 }
 
-static int report(const char *volume, struct sm_genl *g)
+int smctl_report(const char *volume, struct sm_genl *g)
 {
 	const char *why = g->message[0] ? g->message : strerror(-g->error);
 
@@ -130,7 +158,7 @@ int cmd_status(int argc, char **argv)
 	if (json_output)
 		printf("]\n");
 	if (r)
-		r = report(volume, &g);
+		r = smctl_report(volume, &g);
 	sm_genl_close(&g);
 	return r;
 }
@@ -157,7 +185,7 @@ static int set_role(int argc, char **argv, uint32_t role)
 	}
 	r = sm_genl_transact(&g, msg, NULL, NULL);
 	if (r)
-		r = report(argv[1], &g);
+		r = smctl_report(argv[1], &g);
 	sm_genl_close(&g);
 	return r;
 }

@@ -32,7 +32,12 @@
  *                              dumpit: every volume
  *     reply: VOLUME_NAME, ROLE, VOLUME_UUID, NODE_ID, DATA_SECTORS,
  *            OPEN_COUNT
+ *     (and, with a peer link: CONN_STATE, CONN_REASON, PEER_NODE_ID)
  *   SYNCMIRROR_CMD_SET_ROLE    VOLUME_NAME, ROLE  (admin)
+ *   SYNCMIRROR_CMD_CONNECT     VOLUME_NAME, SOCKET_FD  (admin): take over
+ *                              a connected, authenticated TCP socket to
+ *                              the peer and start the protocol on it
+ *   SYNCMIRROR_CMD_DISCONNECT  VOLUME_NAME  (admin)
  *   SYNCMIRROR_CMD_EVENT       multicast only: EVENT, then the volume's
  *                              attributes as for GET_VOLUME
  */
@@ -45,6 +50,8 @@ enum syncmirror_cmd {
 	SYNCMIRROR_CMD_GET_VOLUME,
 	SYNCMIRROR_CMD_SET_ROLE,
 	SYNCMIRROR_CMD_EVENT,
+	SYNCMIRROR_CMD_CONNECT,
+	SYNCMIRROR_CMD_DISCONNECT,
 
 	__SYNCMIRROR_CMD_MAX,
 };
@@ -61,6 +68,10 @@ enum syncmirror_attr {
 	SYNCMIRROR_ATTR_OPEN_COUNT,	/* u32, openers of the volume */
 	SYNCMIRROR_ATTR_EVENT,		/* u32, enum syncmirror_event */
 	SYNCMIRROR_ATTR_PAD,
+	SYNCMIRROR_ATTR_SOCKET_FD,	/* u32, in the caller's fd table */
+	SYNCMIRROR_ATTR_CONN_STATE,	/* u32, enum syncmirror_conn_state */
+	SYNCMIRROR_ATTR_CONN_REASON,	/* string, why the state is what it is */
+	SYNCMIRROR_ATTR_PEER_NODE_ID,	/* u32, once the peer said hello */
 
 	__SYNCMIRROR_ATTR_MAX,
 };
@@ -78,6 +89,15 @@ enum syncmirror_event {
 	SYNCMIRROR_EVENT_VOLUME_UP,	/* first table of a volume loaded */
 	SYNCMIRROR_EVENT_VOLUME_DOWN,	/* last table of a volume gone */
 	SYNCMIRROR_EVENT_ROLE,		/* role changed */
+	SYNCMIRROR_EVENT_CONNECTION,	/* peer link state changed */
+};
+
+enum syncmirror_conn_state {
+	SYNCMIRROR_CONN_NONE,		/* no peer link */
+	SYNCMIRROR_CONN_HANDSHAKE,	/* socket taken over, hello sent */
+	SYNCMIRROR_CONN_CONNECTED,	/* hellos agreed, link alive */
+	SYNCMIRROR_CONN_REFUSED,	/* hellos disagreed (see reason) */
+	SYNCMIRROR_CONN_LOST,		/* timeout, socket error or close */
 };
 
 /*
