@@ -2,9 +2,11 @@
 /*
  * dm-syncmirror: synchronous block-device mirroring, device-mapper target.
  *
- * This file owns the volume object: it builds it from a table line, maps
- * bios and reports status.  For now a volume maps all I/O to its local data
- * device; replication to peers plugs in below the map function.
+ * This file owns the target: it builds one from a table line (devices and
+ * superblock), joins it to its volume (syncmirror-volume.c: role, peer
+ * link), maps bios and reports status.  For now a primary maps all I/O to
+ * its local data device; replication to the peer plugs in below the map
+ * function.
  */
 
 #include <linux/blkdev.h>
@@ -22,12 +24,12 @@
 #define SB_SECTORS (SYNCMIRROR_SB_SIZE >> SECTOR_SHIFT)
 
 /**
- * struct syncmirror - one mirrored volume (one target instance)
+ * struct syncmirror - one target instance (one table of a volume)
  * @ti: the dm target this volume backs
  * @meta_dev: device holding the metadata, NULL when it is internal
  * @data_dev: local device holding the data
  * @md: the superblock as loaded by the constructor
- * @vol: the volume (role, later connections) this table belongs to
+ * @vol: the volume (role, peer link) this table belongs to
  * @discard_passdown: discards are advertised and passed to @data_dev
  */
 struct syncmirror {
@@ -133,6 +135,12 @@ static int syncmirror_ctr(struct dm_target *ti, unsigned int argc,
 		if (r) {
 			ti->error = "Error opening metadata device";
 			goto out_put_data_dev;
+		}
+		/* Its superblock would sit in the data, the first write away. */
+		if (sm->meta_dev->bdev == sm->data_dev->bdev) {
+			ti->error = "Metadata device is the data device (use internal)";
+			r = -EINVAL;
+			goto out_put_meta_dev;
 		}
 	}
 
@@ -262,7 +270,9 @@ static void syncmirror_io_hints(struct dm_target *ti,
 
 static struct target_type syncmirror_target = {
 	.name = SYNCMIRROR_TARGET_NAME,
-	.version = {0, 3, 0},
+	.version = {0, 4, 0},
+	/* One volume per mapped device: its state is per device, not range. */
+	.features = DM_TARGET_SINGLETON,
 	.module = THIS_MODULE,
 	.ctr = syncmirror_ctr,
 	.dtr = syncmirror_dtr,

@@ -23,7 +23,10 @@
 
 #define DM_MSG_PREFIX "syncmirror"
 
-/* Liveness: a ping after 1 s of silence, the peer lost after 5 s. */
+/*
+ * Liveness: a ping after each second in which nothing arrived, the peer
+ * lost after PING_TIMEOUT such seconds in a row.
+ */
 #define PING_INTERVAL	HZ
 #define PING_TIMEOUT	5
 #define HELLO_TIMEOUT	10
@@ -48,6 +51,9 @@ static const char *wire_error_reason(u32 code)
 static void set_state(struct syncmirror_connection *conn, int state,
 		      const char *reason)
 {
+	/* A link being stopped has no news: the stopper reports it. */
+	if (READ_ONCE(conn->stopping))
+		return;
 	spin_lock(&conn->lock);
 	conn->state = state;
 	conn->reason = reason;
@@ -58,12 +64,13 @@ static void set_state(struct syncmirror_connection *conn, int state,
 
 void syncmirror_connection_get_state(struct syncmirror_connection *conn,
 				     int *state, const char **reason,
-				     u32 *peer_node_id)
+				     u32 *peer_node_id, time64_t *since)
 {
 	spin_lock(&conn->lock);
 	*state = conn->state;
 	*reason = conn->reason;
 	*peer_node_id = conn->peer_node_id;
+	*since = conn->since;
 	spin_unlock(&conn->lock);
 }
 
@@ -98,12 +105,13 @@ static int send_simple(struct syncmirror_connection *conn, u16 type, u64 seq,
 }
 
 /*
- * Receive exactly @len bytes.  Returns -EAGAIN when nothing at all arrived
- * within the socket's receive timeout (an idle tick), -ETIMEDOUT when a
- * message stalls half way, -ECONNRESET when the peer closed.
+ * Receive exactly @len bytes.  At the start of a message (!@in_message) a
+ * receive timeout with nothing read is an idle tick, -EAGAIN; inside one,
+ * timeouts count as stalls and only PING_TIMEOUT of them give -ETIMEDOUT.
+ * -ECONNRESET when the peer closed.
  */
 static int recv_exact(struct syncmirror_connection *conn, void *buf,
-		      size_t len)
+		      size_t len, bool in_message)
 {
 	size_t done = 0;
 	int stalls = 0;
@@ -126,15 +134,19 @@ static int recv_exact(struct syncmirror_connection *conn, void *buf,
 			return -ECONNRESET;
 		if (r != -EAGAIN)
 			return r;
-		if (!done)
+		if (!done && !in_message)
 			return -EAGAIN;
-		if (++stalls > PING_TIMEOUT)
+		if (++stalls >= PING_TIMEOUT)
 			return -ETIMEDOUT;
 	}
 	return 0;
 }
 
-/* Receive one message; a payload of at most @max bytes goes to @payload. */
+/*
+ * Receive one message; a payload of at most @max bytes goes to @payload.
+ * Callers give room for SYNCMIRROR_WIRE_MAX_ERROR_TEXT so that an ERROR
+ * with its text is never mistaken for a malformed message.
+ */
 static int recv_message(struct syncmirror_connection *conn,
 			struct syncmirror_msg *msg, void *payload, size_t max,
 			const char **error)
@@ -142,7 +154,7 @@ static int recv_message(struct syncmirror_connection *conn,
 	struct syncmirror_wire_header header;
 	int r;
 
-	r = recv_exact(conn, &header, sizeof(header));
+	r = recv_exact(conn, &header, sizeof(header), false);
 	if (r)
 		return r;
 	r = syncmirror_wire_decode_header(&header, msg, error);
@@ -152,9 +164,9 @@ static int recv_message(struct syncmirror_connection *conn,
 		*error = "unexpected payload";
 		return -EBADMSG;
 	}
-	r = recv_exact(conn, payload, msg->payload_len);
+	r = recv_exact(conn, payload, msg->payload_len, true);
 	if (r)
-		return r == -EAGAIN ? -ETIMEDOUT : r;
+		return r;
 	if (syncmirror_wire_crc32c(payload, msg->payload_len) !=
 	    msg->payload_csum) {
 		*error = "payload checksum mismatch";
@@ -181,6 +193,10 @@ static const char *lost_reason(int r)
 /* Hello both ways.  Returns 0 once connected, else the link is finished. */
 static int handshake(struct syncmirror_connection *conn)
 {
+	union {
+		struct syncmirror_wire_hello hello;
+		char text[SYNCMIRROR_WIRE_MAX_ERROR_TEXT];
+	} payload;
 	struct syncmirror_wire_hello wire;
 	struct syncmirror_hello remote;
 	struct syncmirror_msg msg = {
@@ -201,11 +217,14 @@ static int handshake(struct syncmirror_connection *conn)
 	}
 
 	do {
-		r = recv_message(conn, &msg, &wire, sizeof(wire), &error);
+		r = recv_message(conn, &msg, &payload, sizeof(payload), &error);
 	} while (r == -EAGAIN && ++waited < HELLO_TIMEOUT);
 	if (r) {
-		if (error)
-			DMERR("bad hello from the peer: %s", error);
+		if (r == -EBADMSG) {
+			DMERR_LIMIT("bad hello from the peer: %s", error);
+			send_simple(conn, SYNCMIRROR_WIRE_ERROR, 0,
+				    SYNCMIRROR_WIRE_ERR_PROTOCOL);
+		}
 		set_state(conn, SYNCMIRROR_CONN_LOST, lost_reason(r));
 		return r;
 	}
@@ -222,7 +241,7 @@ static int handshake(struct syncmirror_connection *conn)
 		return -EPROTO;
 	}
 
-	syncmirror_wire_decode_hello(&wire, &remote);
+	syncmirror_wire_decode_hello(&payload.hello, &remote);
 	verdict = syncmirror_wire_check_hello(&conn->local, &remote, &version);
 	if (verdict != SYNCMIRROR_WIRE_ERR_NONE) {
 		send_simple(conn, SYNCMIRROR_WIRE_ERROR, 0, verdict);
@@ -241,6 +260,7 @@ static int handshake(struct syncmirror_connection *conn)
 /* Answer pings, send our own when idle, notice a dead or departing peer. */
 static void keepalive(struct syncmirror_connection *conn)
 {
+	char text[SYNCMIRROR_WIRE_MAX_ERROR_TEXT];
 	struct syncmirror_msg msg;
 	const char *error = NULL;
 	u64 ping_seq = 0;
@@ -248,7 +268,7 @@ static void keepalive(struct syncmirror_connection *conn)
 	int r;
 
 	while (!kthread_should_stop()) {
-		r = recv_message(conn, &msg, NULL, 0, &error);
+		r = recv_message(conn, &msg, text, sizeof(text), &error);
 		if (r == -EAGAIN) {
 			if (++idle >= PING_TIMEOUT) {
 				set_state(conn, SYNCMIRROR_CONN_LOST,
@@ -265,9 +285,13 @@ static void keepalive(struct syncmirror_connection *conn)
 			continue;
 		}
 		if (r) {
-			if (r != -EINTR)
-				set_state(conn, SYNCMIRROR_CONN_LOST,
-					  lost_reason(r));
+			if (r == -EBADMSG) {
+				DMERR_LIMIT("bad message from the peer: %s",
+					    error);
+				send_simple(conn, SYNCMIRROR_WIRE_ERROR, 0,
+					    SYNCMIRROR_WIRE_ERR_PROTOCOL);
+			}
+			set_state(conn, SYNCMIRROR_CONN_LOST, lost_reason(r));
 			return;
 		}
 		idle = 0;
@@ -303,7 +327,8 @@ static int connection_thread(void *data)
 	if (!handshake(conn))
 		keepalive(conn);
 
-	/* The link is finished; wait to be stopped and freed. */
+	/* The link is finished: let the peer know at once, then wait. */
+	kernel_sock_shutdown(conn->sock, SHUT_RDWR);
 	while (!kthread_should_stop()) {
 		set_current_state(TASK_INTERRUPTIBLE);
 		if (!kthread_should_stop())
@@ -327,11 +352,11 @@ syncmirror_connection_start(struct syncmirror_volume *vol, int fd,
 
 	sock = sockfd_lookup(fd, &r);
 	if (!sock) {
-		NL_SET_ERR_MSG(extack, "the file descriptor is not a socket");
+		NL_SET_ERR_MSG(extack, "the file descriptor is not an open socket");
 		return ERR_PTR(r);
 	}
-	if (sock->sk->sk_protocol != IPPROTO_TCP ||
-	    sock->sk->sk_state != TCP_ESTABLISHED) {
+	if (!sk_is_tcp(sock->sk) ||
+	    READ_ONCE(sock->sk->sk_state) != TCP_ESTABLISHED) {
 		sockfd_put(sock);
 		NL_SET_ERR_MSG(extack, "not a connected TCP socket");
 		return ERR_PTR(-EINVAL);
@@ -349,7 +374,6 @@ syncmirror_connection_start(struct syncmirror_volume *vol, int fd,
 	conn->state = SYNCMIRROR_CONN_HANDSHAKE;
 	conn->reason = "hello sent";
 	conn->since = ktime_get_real_seconds();
-	conn->next_seq = 1;
 	conn->local = (struct syncmirror_hello) {
 		.version_min = SYNCMIRROR_WIRE_VERSION,
 		.version_max = SYNCMIRROR_WIRE_VERSION,
@@ -383,6 +407,7 @@ syncmirror_connection_start(struct syncmirror_volume *vol, int fd,
  */
 void syncmirror_connection_stop(struct syncmirror_connection *conn)
 {
+	WRITE_ONCE(conn->stopping, true);
 	kernel_sock_shutdown(conn->sock, SHUT_RDWR);
 	kthread_stop(conn->thread);
 	sockfd_put(conn->sock);

@@ -28,7 +28,7 @@ struct syncmirror_volume;
  * @reason: why @state is what it is (a static string)
  * @peer_node_id: the peer's node id, once it said hello
  * @since: when @state was entered (seconds since the epoch)
- * @next_seq: sequence number of the next request we send
+ * @stopping: syncmirror_connection_stop() has begun; no more state changes
  */
 struct syncmirror_connection {
 	struct syncmirror_volume *vol;
@@ -40,7 +40,7 @@ struct syncmirror_connection {
 	const char *reason;
 	u32 peer_node_id;
 	time64_t since;
-	u64 next_seq;
+	bool stopping;
 };
 
 struct syncmirror_connection *
@@ -49,6 +49,6 @@ syncmirror_connection_start(struct syncmirror_volume *vol, int fd,
 void syncmirror_connection_stop(struct syncmirror_connection *conn);
 void syncmirror_connection_get_state(struct syncmirror_connection *conn,
 				     int *state, const char **reason,
-				     u32 *peer_node_id);
+				     u32 *peer_node_id, time64_t *since);
 
 #endif /* SYNCMIRROR_CONNECTION_H */

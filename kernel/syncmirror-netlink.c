@@ -30,6 +30,7 @@ static const struct nla_policy set_role_policy[] = {
 static const struct nla_policy connect_policy[] = {
 	[SYNCMIRROR_ATTR_VOLUME_NAME] = { .type = NLA_NUL_STRING,
 					  .len = DM_NAME_LEN - 1 },
+	/* sockfd_lookup() refuses anything that is not an open fd */
 	[SYNCMIRROR_ATTR_SOCKET_FD] = { .type = NLA_U32 },
 };
 
@@ -48,12 +49,16 @@ static int fill_connection(struct sk_buff *skb,
 {
 	const char *reason = "no peer link";
 	int state = SYNCMIRROR_CONN_NONE;
+	time64_t since = 0;
 	u32 peer = 0;
 
 	if (conn)
-		syncmirror_connection_get_state(conn, &state, &reason, &peer);
+		syncmirror_connection_get_state(conn, &state, &reason, &peer,
+						&since);
 	if (nla_put_u32(skb, SYNCMIRROR_ATTR_CONN_STATE, state) ||
-	    nla_put_string(skb, SYNCMIRROR_ATTR_CONN_REASON, reason))
+	    nla_put_string(skb, SYNCMIRROR_ATTR_CONN_REASON, reason) ||
+	    (conn && nla_put_u64_64bit(skb, SYNCMIRROR_ATTR_CONN_SINCE, since,
+				       SYNCMIRROR_ATTR_PAD)))
 		return -EMSGSIZE;
 	if (state == SYNCMIRROR_CONN_CONNECTED &&
 	    nla_put_u32(skb, SYNCMIRROR_ATTR_PEER_NODE_ID, peer))

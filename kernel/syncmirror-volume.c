@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Registry of syncmirror volumes and their roles.
+ * Registry of syncmirror volumes: role and peer link per mapped device.
  *
- * A table reload constructs a new target before the old one goes, so the
- * role cannot live in the target: it lives here, one entry per mapped
- * device, counted by the tables that use it.  volumes_lock serialises the
- * control plane only; nothing on the I/O path takes it.
+ * A table reload constructs a new target before the old one goes, so this
+ * state cannot live in the target: it lives here, one entry per mapped
+ * device, counted by the tables that use it.  volumes_lock is taken by the
+ * control plane (constructor, destructor, netlink) and by a connection
+ * thread announcing a state change; nothing on the I/O path takes it.
  */
 
 #include <linux/blkdev.h>
@@ -69,15 +70,24 @@ static struct syncmirror_volume *find_by_md(struct mapped_device *md)
 	return NULL;
 }
 
-/* Must be called with volumes_lock held. */
+/*
+ * The volume dm currently knows as @name.  A volume whose device is being
+ * removed (dm has dropped its name already) is never found, even if a new
+ * device of the same name exists.  Must be called with volumes_lock held.
+ */
 struct syncmirror_volume *syncmirror_volume_find(const char *name)
 {
 	struct syncmirror_volume *vol;
+	char current_name[DM_NAME_LEN];
 
 	lockdep_assert_held(&volumes_lock);
-	list_for_each_entry(vol, &volumes, list)
-		if (!strcmp(syncmirror_volume_name(vol), name))
+	list_for_each_entry(vol, &volumes, list) {
+		if (dm_copy_name_and_uuid(vol->md, current_name, NULL))
+			continue;
+		strscpy(vol->name, current_name, sizeof(vol->name));
+		if (!strcmp(current_name, name))
 			return vol;
+	}
 	return NULL;
 }
 
@@ -106,14 +116,24 @@ struct syncmirror_volume *syncmirror_volume_get(struct mapped_device *md,
 	mutex_lock(&volumes_lock);
 	vol = find_by_md(md);
 	if (vol) {
+		/*
+		 * What the volume tells its peer and its operator must not
+		 * depend on which table was loaded last, so a reload has to
+		 * describe the same volume, node and size.
+		 */
 		if (!uuid_equal(&vol->md_info.volume_uuid,
 				&md_info->volume_uuid)) {
 			mutex_unlock(&volumes_lock);
 			*error = "Superblock belongs to another volume than the loaded table";
 			return ERR_PTR(-EINVAL);
 		}
+		if (vol->md_info.node_id != md_info->node_id ||
+		    vol->md_info.data_sectors != md_info->data_sectors) {
+			mutex_unlock(&volumes_lock);
+			*error = "Superblock node id or data size differs from the loaded table";
+			return ERR_PTR(-EINVAL);
+		}
 		vol->tables++;
-		vol->md_info = *md_info;
 		mutex_unlock(&volumes_lock);
 		return vol;
 	}
@@ -193,6 +213,7 @@ int syncmirror_volume_connect(const char *name, int fd,
 	struct syncmirror_volume *vol;
 	const char *reason;
 	int state, r = 0;
+	time64_t since;
 	u32 peer;
 
 	mutex_lock(&volumes_lock);
@@ -204,7 +225,7 @@ int syncmirror_volume_connect(const char *name, int fd,
 	}
 	if (vol->conn) {
 		syncmirror_connection_get_state(vol->conn, &state, &reason,
-						&peer);
+						&peer, &since);
 		if (state == SYNCMIRROR_CONN_HANDSHAKE ||
 		    state == SYNCMIRROR_CONN_CONNECTED) {
 			NL_SET_ERR_MSG(extack, "volume already has a peer link");

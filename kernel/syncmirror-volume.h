@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * A syncmirror volume: the state that belongs to a mapped device rather
- * than to one of its tables, so that it survives a table reload (role now;
- * connections later).  All volumes sit in one registry that only the
- * control plane (constructor, destructor, netlink) locks; the I/O path
+ * than to one of its tables, so that it survives a table reload: its role
+ * and its peer link.  All volumes sit in one registry locked by the control
+ * plane and by connection threads announcing state changes; the I/O path
  * reads what it needs with READ_ONCE().
  */
 #ifndef SYNCMIRROR_VOLUME_H

@@ -69,6 +69,13 @@ verify "$tmp/log-noissue"
 check "a generation never issued fails" [ $? -eq 1 ]
 check "  ... naming block $lblk" grep -q "FAIL block $lblk: .*a generation never issued for it" "$tmp/out"
 
+# A log cut in the middle of its last line (the writer lost power while
+# writing it): the torn line is not an entry.
+cp "$tmp/log" "$tmp/log-torn"
+printf 'ACK %s 17' "$lblk" >> "$tmp/log-torn"
+verify "$tmp/log-torn"
+check "a torn last line is ignored" [ $? -eq 0 ]
+
 "$ackcheck" frobnicate > "$tmp/out" 2>&1
 check "unknown command: exit 2" [ $? -eq 2 ]
 exit $status

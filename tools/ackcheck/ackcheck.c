@@ -6,7 +6,8 @@
  *                   [--ops COUNT] [--seed S]
  *   ackcheck verify --device DEV --log FILE [--writer ID]
  *
- * "write" keeps up to --qd O_DIRECT writes of 4 KiB blocks in flight with
+ * "write" keeps up to --qd O_DIRECT|O_DSYNC writes of 4 KiB blocks (each
+ * durable when it completes: FUA, or a flush after it) in flight with
  * io_uring, never two to the same block, each block stamped with
  * {magic, block number, generation, writer id, CRC-32C}.  For every write
  * it prints "ISSUE <block> <gen>" before submitting and "ACK <block> <gen>"
@@ -135,7 +136,8 @@ static int cmd_write(const char *dev, uint64_t nblocks, unsigned int qd,
 	struct timespec now;
 	int fd, r;
 
-	fd = open_device(dev, O_WRONLY, &dev_blocks);
+	/* O_DSYNC: a completed write is on stable storage, not in a cache. */
+	fd = open_device(dev, O_WRONLY | O_DSYNC, &dev_blocks);
 	if (fd < 0)
 		return 1;
 	if (nblocks > dev_blocks || !nblocks) {
@@ -238,7 +240,7 @@ static int cmd_verify(const char *dev, const char *log_path, uint32_t writer)
 	struct block_log *log;
 	uint64_t dev_blocks, block, gen, checked = 0, acked = 0;
 	unsigned int failures = 0;
-	char what[16];
+	char what[16], line[128];
 	uint8_t *buf;
 	FILE *f;
 	int fd;
@@ -255,9 +257,21 @@ static int cmd_verify(const char *dev, const char *log_path, uint32_t writer)
 	if (!log || posix_memalign((void **)&buf, STAMP_BLOCK, STAMP_BLOCK))
 		return 1;
 
-	/* A torn last line (the writer died mid-write) is not an entry. */
-	while (fscanf(f, "%15s %" SCNu64 " %" SCNu64, what, &block, &gen) == 3) {
+	/*
+	 * One entry per complete line; a torn last line (the writer died in
+	 * the middle of writing it) has no newline and is not an entry.
+	 */
+	while (fgets(line, sizeof(line), f)) {
 		struct block_log *b;
+
+		if (!strchr(line, '\n'))
+			break;
+		if (sscanf(line, "%15s %" SCNu64 " %" SCNu64, what, &block,
+			   &gen) != 3) {
+			fprintf(stderr, "ackcheck: %s: cannot parse \"%.40s\"\n",
+				log_path, line);
+			return 1;
+		}
 
 		if (block >= dev_blocks) {
 			fprintf(stderr, "ackcheck: %s: block %" PRIu64 " is beyond the device\n",

@@ -56,7 +56,8 @@ static int print_volume(struct nl_msg *msg, void *arg)
 	const char *name;
 	uint32_t role, node_id, open_count, event = 0, conn = 0, peer = 0;
 	const char *reason = "";
-	char peer_json[32] = "", peer_text[32] = "";
+	char peer_json[96] = "", peer_text[96] = "", since[32];
+	time_t since_time;
 	uint64_t sectors;
 	time_t now;
 
@@ -80,11 +81,22 @@ static int print_volume(struct nl_msg *msg, void *arg)
 		conn = nla_get_u32(attrs[SYNCMIRROR_ATTR_CONN_STATE]);
 	if (attrs[SYNCMIRROR_ATTR_CONN_REASON])
 		reason = nla_get_string(attrs[SYNCMIRROR_ATTR_CONN_REASON]);
+	if (attrs[SYNCMIRROR_ATTR_CONN_SINCE]) {
+		since_time = nla_get_u64(attrs[SYNCMIRROR_ATTR_CONN_SINCE]);
+		strftime(since, sizeof(since), "%Y-%m-%dT%H:%M:%SZ",
+			 gmtime(&since_time));
+		snprintf(peer_json, sizeof(peer_json), ",\"since\":\"%s\"",
+			 since);
+		snprintf(peer_text, sizeof(peer_text), " since %s", since);
+	}
 	if (attrs[SYNCMIRROR_ATTR_PEER_NODE_ID]) {
 		peer = nla_get_u32(attrs[SYNCMIRROR_ATTR_PEER_NODE_ID]);
-		snprintf(peer_json, sizeof(peer_json), ",\"peer_node_id\":%u",
-			 peer);
-		snprintf(peer_text, sizeof(peer_text), " node-id %u", peer);
+		snprintf(peer_json + strlen(peer_json),
+			 sizeof(peer_json) - strlen(peer_json),
+			 ",\"peer_node_id\":%u", peer);
+		snprintf(peer_text + strlen(peer_text),
+			 sizeof(peer_text) - strlen(peer_text),
+			 ", peer node-id %u", peer);
 	}
 	if (attrs[SYNCMIRROR_ATTR_EVENT]) {
 		event = nla_get_u32(attrs[SYNCMIRROR_ATTR_EVENT]);

@@ -2,9 +2,9 @@
 /*
  * syncmirror: ABI shared by the dm-syncmirror module and its tools.
  *
- * The device-mapper table line and the on-disk superblock.  The generic
- * netlink family and the wire protocol constants join them as they are
- * defined.  See Documentation/syncmirror.rst.
+ * The device-mapper table line, the generic netlink family, the on-disk
+ * superblock and the wire protocol.  See Documentation/syncmirror.rst and
+ * Documentation/syncmirror-protocol.rst.
  */
 #ifndef _UAPI_LINUX_SYNCMIRROR_H
 #define _UAPI_LINUX_SYNCMIRROR_H
@@ -24,15 +24,16 @@
  * Generic netlink family "syncmirror" (Documentation/syncmirror.rst).
  *
  * Volumes are named by their device-mapper name.  Commands that change
- * state need CAP_NET_ADMIN.  Every state change is also sent to the
- * "events" multicast group as SYNCMIRROR_CMD_EVENT with the volume's
- * attributes.
+ * state need CAP_NET_ADMIN.  Volume up/down, role changes and peer link
+ * changes after the handover are sent to the "events" multicast group as
+ * SYNCMIRROR_CMD_EVENT with the volume's attributes.
  *
  *   SYNCMIRROR_CMD_GET_VOLUME  doit: VOLUME_NAME -> one volume
  *                              dumpit: every volume
  *     reply: VOLUME_NAME, ROLE, VOLUME_UUID, NODE_ID, DATA_SECTORS,
  *            OPEN_COUNT
- *     (and, with a peer link: CONN_STATE, CONN_REASON, PEER_NODE_ID)
+ *            CONN_STATE, CONN_REASON; with a link CONN_SINCE, and
+ *            PEER_NODE_ID while connected
  *   SYNCMIRROR_CMD_SET_ROLE    VOLUME_NAME, ROLE  (admin)
  *   SYNCMIRROR_CMD_CONNECT     VOLUME_NAME, SOCKET_FD  (admin): take over
  *                              a connected, authenticated TCP socket to
@@ -72,6 +73,7 @@ enum syncmirror_attr {
 	SYNCMIRROR_ATTR_CONN_STATE,	/* u32, enum syncmirror_conn_state */
 	SYNCMIRROR_ATTR_CONN_REASON,	/* string, why the state is what it is */
 	SYNCMIRROR_ATTR_PEER_NODE_ID,	/* u32, once the peer said hello */
+	SYNCMIRROR_ATTR_CONN_SINCE,	/* u64, link state entered (epoch s) */
 
 	__SYNCMIRROR_ATTR_MAX,
 };

@@ -72,6 +72,7 @@ internal|Missing data device argument
 /dev/mapper/meta /dev/mapper/data 0 extra|Unexpected arguments after the feature arguments
 /dev/mapper/meta /dev/mapper/nonexistent|Error opening data device
 /dev/mapper/nonexistent /dev/mapper/data|Error opening metadata device
+/dev/mapper/data /dev/mapper/data|Metadata device is the data device (use internal)
 EOT
 
 # Superblock problems.  The data disk still has its internal superblock at
