@@ -24,10 +24,12 @@ MODULES="virtio_pci virtio_blk virtio_net virtio_console 9pnet_virtio 9p
 	dm-mod dm-flakey dm-delay sch_netem nf_tables tls crc32c_generic
 	libcrc32c"
 
+# copy_with_libs ROOT BINARY [PATH IN ROOT]: the binary and every shared
+# library it needs.
 copy_with_libs() {
-	local root=$1 bin=$2 lib
+	local root=$1 bin=$2 dest=${3:-$2} lib
 
-	install -D -m 0755 "$bin" "$root$bin"
+	install -D -m 0755 "$bin" "$root$dest"
 	for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do
 		[ -e "$root$lib" ] || install -D -m 0755 "$lib" "$root$lib"
 	done
@@ -87,14 +89,12 @@ build_overlay() {
 	for ko in "$moddir"/*.ko; do
 		[ -e "$ko" ] && install -m 0644 "$ko" "$root/lib/modules/$kver/extra/"
 	done
+	# Our tools go to /usr/sbin whatever the checkout's path (a path under
+	# /tmp would be hidden by the node's tmpfs), with their libraries.
 	if [ -d "$toolsdir" ]; then
 		for tool in "$toolsdir"/*; do
-			[ -f "$tool" ] && [ -x "$tool" ] && copy_with_libs "$root" "$tool"
-		done
-		# Tools are called by name inside the node.
-		for tool in "$root$toolsdir"/*; do
-			[ -e "$tool" ] && ln -sf "$toolsdir/${tool##*/}" \
-				"$root/usr/sbin/${tool##*/}"
+			[ -f "$tool" ] && [ -x "$tool" ] || continue
+			copy_with_libs "$root" "$tool" "/usr/sbin/${tool##*/}"
 		done
 	fi
 	pack "$root" "$out"
