@@ -264,8 +264,14 @@ static int cmd_verify(const char *dev, const char *log_path, uint32_t writer)
 	while (fgets(line, sizeof(line), f)) {
 		struct block_log *b;
 
-		if (!strchr(line, '\n'))
+		if (!strchr(line, '\n')) {
+			if (!feof(f)) {
+				fprintf(stderr, "ackcheck: %s: line too long: \"%.40s...\"\n",
+					log_path, line);
+				return 1;
+			}
 			break;
+		}
 		if (sscanf(line, "%15s %" SCNu64 " %" SCNu64, what, &block,
 			   &gen) != 3) {
 			fprintf(stderr, "ackcheck: %s: cannot parse \"%.40s\"\n",
