@@ -99,6 +99,10 @@ int syncmirror_md_decode(const void *block, struct syncmirror_md *md,
 		*error = "Superblock data size is zero";
 		return -EINVAL;
 	}
+	if (md->data_sectors > U64_MAX >> SECTOR_SHIFT) {
+		*error = "Superblock data size is too large";
+		return -EINVAL;
+	}
 	if (md->md_size < SYNCMIRROR_SB_SIZE ||
 	    md->md_offset + md->md_size < md->md_offset) {
 		*error = "Superblock metadata area is invalid";

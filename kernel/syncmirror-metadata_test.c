@@ -151,11 +151,31 @@ static void syncmirror_md_test_area_overflow(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, error, "Superblock metadata area is invalid");
 }
 
+/* A data size whose byte count does not fit in 64 bits. */
+static void syncmirror_md_test_huge_data(struct kunit *test)
+{
+	struct syncmirror_md md = sample_md;
+	char *error = NULL;
+	void *block;
+
+	md.internal = false;
+	md.md_offset = 0;
+	md.data_sectors = (U64_MAX >> SECTOR_SHIFT) + 1;
+	block = kunit_kzalloc(test, SYNCMIRROR_SB_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, block);
+	syncmirror_md_encode(&md, block);
+
+	KUNIT_EXPECT_EQ(test, syncmirror_md_decode(block, &md, &error),
+			-EINVAL);
+	KUNIT_EXPECT_STREQ(test, error, "Superblock data size is too large");
+}
+
 static struct kunit_case syncmirror_md_test_cases[] = {
 	KUNIT_CASE(syncmirror_md_test_round_trip),
 	KUNIT_CASE(syncmirror_md_test_golden),
 	KUNIT_CASE_PARAM(syncmirror_md_test_damage, damage_gen_params),
 	KUNIT_CASE(syncmirror_md_test_area_overflow),
+	KUNIT_CASE(syncmirror_md_test_huge_data),
 	{}
 };
 

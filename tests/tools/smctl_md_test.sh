@@ -93,6 +93,7 @@ done <<EOT
 2|create-md --data $tmp/blank.img --node-id 1 --md-size 4M|metadata size "4M" is not a number of bytes
 1|create-md --data $tmp/tiny.img --meta $tmp/blank.img --node-id 1|too small to hold data (under 4096 bytes)
 1|create-md --data $tmp/blank.img --node-id 1 --md-size 67108864|leave no room for data
+1|create-md --data $tmp/blank.img --node-id 1 --md-size 18446744073709547520|leave no room for data
 1|create-md --data $tmp/missing.img --node-id 1|No such file or directory
 1|dump-md --data $tmp/blank.img|no valid syncmirror superblock: No syncmirror superblock (bad magic)
 2|frobnicate|Command "frobnicate" not found

@@ -72,6 +72,8 @@ const char *sm_sb_decode(const void *block, struct sm_superblock *out)
 		return "Superblock node id out of range";
 	if (!out->data_sectors)
 		return "Superblock data size is zero";
+	if (out->data_sectors > UINT64_MAX >> 9)
+		return "Superblock data size is too large";
 	if (out->md_size < SYNCMIRROR_SB_SIZE ||
 	    out->md_offset + out->md_size < out->md_offset)
 		return "Superblock metadata area is invalid";

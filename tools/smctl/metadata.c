@@ -237,7 +237,8 @@ int cmd_create_md(int argc, char **argv)
 		sb.md_offset = 0;
 		sb.md_size = loc.dev_bytes & ~(uint64_t)4095;
 	} else {
-		if (loc.dev_bytes < md_reserve + SYNCMIRROR_SB_SIZE) {
+		if (md_reserve > loc.dev_bytes ||
+		    loc.dev_bytes - md_reserve < SYNCMIRROR_SB_SIZE) {
 			fprintf(stderr, "smctl: %s: %" PRIu64 " bytes leave no room for data after %" PRIu64 " bytes of metadata\n",
 				loc.data_path, loc.dev_bytes, md_reserve);
 			goto out;

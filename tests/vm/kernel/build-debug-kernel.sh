@@ -61,7 +61,7 @@ done < "$fragment"
 [ "$missing" = 0 ] || exit 1
 
 jobs=$(( $(nproc) + 1 ))
-echo "debug-kernel: building with -j$jobs (about 10 minutes cold on 2 cores)" >&2
+echo "debug-kernel: building with -j$jobs (about 15 minutes cold on 2 cores)" >&2
 start=$(date +%s)
 # "modules" on a kernel with no modules of its own still writes
 # Module.symvers, which out-of-tree builds need to resolve symbols.
