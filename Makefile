@@ -99,7 +99,7 @@ demo: deps vm-images-stock
 	@tests/demo.sh
 
 bench:
-	@echo "bench: nothing to measure yet; the replication data path (issue 3) adds the raw/syncmirror/DRBD comparison"
+	@bench/run.sh
 
 clean:
 	rm -rf $(BUILD)
