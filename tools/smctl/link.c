@@ -134,7 +134,6 @@ int cmd_connect(int argc, char **argv)
 {
 	const char *volume = NULL, *peer = NULL, *listen_on = NULL;
 	struct sm_genl g;
-	struct nl_msg *msg;
 	int timeout = 30, fd, r, i;
 
 	for (i = 1; i < argc; i++) {
@@ -169,16 +168,8 @@ int cmd_connect(int argc, char **argv)
 	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
 
-	msg = sm_genl_request(&g, SYNCMIRROR_CMD_CONNECT, 0);
-	if (!msg || nla_put_string(msg, SYNCMIRROR_ATTR_VOLUME_NAME, volume) ||
-	    nla_put_u32(msg, SYNCMIRROR_ATTR_SOCKET_FD, fd)) {
-		fprintf(stderr, "smctl: out of memory\n");
-		r = 1;
-	} else {
-		r = sm_genl_transact(&g, msg, NULL, NULL);
-		if (r)
-			r = smctl_report(volume, &g);
-	}
+	r = smctl_volume_request(&g, volume, SYNCMIRROR_CMD_CONNECT,
+				 SYNCMIRROR_ATTR_SOCKET_FD, fd);
 	close(fd);
 	sm_genl_close(&g);
 	return r;
@@ -187,7 +178,6 @@ int cmd_connect(int argc, char **argv)
 int cmd_disconnect(int argc, char **argv)
 {
 	struct sm_genl g;
-	struct nl_msg *msg;
 	int r;
 
 	if (argc != 2 || argv[1][0] == '-') {
@@ -196,15 +186,7 @@ int cmd_disconnect(int argc, char **argv)
 	}
 	if (sm_genl_open(&g, "smctl"))
 		return 1;
-	msg = sm_genl_request(&g, SYNCMIRROR_CMD_DISCONNECT, 0);
-	if (!msg || nla_put_string(msg, SYNCMIRROR_ATTR_VOLUME_NAME, argv[1])) {
-		fprintf(stderr, "smctl: out of memory\n");
-		sm_genl_close(&g);
-		return 1;
-	}
-	r = sm_genl_transact(&g, msg, NULL, NULL);
-	if (r)
-		r = smctl_report(argv[1], &g);
+	r = smctl_volume_request(&g, argv[1], SYNCMIRROR_CMD_DISCONNECT, 0, 0);
 	sm_genl_close(&g);
 	return r;
 }

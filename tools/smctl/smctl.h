@@ -3,6 +3,7 @@
 #define SMCTL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct smctl_command {
 	const char *name;
@@ -24,5 +25,8 @@ int cmd_disconnect(int argc, char **argv);
 struct sm_genl;
 /* Print the kernel's reason for a failed request on @volume; returns 1. */
 int smctl_report(const char *volume, struct sm_genl *g);
+/* One request naming @volume, plus a u32 @attr unless it is 0. */
+int smctl_volume_request(struct sm_genl *g, const char *volume, int cmd,
+			 int attr, uint32_t value);
 
 #endif

@@ -175,10 +175,27 @@ int cmd_status(int argc, char **argv)
 	return r;
 }
 
+/*
+ * Send @cmd for @volume (with one u32 attribute unless @attr is 0) on the
+ * open @g, and report a failure.  Returns the exit status.
+ */
+int smctl_volume_request(struct sm_genl *g, const char *volume, int cmd,
+			 int attr, uint32_t value)
+{
+	struct nl_msg *msg = sm_genl_request(g, cmd, 0);
+
+	if (!msg || nla_put_string(msg, SYNCMIRROR_ATTR_VOLUME_NAME, volume) ||
+	    (attr && nla_put_u32(msg, attr, value))) {
+		nlmsg_free(msg);
+		fprintf(stderr, "smctl: out of memory\n");
+		return 1;
+	}
+	return sm_genl_transact(g, msg, NULL, NULL) ? smctl_report(volume, g) : 0;
+}
+
 static int set_role(int argc, char **argv, uint32_t role)
 {
 	struct sm_genl g;
-	struct nl_msg *msg;
 	int r;
 
 	if (argc != 2 || argv[1][0] == '-') {
@@ -188,16 +205,8 @@ static int set_role(int argc, char **argv, uint32_t role)
 	}
 	if (sm_genl_open(&g, "smctl"))
 		return 1;
-	msg = sm_genl_request(&g, SYNCMIRROR_CMD_SET_ROLE, 0);
-	if (!msg || nla_put_string(msg, SYNCMIRROR_ATTR_VOLUME_NAME, argv[1]) ||
-	    nla_put_u32(msg, SYNCMIRROR_ATTR_ROLE, role)) {
-		fprintf(stderr, "smctl: out of memory\n");
-		sm_genl_close(&g);
-		return 1;
-	}
-	r = sm_genl_transact(&g, msg, NULL, NULL);
-	if (r)
-		r = smctl_report(argv[1], &g);
+	r = smctl_volume_request(&g, argv[1], SYNCMIRROR_CMD_SET_ROLE,
+				 SYNCMIRROR_ATTR_ROLE, role);
 	sm_genl_close(&g);
 	return r;
 }
