@@ -31,16 +31,22 @@
  *   SYNCMIRROR_CMD_GET_VOLUME  doit: VOLUME_NAME -> one volume
  *                              dumpit: every volume
  *     reply: VOLUME_NAME, ROLE, VOLUME_UUID, NODE_ID, DATA_SECTORS,
- *            OPEN_COUNT
- *            CONN_STATE, CONN_REASON; with a link CONN_SINCE, and
- *            PEER_NODE_ID while connected
+ *            OPEN_COUNT, DIVERGED (+ DIVERGED_SINCE when set),
+ *            REPLICATED_WRITES, LOCAL_ONLY_WRITES,
+ *            CONN_STATE, CONN_REASON; with a link CONN_SINCE,
+ *            PING_TIMEOUT_MS and, once the peer said hello, PEER_NODE_ID
+ *            and PEER_ROLE
  *   SYNCMIRROR_CMD_SET_ROLE    VOLUME_NAME, ROLE  (admin)
- *   SYNCMIRROR_CMD_CONNECT     VOLUME_NAME, SOCKET_FD  (admin): take over
- *                              a connected, authenticated TCP socket to
- *                              the peer and start the protocol on it
+ *   SYNCMIRROR_CMD_CONNECT     VOLUME_NAME, SOCKET_FD,
+ *                              [PING_TIMEOUT_MS]  (admin): take over a
+ *                              connected, authenticated TCP socket to the
+ *                              peer and start the protocol on it
  *   SYNCMIRROR_CMD_DISCONNECT  VOLUME_NAME  (admin)
  *   SYNCMIRROR_CMD_EVENT       multicast only: EVENT, then the volume's
- *                              attributes as for GET_VOLUME
+ *                              attributes as for GET_VOLUME; an event
+ *                              caused by an admin command also carries
+ *                              ACTOR_CMD, ACTOR_UID, ACTOR_PID and
+ *                              ACTOR_COMM (who asked for it, for audit)
  */
 #define SYNCMIRROR_GENL_NAME		"syncmirror"
 #define SYNCMIRROR_GENL_VERSION		1
@@ -74,6 +80,16 @@ enum syncmirror_attr {
 	SYNCMIRROR_ATTR_CONN_REASON,	/* string, why the state is what it is */
 	SYNCMIRROR_ATTR_PEER_NODE_ID,	/* u32, once the peer said hello */
 	SYNCMIRROR_ATTR_CONN_SINCE,	/* u64, link state entered (epoch s) */
+	SYNCMIRROR_ATTR_PEER_ROLE,	/* u32, enum syncmirror_role */
+	SYNCMIRROR_ATTR_PING_TIMEOUT_MS,	/* u32, peer lost after this */
+	SYNCMIRROR_ATTR_DIVERGED,	/* u8, 1: writes the peer lacks */
+	SYNCMIRROR_ATTR_DIVERGED_SINCE,	/* u64, epoch s */
+	SYNCMIRROR_ATTR_REPLICATED_WRITES,	/* u64, acked by the peer */
+	SYNCMIRROR_ATTR_LOCAL_ONLY_WRITES,	/* u64, done without the peer */
+	SYNCMIRROR_ATTR_ACTOR_CMD,	/* u32, enum syncmirror_cmd */
+	SYNCMIRROR_ATTR_ACTOR_UID,	/* u32, caller's uid */
+	SYNCMIRROR_ATTR_ACTOR_PID,	/* u32, caller's pid */
+	SYNCMIRROR_ATTR_ACTOR_COMM,	/* string, caller's command name */
 
 	__SYNCMIRROR_ATTR_MAX,
 };
@@ -92,7 +108,13 @@ enum syncmirror_event {
 	SYNCMIRROR_EVENT_VOLUME_DOWN,	/* last table of a volume gone */
 	SYNCMIRROR_EVENT_ROLE,		/* role changed */
 	SYNCMIRROR_EVENT_CONNECTION,	/* peer link state changed */
+	SYNCMIRROR_EVENT_DISK,		/* copies diverged (or not) */
 };
+
+/* CONNECT: default and range of SYNCMIRROR_ATTR_PING_TIMEOUT_MS. */
+#define SYNCMIRROR_PING_TIMEOUT_MS_DEFAULT	5000
+#define SYNCMIRROR_PING_TIMEOUT_MS_MIN		1000
+#define SYNCMIRROR_PING_TIMEOUT_MS_MAX		60000
 
 enum syncmirror_conn_state {
 	SYNCMIRROR_CONN_NONE,		/* no peer link */
@@ -119,7 +141,11 @@ enum syncmirror_conn_state {
 
 /* Superblock flags */
 #define SYNCMIRROR_SB_F_INTERNAL	(1U << 0)	/* metadata inside data dev */
-#define SYNCMIRROR_SB_F_KNOWN		SYNCMIRROR_SB_F_INTERNAL
+#define SYNCMIRROR_SB_F_PRIMARY		(1U << 1)	/* promoted, not demoted */
+#define SYNCMIRROR_SB_F_DIVERGED	(1U << 2)	/* peer lacks some writes */
+#define SYNCMIRROR_SB_F_KNOWN		(SYNCMIRROR_SB_F_INTERNAL | \
+					 SYNCMIRROR_SB_F_PRIMARY | \
+					 SYNCMIRROR_SB_F_DIVERGED)
 
 struct syncmirror_sb {
 	__le32 magic;		/* SYNCMIRROR_SB_MAGIC */
@@ -157,6 +183,7 @@ enum syncmirror_wire_type {
 	SYNCMIRROR_WIRE_PING_ACK,
 	SYNCMIRROR_WIRE_DISCONNECT,
 	SYNCMIRROR_WIRE_ERROR,
+	SYNCMIRROR_WIRE_STATE,
 
 	__SYNCMIRROR_WIRE_TYPE_MAX,
 };
@@ -178,7 +205,11 @@ enum syncmirror_wire_error {
 	SYNCMIRROR_WIRE_ERR_NODE_ID,
 	SYNCMIRROR_WIRE_ERR_PROTOCOL,
 	SYNCMIRROR_WIRE_ERR_RESYNC_NEEDED,
+	SYNCMIRROR_WIRE_ERR_DUAL_PRIMARY,
 };
+
+/* Hello flags */
+#define SYNCMIRROR_WIRE_HELLO_F_DIVERGED	(1U << 0)
 
 struct syncmirror_wire_header {
 	__be32 magic;		/* SYNCMIRROR_WIRE_MAGIC */
@@ -202,6 +233,8 @@ struct syncmirror_wire_hello {
 	__be64 data_sectors;
 	__be32 node_id;
 	__be32 max_payload;	/* largest WRITE payload accepted */
-};				/* 40 bytes */
+	__be32 role;		/* enum syncmirror_role of the sender */
+	__be32 flags;		/* SYNCMIRROR_WIRE_HELLO_F_* */
+};				/* 48 bytes */
 
 #endif /* _UAPI_LINUX_SYNCMIRROR_H */
