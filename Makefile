@@ -60,6 +60,12 @@ module-debug: debug-kernel
 
 tools:
 	$(MAKE) -C tools
+	@$(MAKE) --no-print-directory $(BUILD)/tools/bin/sm-wirepeer
+
+# A scripted misbehaving peer for the VM scenarios (goes into the images).
+$(BUILD)/tools/bin/sm-wirepeer: tests/vm/wirepeer.c tools/lib/crc32c.c tools/lib/crc32c.h
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -o $@ tests/vm/wirepeer.c tools/lib/crc32c.c
 
 # Initramfs per kernel flavour: a cached base layer plus a fresh overlay
 # with /init, our module and our tools.

@@ -31,7 +31,7 @@
 #define MIN_CLONES	64
 
 /* Largest discard or write-zeroes one wire request can carry. */
-#define MAX_RANGE_SECTORS	(1U << 22)
+#define MAX_RANGE_SECTORS	BIT(22)
 
 /* Deferred writes and superblock updates; on the writeback path. */
 struct workqueue_struct *syncmirror_wq;

@@ -552,7 +552,7 @@ static int receive_ack(struct syncmirror_connection *conn,
 	send = *slot;
 	if (!send || send->seq != msg->seq) {
 		spin_unlock_irq(&conn->lock);
-		*error = "acknowledgement of no request in flight";
+		*error = "acknowledgment of no request in flight";
 		return -EBADMSG;
 	}
 	*slot = NULL;

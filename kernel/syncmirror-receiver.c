@@ -65,9 +65,8 @@ static void peer_write_free(struct syncmirror_peer_write *pw)
 
 static void ack_sent(struct syncmirror_send *send, int status)
 {
-	peer_write_free(container_of(send,
-						struct syncmirror_peer_write,
-						ack));
+	peer_write_free(container_of(send, struct syncmirror_peer_write,
+				     ack));
 }
 
 static void put_target(struct syncmirror *sm)
@@ -93,7 +92,6 @@ static void peer_write_endio(struct bio *bio)
 	if (!syncmirror_connection_submit(pw->conn, &pw->ack))
 		peer_write_free(pw);
 }
-
 
 static blk_opf_t request_opf(const struct syncmirror_msg *msg)
 {

@@ -104,7 +104,7 @@ link
 wait_state A connected 10 > /dev/null
 on A smctl disconnect vol0
 assert_eq "$(peer_state A)" "none (no peer link)" "A after disconnect"
-assert_eq "$(wait_state B lost 15)" "lost (the peer closed the connection)" "B after A disconnected"
+assert_eq "$(wait_state B lost 15)" "lost (the peer disconnected)" "B after A disconnected"
 if on A smctl disconnect vol0 > "$SM_RUNDIR/again.out" 2>&1; then
 	fail "disconnect without a link succeeded"
 fi
@@ -116,5 +116,5 @@ volume B 1 --uuid $uuid
 link
 wait_state A connected 10 > /dev/null
 on A dmsetup remove vol0
-assert_eq "$(wait_state B lost 15)" "lost (the peer closed the connection)" "B after A removed its volume"
+assert_eq "$(wait_state B lost 15)" "lost (the peer disconnected)" "B after A removed its volume"
 on A rmmod dm_syncmirror
