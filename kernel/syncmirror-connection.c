@@ -576,7 +576,7 @@ static int receive_request(struct syncmirror_connection *conn,
 
 	if (READ_ONCE(conn->vol->role) != SYNCMIRROR_ROLE_SECONDARY) {
 		*error = "the peer sent a write to a primary";
-		return -EPROTO;
+		return -EPERM;
 	}
 	if (msg->seq != conn->received_seq + 1) {
 		*error = "request out of sequence";
@@ -616,7 +616,7 @@ static int receive_state(struct syncmirror_connection *conn,
 	if (msg->status == SYNCMIRROR_ROLE_PRIMARY &&
 	    READ_ONCE(conn->vol->role) == SYNCMIRROR_ROLE_PRIMARY) {
 		*error = "both nodes are primary";
-		return -EPROTO;
+		return -EPERM;
 	}
 	spin_lock_irq(&conn->lock);
 	conn->peer_role = msg->status;
@@ -628,7 +628,9 @@ static int receive_state(struct syncmirror_connection *conn,
 /*
  * Handle one message after the hello.  Returns 0 to go on, 1 when the
  * message ended the link, or a negative errno (with *error) for a message
- * that must end it.
+ * that must end it: -EPROTO a valid but unexpected message, -EPERM one
+ * that shows both nodes are primary, -EIO a request this node cannot
+ * apply, anything else as for a failed receive.
  */
 static int receive_message(struct syncmirror_connection *conn,
 			   const struct syncmirror_msg *msg,
@@ -699,14 +701,12 @@ static void receive_loop(struct syncmirror_connection *conn)
 		}
 		if (r == 1)
 			return;
-		if (r == -EPROTO) {
+		if (r == -EPROTO || r == -EPERM) {
 			DMERR_LIMIT("%s: %s", conn->vol->name, error);
 			end_link(conn, SYNCMIRROR_CONN_LOST, error,
-				 SYNCMIRROR_WIRE_ERROR,
-				 strcmp(error, "both nodes are primary") &&
-				 strcmp(error, "the peer sent a write to a primary") ?
-				 SYNCMIRROR_WIRE_ERR_PROTOCOL :
-				 SYNCMIRROR_WIRE_ERR_DUAL_PRIMARY);
+				 SYNCMIRROR_WIRE_ERROR, r == -EPERM ?
+				 SYNCMIRROR_WIRE_ERR_DUAL_PRIMARY :
+				 SYNCMIRROR_WIRE_ERR_PROTOCOL);
 			return;
 		}
 		if (r == -EIO) {

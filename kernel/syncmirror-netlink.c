@@ -29,14 +29,19 @@ static const struct nla_policy set_role_policy[] = {
 						  SYNCMIRROR_ROLE_PRIMARY),
 };
 
+/* Wider than NLA_POLICY_RANGE()'s s16 bounds. */
+static const struct netlink_range_validation ping_timeout_range = {
+	.min = SYNCMIRROR_PING_TIMEOUT_MS_MIN,
+	.max = SYNCMIRROR_PING_TIMEOUT_MS_MAX,
+};
+
 static const struct nla_policy connect_policy[] = {
 	[SYNCMIRROR_ATTR_VOLUME_NAME] = { .type = NLA_NUL_STRING,
 					  .len = DM_NAME_LEN - 1 },
 	/* sockfd_lookup() refuses anything that is not an open fd */
 	[SYNCMIRROR_ATTR_SOCKET_FD] = { .type = NLA_U32 },
 	[SYNCMIRROR_ATTR_PING_TIMEOUT_MS] =
-		NLA_POLICY_RANGE(NLA_U32, SYNCMIRROR_PING_TIMEOUT_MS_MIN,
-				 SYNCMIRROR_PING_TIMEOUT_MS_MAX),
+		NLA_POLICY_FULL_RANGE(NLA_U32, &ping_timeout_range),
 };
 
 enum syncmirror_mcast_group {

@@ -228,6 +228,8 @@ int syncmirror_replicate(struct syncmirror *sm, struct bio *bio)
 	io->ranged = bio_sectors(bio) != 0;
 	INIT_LIST_HEAD(&io->deferred);
 	if (!io->ranged) {
+		io->first = 0;
+		io->last = 0;
 		/* A flush orders nothing in flight: it covers what completed. */
 		start_write(io);
 		return DM_MAPIO_SUBMITTED;

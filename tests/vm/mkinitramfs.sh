@@ -17,7 +17,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # Programs every node has besides busybox.
 # bash runs the commands scenarios send: busybox ash would run its own
 # applets (tc, ip, nc ...) in place of the real programs of the same name.
-PROGRAMS="bash fio dmsetup ip tc nft setpriv"
+PROGRAMS="bash fio dmsetup ip tc nft setpriv blkdiscard"
 
 # Stock-kernel modules, each pulled in with its dependencies.
 MODULES="virtio_pci virtio_blk virtio_net virtio_console 9pnet_virtio 9p

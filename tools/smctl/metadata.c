@@ -347,20 +347,24 @@ int cmd_dump_md(int argc, char **argv)
 		printf("{\"version\":%d,\"volume_uuid\":\"%s\",\"node_id\":%u,"
 		       "\"data_sectors\":%" PRIu64 ",\"metadata\":\"%s\","
 		       "\"md_offset\":%" PRIu64 ",\"md_size\":%" PRIu64 ","
-		       "\"created\":\"%s\"}\n",
+		       "\"created\":\"%s\",\"primary\":%s,\"diverged\":%s}\n",
 		       SYNCMIRROR_SB_VERSION, uuid, sb.node_id, sb.data_sectors,
 		       sb.internal ? "internal" : "external", sb.md_offset,
-		       sb.md_size, created);
+		       sb.md_size, created, sb.primary ? "true" : "false",
+		       sb.diverged ? "true" : "false");
 	} else {
 		printf("version      %d\n"
 		       "volume-uuid  %s\n"
 		       "node-id      %u\n"
 		       "data-size    %" PRIu64 " sectors\n"
 		       "metadata     %s, %" PRIu64 " bytes at offset %" PRIu64 "\n"
-		       "created      %s\n",
+		       "created      %s\n"
+		       "state        %s%s\n",
 		       SYNCMIRROR_SB_VERSION, uuid, sb.node_id, sb.data_sectors,
 		       sb.internal ? "internal" : "external", sb.md_size,
-		       sb.md_offset, created);
+		       sb.md_offset, created,
+		       sb.primary ? "primary (not shut down cleanly)" : "clean",
+		       sb.diverged ? ", diverged from the peer" : "");
 		print_table_line(&sb, &loc);
 	}
 	ret = 0;

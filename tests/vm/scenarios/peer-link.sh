@@ -53,9 +53,9 @@ assert_eq "$(peer_state A)" "none (no peer link)" "A before connecting"
 link
 wait_state A connected 10 > /dev/null
 wait_state B connected 10 > /dev/null
-on A smctl -j status vol0 | grep -q '"peer":{"state":"connected","reason":"hello agreed","since":"[0-9T:Z-]*","peer_node_id":1}' ||
+on A smctl -j status vol0 | grep -q '"peer":{"state":"connected","reason":"hello agreed","since":"[0-9T:Z-]*","peer_node_id":1,"peer_role":"secondary","ping_timeout_ms":5000}' ||
 	fail "A does not show node 1 as its peer"
-on B smctl -j status vol0 | grep -q '"peer_node_id":0}' || fail "B does not show node 0 as its peer"
+on B smctl -j status vol0 | grep -q '"peer_node_id":0,' || fail "B does not show node 0 as its peer"
 
 # Idle for longer than the ping timeout: pings keep the link up.
 sleep 8
