@@ -243,8 +243,12 @@ enum sm_auth_result sm_auth_step(struct sm_auth *auth, int fd)
 			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 				return SM_AUTH_WANT_WRITE;
 			if (n < 0) {
-				add_message(auth, "connection failed during authentication: %s",
-					    strerror(errno));
+				/* The peer closed first: say so, not EPIPE. */
+				if (errno == EPIPE || errno == ECONNRESET)
+					add_message(auth, "%s", eof_message(auth->phase));
+				else
+					add_message(auth, "connection failed during authentication: %s",
+						    strerror(errno));
 				auth->phase = SM_AUTH_PHASE_DONE;
 				return SM_AUTH_FAILED;
 			}
