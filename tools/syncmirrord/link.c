@@ -266,6 +266,7 @@ void link_connection_event(struct daemon_ctx *d, struct volume *v,
 			   const struct kernel_volume *kv)
 {
 	uint32_t state = kv->conn_state;
+	const char *what;
 
 	(void)d;
 	v->kernel_conn_state = state;
@@ -285,17 +286,19 @@ void link_connection_event(struct daemon_ctx *d, struct volume *v,
 		}
 		return;
 	}
+	/* NONE: closed on this node (smctl disconnect); we link again. */
+	what = state == SYNCMIRROR_CONN_NONE ? "closed" :
+	       kernel_conn_state_name(state);
 	if (!v->dialer) {
 		log_msg(LOG_WARNING, "%s: link %s (%s); waiting for peer node %u to reconnect",
-			v->cfg.volume, kernel_conn_state_name(state),
-			kv->conn_reason, v->cfg.peer_node_id);
+			v->cfg.volume, what, kv->conn_reason,
+			v->cfg.peer_node_id);
 		return;
 	}
 	if (v->state != LINK_HANDED_OVER)
 		return;		/* not the link we are waiting on */
 	log_msg(LOG_WARNING, "%s: link %s (%s); reconnecting in %d s",
-		v->cfg.volume, kernel_conn_state_name(state), kv->conn_reason,
-		v->backoff_ms / 1000);
+		v->cfg.volume, what, kv->conn_reason, v->backoff_ms / 1000);
 	v->state = LINK_WAITING;
 	backoff(v);
 }

@@ -115,7 +115,7 @@ on A smctl disconnect vol0
 start=$SECONDS
 wait_state A connected 15 > /dev/null
 log "A relinked $((SECONDS - start)) s after smctl disconnect"
-logged A 'vol0: link none \(no peer link\); reconnecting in 1 s'
+logged A 'vol0: link closed \(no peer link\); reconnecting in 1 s'
 wait_state B connected 10 > /dev/null
 
 # A wrong secret on B: both agents say so, and the link never comes up.
@@ -139,6 +139,19 @@ must_fail logged B 'correct horse|not the right secret'
 # links.
 on B "printf '%s\n' '$secret' > /etc/syncmirror/vol0.secret"
 wait_state A connected 40 > /dev/null
+
+# ping-timeout, read on SIGHUP: a kernel that takes PING_TIMEOUT_MS links
+# with it; one that does not yet is reported with the reason and a hint.
+on A "echo 'ping-timeout 7' >> /etc/syncmirror/vol0.conf && kill -HUP \$(pidof syncmirrord)"
+wait_logged A 'SIGHUP: reloading /etc/syncmirror' 10
+on A smctl disconnect vol0
+wait_logged A 'vol0: connecting to peer node 1 .*' 10
+sleep 3
+if logged A 'vol0: the kernel refused the link to peer node 1 \(10\.0\.0\.2:7789\): .* \(with ping-timeout 7 from /etc/syncmirror/vol0.conf: this kernel may not support it; remove the key to use its default\)$' > /dev/null; then
+	log "NOTE: this kernel refuses PING_TIMEOUT_MS: $(on A "grep 'refused the link' /tmp/messages | tail -n 1")"
+	on A "sed -i '/^ping-timeout/d' /etc/syncmirror/vol0.conf && kill -HUP \$(pidof syncmirrord)"
+fi
+wait_state A connected 20 > /dev/null
 
 # down: refused while open, then the volume goes and the agent stops.
 out=$(on A "exec 3< /dev/mapper/vol0; smctl down vol0 2>&1; echo rc=\$?")
