@@ -351,8 +351,12 @@ static void hand_over(struct daemon_ctx *d, struct volume *v,
 		pending_failed(v, p);
 		return;
 	}
-	log_msg(LOG_NOTICE, "%s: link to %s handed over to the kernel",
-		v->cfg.volume, peer);
+	if (ping_ms)
+		log_msg(LOG_NOTICE, "%s: link to %s handed over to the kernel (ping timeout %u s)",
+			v->cfg.volume, peer, v->cfg.ping_timeout);
+	else
+		log_msg(LOG_NOTICE, "%s: link to %s handed over to the kernel",
+			v->cfg.volume, peer);
 	pending_close(p);	/* the kernel holds its own reference */
 	if (v->dialer)
 		v->state = LINK_HANDED_OVER;

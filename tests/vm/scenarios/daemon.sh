@@ -150,6 +150,8 @@ sleep 3
 if logged A 'vol0: the kernel refused the link to peer node 1 \(10\.0\.0\.2:7789\): .* \(with ping-timeout 7 from /etc/syncmirror/vol0.conf: this kernel may not support it; remove the key to use its default\)$' > /dev/null; then
 	log "NOTE: this kernel refuses PING_TIMEOUT_MS: $(on A "grep 'refused the link' /tmp/messages | tail -n 1")"
 	on A "sed -i '/^ping-timeout/d' /etc/syncmirror/vol0.conf && kill -HUP \$(pidof syncmirrord)"
+else
+	wait_logged A 'vol0: link to peer node 1 \(10\.0\.0\.2:7789\) handed over to the kernel \(ping timeout 7 s\)$' 10
 fi
 wait_state A connected 20 > /dev/null
 
