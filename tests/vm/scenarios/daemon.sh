@@ -118,6 +118,18 @@ log "A relinked $((SECONDS - start)) s after smctl disconnect"
 logged A 'vol0: link closed \(no peer link\); reconnecting in 1 s'
 wait_state B connected 10 > /dev/null
 
+# The listener still has a link when the dialer comes back (B never hears
+# that A closed the old connection): B replaces its stale link.
+port=$(on B "grep 'vol0: connection from 10.0.0.1:' /tmp/messages | tail -n 1" |
+       sed -n 's/.*connection from 10\.0\.0\.1:\([0-9]*\),.*/\1/p')
+[ -n "$port" ] || fail "no port of A's current connection in B's log"
+on B "nft add rule ip harness input ip saddr 10.0.0.1 tcp sport $port drop"
+on A smctl disconnect vol0
+wait_logged B 'vol0: peer node 0 \(10\.0\.0\.1:[0-9]+\) reconnected while the kernel still has a link to it; replacing that link' 15
+wait_state A connected 10 > /dev/null
+wait_state B connected 10 > /dev/null
+heal
+
 # A wrong secret on B: both agents say so, and the link never comes up.
 on B "printf 'not the right secret at all\n' > /etc/syncmirror/vol0.secret"
 on A smctl disconnect vol0
