@@ -17,7 +17,7 @@ DEB_PACKAGES := build-essential bc bison flex libelf-dev libssl-dev cpio \
 	xz-utils zstd kmod python3 perl qemu-system-x86 busybox-static \
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1 fio \
 	libnl-3-dev libnl-genl-3-dev liburing-dev dmsetup iproute2 nftables \
-	drbd-utils pkg-config util-linux
+	drbd-utils pkg-config util-linux libdevmapper-dev
 
 MODULE_SOURCES := Kbuild $(wildcard kernel/* include/uapi/linux/*)
 

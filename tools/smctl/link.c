@@ -3,9 +3,9 @@
  * smctl connect / disconnect: make the TCP connection to a volume's peer
  * and hand it to the kernel, which then speaks the wire protocol on it.
  *
- * This is the manual path (like drbdsetup connect); it does not yet prove
- * knowledge of the volume's secret.  syncmirrord is to authenticate the
- * peer first and then hand over the socket the same way.
+ * This is the manual path (like drbdsetup connect); it does not prove
+ * knowledge of the volume's secret.  syncmirrord authenticates the peer
+ * first (tools/lib/auth.c) and then hands over the socket the same way.
  */
 #include <errno.h>
 #include <netdb.h>

@@ -103,6 +103,37 @@ static int read_block(const struct md_location *loc, void *block)
 	return 0;
 }
 
+int smctl_read_superblock(const char *data, const char *meta,
+			  struct sm_superblock *sb)
+{
+	struct md_location loc = { .data_path = data, .meta_path = meta,
+				   .fd = -1 };
+	const char *problem;
+	void *block = NULL;
+	int ret = -1;
+
+	if (locate(&loc, O_RDONLY))
+		goto out;
+	if (posix_memalign(&block, 4096, SYNCMIRROR_SB_SIZE)) {
+		fprintf(stderr, "smctl: out of memory\n");
+		goto out;
+	}
+	if (read_block(&loc, block))
+		goto out;
+	problem = sm_sb_decode(block, sb);
+	if (problem) {
+		fprintf(stderr, "smctl: %s: no valid syncmirror superblock: %s\n",
+			meta ? meta : data, problem);
+		goto out;
+	}
+	ret = 0;
+out:
+	free(block);
+	if (loc.fd >= 0)
+		close(loc.fd);
+	return ret;
+}
+
 static void print_table_line(const struct sm_superblock *sb,
 			     const struct md_location *loc)
 {
