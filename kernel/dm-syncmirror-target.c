@@ -41,7 +41,8 @@ int syncmirror_write_superblock(struct syncmirror *sm,
 				const struct syncmirror_md *md)
 {
 	return syncmirror_md_write(sm->meta_dev ? sm->meta_dev->bdev :
-				   sm->data_dev->bdev, sm->sb_sector, md);
+				   sm->data_dev->bdev, sm->sb_sector, md,
+				   sm->sb_page);
 }
 
 /*
@@ -152,10 +153,16 @@ static int syncmirror_ctr(struct dm_target *ti, unsigned int argc,
 	if (r)
 		goto out_put_meta_dev;
 
+	sm->sb_page = alloc_page(GFP_KERNEL);
+	if (!sm->sb_page) {
+		ti->error = "Cannot allocate superblock buffer";
+		r = -ENOMEM;
+		goto out_put_meta_dev;
+	}
 	r = bioset_init(&sm->clones, MIN_CLONES, 0, 0);
 	if (r) {
 		ti->error = "Cannot allocate bio set";
-		goto out_put_meta_dev;
+		goto out_free_sb_page;
 	}
 	syncmirror_replication_init(sm);
 	atomic_set(&sm->peer_writes, 0);
@@ -184,6 +191,8 @@ static int syncmirror_ctr(struct dm_target *ti, unsigned int argc,
 
 out_bioset:
 	bioset_exit(&sm->clones);
+out_free_sb_page:
+	__free_page(sm->sb_page);
 out_put_meta_dev:
 	if (sm->meta_dev)
 		dm_put_device(ti, sm->meta_dev);
@@ -203,6 +212,7 @@ static void syncmirror_dtr(struct dm_target *ti)
 	syncmirror_volume_put(sm->vol);
 	flush_work(&sm->deferred_work);
 	bioset_exit(&sm->clones);
+	__free_page(sm->sb_page);
 	if (sm->meta_dev)
 		dm_put_device(ti, sm->meta_dev);
 	dm_put_device(ti, sm->data_dev);

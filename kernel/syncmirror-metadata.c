@@ -154,19 +154,17 @@ out:
 
 /*
  * Write @md as the superblock at @sector of @bdev, durably (flush before,
- * FUA): callers report a state as persistent only once this returned 0.
+ * FUA), through @page, the caller's preallocated buffer: this runs on the
+ * write path (a write the peer lacks waits for it).  Callers report a
+ * state as persistent only once this returned 0.
  */
 int syncmirror_md_write(struct block_device *bdev, sector_t sector,
-			const struct syncmirror_md *md)
+			const struct syncmirror_md *md, struct page *page)
 {
 	struct bio_vec bvec;
-	struct page *page;
 	struct bio bio;
 	int r;
 
-	page = alloc_page(GFP_NOIO);
-	if (!page)
-		return -ENOMEM;
 	syncmirror_md_encode(md, page_address(page));
 
 	bio_init(&bio, bdev, &bvec, 1, REQ_OP_WRITE | REQ_SYNC | REQ_META |
@@ -175,6 +173,5 @@ int syncmirror_md_write(struct block_device *bdev, sector_t sector,
 	__bio_add_page(&bio, page, SYNCMIRROR_SB_SIZE, 0);
 	r = submit_bio_wait(&bio);
 	bio_uninit(&bio);
-	__free_page(page);
 	return r;
 }

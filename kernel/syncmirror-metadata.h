@@ -43,6 +43,6 @@ int syncmirror_md_decode(const void *block, struct syncmirror_md *md,
 int syncmirror_md_read(struct block_device *bdev, sector_t sector,
 		       struct syncmirror_md *md, char **error);
 int syncmirror_md_write(struct block_device *bdev, sector_t sector,
-			const struct syncmirror_md *md);
+			const struct syncmirror_md *md, struct page *page);
 
 #endif /* SYNCMIRROR_METADATA_H */

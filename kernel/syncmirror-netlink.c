@@ -29,8 +29,8 @@ static const struct nla_policy set_role_policy[] = {
 						  SYNCMIRROR_ROLE_PRIMARY),
 };
 
-/* Wider than NLA_POLICY_RANGE()'s s16 bounds. */
-static const struct netlink_range_validation ping_timeout_range = {
+/* Wider than NLA_POLICY_RANGE()'s s16 bounds (6.1 takes it non-const). */
+static struct netlink_range_validation ping_timeout_range = {
 	.min = SYNCMIRROR_PING_TIMEOUT_MS_MIN,
 	.max = SYNCMIRROR_PING_TIMEOUT_MS_MAX,
 };

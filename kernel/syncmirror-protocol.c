@@ -198,7 +198,8 @@ syncmirror_wire_check_hello(const struct syncmirror_hello *local,
 		return SYNCMIRROR_WIRE_ERR_SIZE;
 	if (local->node_id == remote->node_id)
 		return SYNCMIRROR_WIRE_ERR_NODE_ID;
-	if (remote->max_payload < 4096 ||
+	/* A primary sends writes of up to 1 MiB: its peer must take them. */
+	if (remote->max_payload < SYNCMIRROR_WIRE_MAX_PAYLOAD ||
 	    (remote->role != SYNCMIRROR_ROLE_PRIMARY &&
 	     remote->role != SYNCMIRROR_ROLE_SECONDARY))
 		return SYNCMIRROR_WIRE_ERR_PROTOCOL;

@@ -294,6 +294,11 @@ static void peer_tiny_payload(struct syncmirror_hello *r)
 	r->max_payload = 512;
 }
 
+static void peer_half_payload(struct syncmirror_hello *r)
+{
+	r->max_payload = SYNCMIRROR_WIRE_MAX_PAYLOAD / 2;
+}
+
 static void peer_other_volume_and_size(struct syncmirror_hello *r)
 {
 	r->volume_uuid.b[0] ^= 1;
@@ -341,6 +346,8 @@ static const struct hello_case hello_cases[] = {
 	{ "another size", peer_other_size, NULL, SYNCMIRROR_WIRE_ERR_SIZE },
 	{ "same node id", peer_same_node, NULL, SYNCMIRROR_WIRE_ERR_NODE_ID },
 	{ "max payload below 4 KiB", peer_tiny_payload, NULL,
+	  SYNCMIRROR_WIRE_ERR_PROTOCOL },
+	{ "max payload below 1 MiB", peer_half_payload, NULL,
 	  SYNCMIRROR_WIRE_ERR_PROTOCOL },
 	{ "volume checked before size", peer_other_volume_and_size, NULL,
 	  SYNCMIRROR_WIRE_ERR_UUID },

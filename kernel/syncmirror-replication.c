@@ -74,8 +74,34 @@ static void finish_write(struct syncmirror_io *io)
 			queue_work(syncmirror_wq, &sm->deferred_work);
 	}
 
+	if (!io->peer_status) {
+		if (io->local_status) {
+			/*
+			 * Only the peer has it: the copies differ, and the
+			 * write is reported failed, never "done".
+			 */
+			DMERR_LIMIT("%s: local write at sector %llu failed: %d",
+				    sm->vol->name,
+				    (unsigned long long)io->first,
+				    blk_status_to_errno(io->local_status));
+			bio->bi_status = io->local_status;
+			if (io->ranged) {
+				syncmirror_volume_complete_diverged(sm->vol,
+								    sm, bio);
+				return;
+			}
+		} else {
+			atomic64_inc(&sm->vol->replicated_writes);
+		}
+		bio_endio(bio);
+		return;
+	}
+
+	if (io->peer_status > 0)
+		DMERR_LIMIT("%s: the peer failed the write at sector %llu: %d",
+			    sm->vol->name, (unsigned long long)io->first,
+			    io->peer_status);
 	if (io->local_status) {
-		/* Reported as failed even if the peer has it: never "done". */
 		DMERR_LIMIT("%s: local write at sector %llu failed: %d",
 			    sm->vol->name, (unsigned long long)io->first,
 			    blk_status_to_errno(io->local_status));
@@ -83,15 +109,11 @@ static void finish_write(struct syncmirror_io *io)
 		bio_endio(bio);
 		return;
 	}
-	if (!io->peer_status) {
-		atomic64_inc(&sm->vol->replicated_writes);
+	/* A flush without the peer leaves the peer lacking no data. */
+	if (!io->ranged) {
 		bio_endio(bio);
 		return;
 	}
-	if (io->peer_status > 0)
-		DMERR_LIMIT("%s: the peer failed the write at sector %llu: %d",
-			    sm->vol->name, (unsigned long long)io->first,
-			    io->peer_status);
 	atomic64_inc(&sm->vol->local_only_writes);
 	syncmirror_volume_complete_diverged(sm->vol, sm, bio);
 }

@@ -26,6 +26,7 @@ struct syncmirror_volume;
  * @data_dev: local device holding the data
  * @md: the superblock as loaded by the constructor
  * @sb_sector: where the superblock is, on @meta_dev or else @data_dev
+ * @sb_page: buffer for superblock writes (under the volume's sb_lock)
  * @vol: the volume (role, peer link) this table belongs to
  * @discard_passdown: discards are advertised and passed to @data_dev
  * @clones: local halves of replicated writes
@@ -44,6 +45,7 @@ struct syncmirror {
 	struct dm_dev *data_dev;
 	struct syncmirror_md md;
 	sector_t sb_sector;
+	struct page *sb_page;
 	struct syncmirror_volume *vol;
 	bool discard_passdown;
 

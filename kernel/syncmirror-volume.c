@@ -324,16 +324,20 @@ int syncmirror_volume_disconnect(const char *name,
 }
 
 /*
- * Write the superblock with the given role and divergence flags through
- * @sm's devices, and record them as on disk.
+ * Write the superblock with @primary as the role flag and the divergence
+ * as it is now (in memory: a node that crashed as primary knows it before
+ * the disk does), through @sm's devices, and record both as on disk.
  */
 static int write_superblock(struct syncmirror_volume *vol,
-			    struct syncmirror *sm, bool primary, bool diverged)
+			    struct syncmirror *sm, bool primary)
 {
 	struct syncmirror_md md;
+	bool diverged;
 	int r;
 
 	mutex_lock(&vol->sb_lock);
+	/* Divergence is only ever set before a write that needs it waits. */
+	diverged = syncmirror_volume_diverged(vol);
 	md = vol->md_info;
 	md.primary = primary;
 	md.diverged = diverged;
@@ -341,6 +345,9 @@ static int write_superblock(struct syncmirror_volume *vol,
 	if (!r) {
 		vol->md_info.primary = primary;
 		vol->md_info.diverged = diverged;
+		spin_lock_irq(&vol->diverged_lock);
+		vol->diverged_on_disk = diverged;
+		spin_unlock_irq(&vol->diverged_lock);
 	}
 	mutex_unlock(&vol->sb_lock);
 	return r;
@@ -389,8 +396,7 @@ int syncmirror_volume_set_role(struct syncmirror_volume *vol, int role,
 		NL_SET_ERR_MSG(extack, "volume is suspended");
 		return -EBUSY;
 	}
-	r = write_superblock(vol, sm, role == SYNCMIRROR_ROLE_PRIMARY,
-			     vol->md_info.diverged);
+	r = write_superblock(vol, sm, role == SYNCMIRROR_ROLE_PRIMARY);
 	if (r) {
 		NL_SET_ERR_MSG(extack, "cannot write the superblock");
 		return r;
@@ -416,7 +422,7 @@ void syncmirror_volume_shutdown(struct syncmirror_volume *vol,
 {
 	mutex_lock(&volumes_lock);
 	if (vol->tables == 1 && vol->role == SYNCMIRROR_ROLE_PRIMARY &&
-	    write_superblock(vol, sm, false, vol->md_info.diverged))
+	    write_superblock(vol, sm, false))
 		DMERR("%s: cannot record the clean shutdown in the superblock",
 		      syncmirror_volume_name(vol));
 	mutex_unlock(&volumes_lock);
@@ -503,15 +509,12 @@ static void write_diverged(struct work_struct *work)
 		spin_lock_irq(&vol->active_lock);
 		sm = vol->active;
 		spin_unlock_irq(&vol->active_lock);
-		r = sm ? write_superblock(vol, sm, vol->md_info.primary, true) :
+		r = sm ? write_superblock(vol, sm, vol->md_info.primary) :
 			 -ENODEV;
 		if (r) {
 			DMERR("%s: cannot record in the superblock that the copies diverged: %d",
 			      vol->name, r);
 		} else {
-			spin_lock_irq(&vol->diverged_lock);
-			vol->diverged_on_disk = true;
-			spin_unlock_irq(&vol->diverged_lock);
 			DMWARN("%s: the copies diverged: the peer lacks writes",
 			       vol->name);
 			syncmirror_volume_notify(vol, SYNCMIRROR_EVENT_DISK);
