@@ -6,12 +6,9 @@
  * peer did not acknowledge completes only after the volume has recorded,
  * on disk, that the copies diverged (syncmirror-volume.c).
  *
- * Ordering: two overlapping writes are never in flight together.  A write
- * that overlaps one in flight (or one already waiting) waits, in arrival
- * order, until it no longer does; so both disks see overlapping writes in
- * the same order and the copies agree after any sequence of writes.  The
- * interval tree of writes in flight is per target, under a spinlock held
- * only for the lookup.
+ * Ordering: two overlapping writes are never in flight together
+ * (syncmirror-conflict.c), so both disks see overlapping writes in the
+ * same order and the copies agree after any sequence of writes.
  *
  * The map function only queues: it starts the local clone and hands the
  * peer's half to the link's send thread.  Nothing here sleeps except the
@@ -19,8 +16,8 @@
  */
 
 #include <linux/device-mapper.h>
-#include <linux/interval_tree_generic.h>
 
+#include "syncmirror-conflict.h"
 #include "syncmirror-connection.h"
 #include "syncmirror-replication.h"
 #include "syncmirror-target.h"
@@ -28,51 +25,14 @@
 
 #define DM_MSG_PREFIX "syncmirror"
 
-#define IO_FIRST(io) ((io)->first)
-#define IO_LAST(io) ((io)->last)
-
-INTERVAL_TREE_DEFINE(struct syncmirror_io, rb, sector_t, subtree_last,
-		     IO_FIRST, IO_LAST, static __maybe_unused, inflight_tree)
-
-static bool overlaps(const struct syncmirror_io *a,
-		     const struct syncmirror_io *b)
-{
-	return a->first <= b->last && b->first <= a->last;
-}
-
-/* Must be called with sm->inflight_lock held. */
-static bool must_wait(struct syncmirror *sm, struct syncmirror_io *io)
-{
-	struct syncmirror_io *earlier;
-
-	lockdep_assert_held(&sm->inflight_lock);
-	if (inflight_tree_iter_first(&sm->inflight, io->first, io->last))
-		return true;
-	/* Nor may it overtake an overlapping write that waits already. */
-	list_for_each_entry(earlier, &sm->deferred, deferred) {
-		if (earlier == io)
-			break;
-		if (overlaps(earlier, io))
-			return true;
-	}
-	return false;
-}
-
 static void finish_write(struct syncmirror_io *io)
 {
 	struct syncmirror *sm = io->sm;
 	struct bio *bio = io->bio;
-	unsigned long flags;
-	bool kick = false;
 
-	if (io->ranged) {
-		spin_lock_irqsave(&sm->inflight_lock, flags);
-		inflight_tree_remove(io, &sm->inflight);
-		kick = !list_empty(&sm->deferred);
-		spin_unlock_irqrestore(&sm->inflight_lock, flags);
-		if (kick)
-			queue_work(syncmirror_wq, &sm->deferred_work);
-	}
+	if (io->ranged &&
+	    syncmirror_conflicts_release(&sm->conflicts, &io->range))
+		queue_work(syncmirror_wq, &sm->deferred_work);
 
 	if (!io->peer_status) {
 		if (io->local_status) {
@@ -82,7 +42,7 @@ static void finish_write(struct syncmirror_io *io)
 			 */
 			DMERR_LIMIT("%s: local write at sector %llu failed: %d",
 				    sm->vol->name,
-				    (unsigned long long)io->first,
+				    (unsigned long long)io->range.first,
 				    blk_status_to_errno(io->local_status));
 			bio->bi_status = io->local_status;
 			if (io->ranged) {
@@ -99,11 +59,11 @@ static void finish_write(struct syncmirror_io *io)
 
 	if (io->peer_status > 0)
 		DMERR_LIMIT("%s: the peer failed the write at sector %llu: %d",
-			    sm->vol->name, (unsigned long long)io->first,
+			    sm->vol->name, (unsigned long long)io->range.first,
 			    io->peer_status);
 	if (io->local_status) {
 		DMERR_LIMIT("%s: local write at sector %llu failed: %d",
-			    sm->vol->name, (unsigned long long)io->first,
+			    sm->vol->name, (unsigned long long)io->range.first,
 			    blk_status_to_errno(io->local_status));
 		bio->bi_status = io->local_status;
 		bio_endio(bio);
@@ -214,29 +174,19 @@ static void start_deferred(struct work_struct *work)
 {
 	struct syncmirror *sm = container_of(work, struct syncmirror,
 					     deferred_work);
-	struct syncmirror_io *io, *next;
+	struct syncmirror_range *range, *next;
 	LIST_HEAD(ready);
 
-	spin_lock_irq(&sm->inflight_lock);
-	list_for_each_entry_safe(io, next, &sm->deferred, deferred) {
-		if (must_wait(sm, io))
-			continue;
-		inflight_tree_insert(io, &sm->inflight);
-		list_move_tail(&io->deferred, &ready);
-	}
-	spin_unlock_irq(&sm->inflight_lock);
-
-	list_for_each_entry_safe(io, next, &ready, deferred) {
-		list_del_init(&io->deferred);
-		start_write(io);
+	syncmirror_conflicts_collect(&sm->conflicts, &ready);
+	list_for_each_entry_safe(range, next, &ready, deferred) {
+		list_del_init(&range->deferred);
+		start_write(container_of(range, struct syncmirror_io, range));
 	}
 }
 
 void syncmirror_replication_init(struct syncmirror *sm)
 {
-	spin_lock_init(&sm->inflight_lock);
-	sm->inflight = RB_ROOT_CACHED;
-	INIT_LIST_HEAD(&sm->deferred);
+	syncmirror_conflicts_init(&sm->conflicts);
 	INIT_WORK(&sm->deferred_work, start_deferred);
 }
 
@@ -248,26 +198,18 @@ int syncmirror_replicate(struct syncmirror *sm, struct bio *bio)
 	io->sm = sm;
 	io->bio = bio;
 	io->ranged = bio_sectors(bio) != 0;
-	INIT_LIST_HEAD(&io->deferred);
+	INIT_LIST_HEAD(&io->range.deferred);
 	if (!io->ranged) {
-		io->first = 0;
-		io->last = 0;
+		io->range.first = 0;
+		io->range.last = 0;
 		/* A flush orders nothing in flight: it covers what completed. */
 		start_write(io);
 		return DM_MAPIO_SUBMITTED;
 	}
 
-	io->first = dm_target_offset(sm->ti, bio->bi_iter.bi_sector);
-	io->last = io->first + bio_sectors(bio) - 1;
-	spin_lock_irq(&sm->inflight_lock);
-	if (!list_empty(&sm->deferred) || must_wait(sm, io)) {
-		list_add_tail(&io->deferred, &sm->deferred);
-		spin_unlock_irq(&sm->inflight_lock);
-		return DM_MAPIO_SUBMITTED;
-	}
-	inflight_tree_insert(io, &sm->inflight);
-	spin_unlock_irq(&sm->inflight_lock);
-
-	start_write(io);
+	io->range.first = dm_target_offset(sm->ti, bio->bi_iter.bi_sector);
+	io->range.last = io->range.first + bio_sectors(bio) - 1;
+	if (syncmirror_conflicts_admit(&sm->conflicts, &io->range))
+		start_write(io);
 	return DM_MAPIO_SUBMITTED;
 }

@@ -10,8 +10,8 @@
 
 #include <linux/bio.h>
 #include <linux/list.h>
-#include <linux/rbtree.h>
 
+#include "syncmirror-conflict.h"
 #include "syncmirror-connection.h"
 
 struct syncmirror;
@@ -21,12 +21,8 @@ struct syncmirror;
  *	(ti->per_io_data_size)
  * @sm: the target
  * @bio: the bio
- * @rb: node in the target's interval tree of writes in flight
- * @first: first sector the write covers (data writes only)
- * @last: last sector it covers
- * @subtree_last: interval tree bookkeeping
+ * @range: the sectors it covers, for conflict detection (data writes)
  * @ranged: the write covers sectors (not an empty flush)
- * @deferred: entry in the target's list of deferred writes
  * @send: the peer's half
  * @pending: halves not yet done, plus one while the write is being started
  * @local_status: result of the local half
@@ -35,12 +31,8 @@ struct syncmirror;
 struct syncmirror_io {
 	struct syncmirror *sm;
 	struct bio *bio;
-	struct rb_node rb;
-	sector_t first;
-	sector_t last;
-	sector_t subtree_last;
+	struct syncmirror_range range;
 	bool ranged;
-	struct list_head deferred;
 	struct syncmirror_send send;
 	atomic_t pending;
 	blk_status_t local_status;

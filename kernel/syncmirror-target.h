@@ -10,11 +10,10 @@
 
 #include <linux/bio.h>
 #include <linux/device-mapper.h>
-#include <linux/rbtree.h>
-#include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
+#include "syncmirror-conflict.h"
 #include "syncmirror-metadata.h"
 
 struct syncmirror_volume;
@@ -30,12 +29,8 @@ struct syncmirror_volume;
  * @vol: the volume (role, peer link) this table belongs to
  * @discard_passdown: discards are advertised and passed to @data_dev
  * @clones: local halves of replicated writes
- * @inflight_lock: protects @inflight and @deferred; taken from bio
- *	completion, so with interrupts off
- * @inflight: ranges of the writes in flight (an interval tree), so that
- *	overlapping writes are never in flight together
- * @deferred: writes waiting, in arrival order, for an overlapping one
- * @deferred_work: starts deferred writes once they no longer overlap
+ * @conflicts: writes in flight and waiting (syncmirror-conflict.c)
+ * @deferred_work: starts waiting writes once they no longer overlap
  * @peer_writes: the peer's writes in flight to @data_dev
  * @peer_writes_wait: woken when @peer_writes drops to zero
  */
@@ -50,9 +45,7 @@ struct syncmirror {
 	bool discard_passdown;
 
 	struct bio_set clones;
-	spinlock_t inflight_lock;	/* @inflight, @deferred */
-	struct rb_root_cached inflight;
-	struct list_head deferred;
+	struct syncmirror_conflicts conflicts;
 	struct work_struct deferred_work;
 
 	atomic_t peer_writes;
