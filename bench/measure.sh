@@ -226,13 +226,33 @@ done
 on_wait A "${ids[0]}" > /dev/null 2>&1
 on_wait B "${ids[1]}" > /dev/null 2>&1
 
-# The link the replicated devices run on, as ping sees it.
+# The link the replicated devices run on: round trip as ping sees it
+# (min/avg of 10), and TCP throughput from A to B (32 MiB through bash's
+# /dev/tcp into nc on B, timed on A: the socket buffers make it a slight
+# overestimate).
 link_rtt() {
-	on A ping -c 5 -q B | sed -n 's|.*min/avg/max = [0-9.]*/\([0-9.]*\)/.*|\1 ms|p'
+	on A ping -c 10 -i 0.2 -q B |
+		sed -n 's|.*min/avg/max = \([0-9.]*\)/\([0-9.]*\)/.*|\1/\2 ms|p'
 }
+
+link_throughput() {
+	local waiter times
+	waiter=$(on_bg B "nc -l -p 5001 > /dev/null")
+	times=$(on A 'for i in $(seq 50); do
+			t0=$(cut -d" " -f1 /proc/uptime)
+			dd if=/dev/zero bs=64k count=512 2>/dev/null > /dev/tcp/10.0.0.2/5001 && break
+			sleep 0.2
+		done 2>/dev/null
+		echo "$t0 $(cut -d" " -f1 /proc/uptime)"')
+	on_wait B "$waiter" > /dev/null
+	echo "$times" | awk '{ printf "%.1f MB/s\n", 33554432 / ($2 - $1) / 1e6 }'
+}
+
 fact rtt_none "$(link_rtt)"
+fact tcp_none "$(link_throughput)"
 delay_on
 fact rtt_1ms "$(link_rtt)"
+fact tcp_1ms "$(link_throughput)"
 delay_off
 
 for device in $BENCH_DEVICES; do

@@ -91,9 +91,10 @@ def main():
           f"host load before the run {facts.get('host_load', '?')}")
     print(f"  {facts.get('fio', 'fio')} libaio --direct=1, first {facts.get('region', '?')} of the disk, "
           f"{facts.get('runtime', '?')} s per job after {facts.get('ramp', '?')} s ramp")
-    print("  link: QEMU dgram socket; 'netem 1ms' = delay 1ms on both nodes (+2 ms round trip);")
-    print(f"  ping A->B mean rtt {facts.get('rtt_none', '?')} without, "
-          f"{facts.get('rtt_1ms', '?')} with netem")
+    print("  link: QEMU dgram socket; 'netem 1ms' = delay 1ms on both nodes (+2 ms round trip)")
+    for link, label in LINKS:
+        print(f"  {label + ':':<10} ping A->B min/avg {facts.get('rtt_' + link, '?')}, "
+              f"TCP A->B ~{facts.get('tcp_' + link, '?')}")
     print()
     print("  NOTE: the VMs run under TCG (software emulation, no KVM). Absolute numbers")
     print("  are emulated and mean nothing on their own; only the ratios side by side do.")

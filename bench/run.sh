@@ -27,7 +27,7 @@ fi
 rm -rf "$out"
 mkdir -p "$SM_RUNDIR"
 echo "host_load=$(cut -d' ' -f1-3 /proc/loadavg)" > "$out/facts"
-echo "bench: running (log: $out/vm/log); about 10 minutes under TCG"
+echo "bench: running (log: $out/vm/log); 5 to 10 minutes under TCG"
 start=$SECONDS
 timeout -k 10 1800 bash -c '. "$SM_TOP/tests/vm/lib.sh"; . "$SM_TOP/bench/measure.sh"' \
 	bench > "$out/vm/log" 2>&1
@@ -48,5 +48,5 @@ if [ $rc -ne 0 ] || [ -n "$problems" ]; then
 	tail -n 15 "$out/vm/log" | sed 's/^/      /'
 	exit 1
 fi
-grep 'WARNING' "$out/vm/log" | sed 's/^\[[0-9:]*\] /bench: /'
+grep 'WARNING' "$out/vm/log" | sed 's/^\[[0-9:]*\] //'
 python3 "$top/bench/report.py" "$out" | tee "$out/table.txt"
