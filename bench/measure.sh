@@ -100,23 +100,28 @@ syncmirror_setup() {
 		[ -n "$line" ] || fail "syncmirror: create-md on $node printed no table line"
 		on $node "dmsetup create vol0 --table '$line'"
 	done
-	on A smctl primary vol0
+	# Linked first, then promoted: no write of A's is ever peer-less.
 	waiter=$(on_bg B smctl connect vol0 --listen 10.0.0.2:$SM_PORT --timeout 60)
 	on A smctl connect vol0 --peer B:$SM_PORT --timeout 60
 	on_wait B "$waiter"
 	syncmirror_check_connected
+	on A smctl primary vol0
 }
 
 # The kernel reports replicated_writes once it replicates; until then the
 # numbers are those of a local write and the report says so loudly.
 syncmirror_check_replicated() {
-	local status count
+	local status count local_only
 	status=$(on A smctl -j status vol0)
 	echo "$status" > "$SM_BENCH_OUT/syncmirror-status.json"
 	count=$(echo "$status" | sed -n 's/.*"replicated_writes":\([0-9]*\).*/\1/p')
+	local_only=$(echo "$status" | sed -n 's/.*"local_only_writes":\([0-9]*\).*/\1/p')
 	if [ -n "$count" ] && [ "$count" -gt 0 ]; then
 		fact syncmirror_replicated yes
 		fact syncmirror_replicated_writes "$count"
+		fact syncmirror_local_only_writes "${local_only:-0}"
+		[ "${local_only:-0}" -eq 0 ] ||
+			log "bench: WARNING: syncmirror wrote $local_only of its writes without the peer: numbers are partly local-only"
 	else
 		fact syncmirror_replicated no
 		log "bench: WARNING: syncmirror did not replicate: numbers are local-only (replicated_writes='${count:-absent}')"

@@ -98,6 +98,10 @@ def main():
     print()
     print("  NOTE: the VMs run under TCG (software emulation, no KVM). Absolute numbers")
     print("  are emulated and mean nothing on their own; only the ratios side by side do.")
+    if facts.get("syncmirror_local_only_writes", "0") != "0":
+        print()
+        print(f"  WARNING: syncmirror did {facts['syncmirror_local_only_writes']} writes without the peer "
+              f"(of {facts['syncmirror_replicated_writes']} replicated): numbers are partly local-only.")
     if facts.get("syncmirror_replicated") == "no":
         print()
         print("  WARNING: syncmirror did not replicate: numbers are local-only")
@@ -122,6 +126,9 @@ def main():
     print()
     print("  us: lower is better (ratio > 1: syncmirror slower).")
     print("  IOPS, MB/s (10^6 B/s): higher is better (ratio < 1: syncmirror slower).")
+    if facts.get("syncmirror_replicated") == "yes":
+        print(f"  syncmirror: {facts['syncmirror_replicated_writes']} writes replicated to B; "
+              f"DRBD: {facts.get('drbd_sent_kib', '?')} KiB sent to B.")
     if "seconds" in facts:
         print(f"  bench took {facts['seconds']} s; fio JSON in {os.path.join(directory, 'fio')}/")
     missing = [f"{d}-{l}-{j}" for (d, l, j), m in sorted(results.items()) if m is None]
