@@ -12,14 +12,18 @@
 #
 # Every replicated device uses the same data disk (/dev/mapper/data) with
 # its metadata on the meta disk (/dev/mapper/meta), and the same link.
-# Writes fio's JSON to $SM_BENCH_OUT/fio/<device>-<link>-<job>.json and
-# facts the report prints to $SM_BENCH_OUT/facts.
+# The whole sequence runs BENCH_ROUNDS times, so that a host busy with
+# something else for a minute shows as a spread between rounds instead of
+# as a difference between devices.  Writes fio's JSON to
+# $SM_BENCH_OUT/fio/<device>-<link>-<job>-<round>.json and facts the report
+# prints to $SM_BENCH_OUT/facts.
 
 : "${SM_BENCH_OUT:?}"
 BENCH_RUNTIME=${BENCH_RUNTIME:-10}	# seconds measured per job
 BENCH_RAMP=${BENCH_RAMP:-2}		# seconds run before measuring
 BENCH_REGION=${BENCH_REGION:-256M}	# the part of the disk jobs write
 BENCH_DEVICES=${BENCH_DEVICES:-raw syncmirror drbd}	# in this order
+BENCH_ROUNDS=${BENCH_ROUNDS:-2}		# times through all devices
 SM_PORT=7789
 DRBD_PORT=7790
 UUID=5b3c2a1d-6e7f-4a8b-9c0d-1e2f3a4b5c6d
@@ -41,7 +45,7 @@ fact() { echo "$1=$2" >> "$SM_BENCH_OUT/facts"; }
 run_jobs() {
 	local name=$1 dev=$2 link=$3 job out
 	for job in $JOBS; do
-		out=$name-$link-$job.json
+		out=$name-$link-$job-$round.json
 		# shellcheck disable=SC2046
 		on -t $((BENCH_RUNTIME + BENCH_RAMP + 120)) A fio --name="$job" \
 			--filename="$dev" --ioengine=libaio --direct=1 \
@@ -113,7 +117,7 @@ syncmirror_setup() {
 syncmirror_check_replicated() {
 	local status count local_only
 	status=$(on A smctl -j status vol0)
-	echo "$status" > "$SM_BENCH_OUT/syncmirror-status.json"
+	echo "$status" > "$SM_BENCH_OUT/syncmirror-status-$round.json"
 	count=$(echo "$status" | sed -n 's/.*"replicated_writes":\([0-9]*\).*/\1/p')
 	local_only=$(echo "$status" | sed -n 's/.*"local_only_writes":\([0-9]*\).*/\1/p')
 	if [ -n "$count" ] && [ "$count" -gt 0 ]; then
@@ -193,11 +197,11 @@ drbd_setup() {
 # DRBD replicated if A sent data over the network (ns:, KiB).
 drbd_check_replicated() {
 	local sent
-	on A cat /proc/drbd > "$SM_BENCH_OUT/drbd-proc.txt"
-	sent=$(sed -n 's/.* ns:\([0-9]*\) .*/\1/p' "$SM_BENCH_OUT/drbd-proc.txt")
+	on A cat /proc/drbd > "$SM_BENCH_OUT/drbd-proc-$round.txt"
+	sent=$(sed -n 's/.* ns:\([0-9]*\) .*/\1/p' "$SM_BENCH_OUT/drbd-proc-$round.txt")
 	[ "${sent:-0}" -gt 0 ] || fail "drbd: A sent nothing to B (ns:${sent:-?})"
-	grep -q 'oos:0' "$SM_BENCH_OUT/drbd-proc.txt" ||
-		fail "drbd: A has out-of-sync blocks after the run: $(cat "$SM_BENCH_OUT/drbd-proc.txt")"
+	grep -q 'oos:0' "$SM_BENCH_OUT/drbd-proc-$round.txt" ||
+		fail "drbd: A has out-of-sync blocks after the run: $(cat "$SM_BENCH_OUT/drbd-proc-$round.txt")"
 	fact drbd_sent_kib "$sent"
 }
 
@@ -219,6 +223,7 @@ fact mem_mib "$SM_MEM"
 fact runtime "$BENCH_RUNTIME"
 fact ramp "$BENCH_RAMP"
 fact region "$BENCH_REGION"
+fact rounds "$BENCH_ROUNDS"
 
 # First writes to a sparse disk image are slower on the host: write the
 # region once on both nodes so every device starts from the same state.
@@ -260,24 +265,27 @@ fact rtt_1ms "$(link_rtt)"
 fact tcp_1ms "$(link_throughput)"
 delay_off
 
-for device in $BENCH_DEVICES; do
-	case "$device" in
-	raw)
-		run_both raw /dev/mapper/data
-		;;
-	syncmirror)
-		syncmirror_setup
-		run_both syncmirror /dev/mapper/vol0 syncmirror_check_connected
-		syncmirror_check_replicated
-		syncmirror_teardown
-		;;
-	drbd)
-		drbd_setup
-		run_both drbd /dev/drbd0 drbd_check_in_sync
-		drbd_check_replicated
-		drbd_teardown
-		;;
-	*) fail "bench: unknown device '$device' in BENCH_DEVICES" ;;
-	esac
+for round in $(seq "$BENCH_ROUNDS"); do
+	log "bench: round $round of $BENCH_ROUNDS"
+	for device in $BENCH_DEVICES; do
+		case "$device" in
+		raw)
+			run_both raw /dev/mapper/data
+			;;
+		syncmirror)
+			syncmirror_setup
+			run_both syncmirror /dev/mapper/vol0 syncmirror_check_connected
+			syncmirror_check_replicated
+			syncmirror_teardown
+			;;
+		drbd)
+			drbd_setup
+			run_both drbd /dev/drbd0 drbd_check_in_sync
+			drbd_check_replicated
+			drbd_teardown
+			;;
+		*) fail "bench: unknown device '$device' in BENCH_DEVICES" ;;
+		esac
+	done
 done
 log "bench: all jobs done"

@@ -2,46 +2,48 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # The table of make bench, from what bench/measure.sh left in a directory:
-# fio/<device>-<link>-<job>.json (fio --output-format=json) and facts
-# (key=value lines).  Usage: report.py build/bench
+# fio/<device>-<link>-<job>-<round>.json (fio --output-format=json) and
+# facts (key=value lines, a key repeated once per round where it is
+# measured per round).  Usage: report.py build/bench
 """Print make bench's table: raw, syncmirror and DRBD side by side."""
 
+import glob
 import json
 import os
+import re
+import statistics
 import sys
 
 DEVICES = ("raw", "syncmirror", "drbd")
 LINKS = (("none", "no delay"), ("1ms", "netem 1ms"))
 
-# (job, label, unit, metric, higher_is_better)
+# (job, label, unit, metric)
 ROWS = (
-    ("qd1", "4k randwrite QD1 mean", "us", "lat_mean_us", False),
-    ("qd1", "4k randwrite QD1 p50", "us", "lat_p50_us", False),
-    ("qd32", "4k randwrite QD32", "IOPS", "iops", True),
-    ("seq", "1M seq write QD4", "MB/s", "mb_per_s", True),
+    ("qd1", "4k randwrite QD1 mean", "us", "lat_mean_us"),
+    ("qd1", "4k randwrite QD1 p50", "us", "lat_p50_us"),
+    ("qd32", "4k randwrite QD32", "IOPS", "iops"),
+    ("seq", "1M seq write QD4", "MB/s", "mb_per_s"),
 )
 
 
 def read_facts(directory):
+    """Every value of every key, in the order written."""
     facts = {}
     try:
         with open(os.path.join(directory, "facts")) as f:
             for line in f:
                 key, sep, value = line.rstrip("\n").partition("=")
                 if sep:
-                    facts[key] = value
+                    facts.setdefault(key, []).append(value)
     except FileNotFoundError:
         pass
     return facts
 
 
 def metrics(path):
-    """The numbers one fio JSON file yields, or None if it is missing."""
-    try:
-        with open(path) as f:
-            text = f.read()
-    except FileNotFoundError:
-        return None
+    """The numbers one fio JSON file yields."""
+    with open(path) as f:
+        text = f.read()
     # fio may print warnings before the JSON document.
     report = json.loads(text[text.index("{"):])
     job = report["jobs"][0]
@@ -59,6 +61,18 @@ def metrics(path):
     }
 
 
+def read_results(directory):
+    """{(device, link, job): [metrics of each round]}"""
+    results = {}
+    name = re.compile(r"^([a-z]+)-([a-z0-9]+)-([a-z0-9]+)-([0-9]+)\.json$")
+    for path in sorted(glob.glob(os.path.join(directory, "fio", "*.json"))):
+        match = name.match(os.path.basename(path))
+        if match:
+            device, link, job, _ = match.groups()
+            results.setdefault((device, link, job), []).append(metrics(path))
+    return results
+
+
 def number(value):
     if value is None:
         return "-"
@@ -70,7 +84,8 @@ def number(value):
 def ratio(a, b):
     if a is None or b is None or b == 0:
         return "-"
-    return f"{a / b:.2f}x"
+    value = a / b
+    return f"{value:.2f}x" if value >= 0.1 else f"{value:.3f}x"
 
 
 def main():
@@ -78,46 +93,52 @@ def main():
         sys.exit("usage: report.py DIR")
     directory = sys.argv[1]
     facts = read_facts(directory)
-    results = {}
-    for device in DEVICES:
-        for link, _ in LINKS:
-            for job in {row[0] for row in ROWS}:
-                path = os.path.join(directory, "fio", f"{device}-{link}-{job}.json")
-                results[device, link, job] = metrics(path)
+    results = read_results(directory)
+
+    def fact(key, default="?"):
+        return facts.get(key, [default])[-1]
+
+    def total(key):
+        return sum(int(v) for v in facts.get(key, []) if v.isdigit())
 
     print("syncmirror bench: raw disk vs syncmirror vs DRBD, nodes A -> B")
-    print(f"  kernel {facts.get('kernel', '?')}, {facts.get('drbd_version', 'DRBD not run')}")
-    print(f"  QEMU TCG, {facts.get('vcpus', '?')} vCPU and {facts.get('mem_mib', '?')} MiB per node; "
-          f"host load before the run {facts.get('host_load', '?')}")
-    print(f"  {facts.get('fio', 'fio')} libaio --direct=1, first {facts.get('region', '?')} of the disk, "
-          f"{facts.get('runtime', '?')} s per job after {facts.get('ramp', '?')} s ramp")
+    print(f"  kernel {fact('kernel')}, DRBD {fact('drbd_version', 'not run')}")
+    print(f"  QEMU TCG, {fact('vcpus')} vCPU and {fact('mem_mib')} MiB per node; "
+          f"host load before the run {fact('host_load')}")
+    print(f"  {fact('fio', 'fio')} libaio --direct=1, first {fact('region')} of the disk, "
+          f"{fact('runtime')} s per job after {fact('ramp')} s ramp")
+    print(f"  each cell: median of {fact('rounds')} rounds, each round all devices in turn")
     print("  link: QEMU dgram socket; 'netem 1ms' = delay 1ms on both nodes (+2 ms round trip)")
     for link, label in LINKS:
-        print(f"  {label + ':':<10} ping A->B min/avg {facts.get('rtt_' + link, '?')}, "
-              f"TCP A->B ~{facts.get('tcp_' + link, '?')}")
+        print(f"  {label + ':':<10} ping A->B min/avg {fact('rtt_' + link)}, "
+              f"TCP A->B ~{fact('tcp_' + link)}")
     print()
     print("  NOTE: the VMs run under TCG (software emulation, no KVM). Absolute numbers")
     print("  are emulated and mean nothing on their own; only the ratios side by side do.")
-    if facts.get("syncmirror_local_only_writes", "0") != "0":
-        print()
-        print(f"  WARNING: syncmirror did {facts['syncmirror_local_only_writes']} writes without the peer "
-              f"(of {facts['syncmirror_replicated_writes']} replicated): numbers are partly local-only.")
-    if facts.get("syncmirror_replicated") == "no":
+    if "no" in facts.get("syncmirror_replicated", []):
         print()
         print("  WARNING: syncmirror did not replicate: numbers are local-only")
         print("  (replicated_writes absent or 0 in 'smctl -j status vol0').")
+    if total("syncmirror_local_only_writes"):
+        print()
+        print(f"  WARNING: syncmirror did {total('syncmirror_local_only_writes')} writes without "
+              f"the peer: numbers are partly local-only.")
     print()
 
     header = (f"{'link':<10} {'workload':<24} {'unit':<5} "
               f"{'raw':>8} {'syncmirror':>10} {'drbd':>8}   {'sm/raw':>7} {'sm/drbd':>7}")
     print(header)
     print("-" * len(header))
+    spread = {device: 1.0 for device in DEVICES}
     for link, link_label in LINKS:
-        for job, label, unit, metric, _ in ROWS:
+        for job, label, unit, metric in ROWS:
             cell = {}
             for device in DEVICES:
-                m = results[device, link, job]
-                cell[device] = m[metric] if m else None
+                values = [m[metric] for m in results.get((device, link, job), [])
+                          if m[metric] is not None]
+                cell[device] = statistics.median(values) if values else None
+                if values and min(values) > 0:
+                    spread[device] = max(spread[device], max(values) / min(values))
             print(f"{link_label:<10} {label:<24} {unit:<5} "
                   f"{number(cell['raw']):>8} {number(cell['syncmirror']):>10} "
                   f"{number(cell['drbd']):>8}   "
@@ -126,12 +147,17 @@ def main():
     print()
     print("  us: lower is better (ratio > 1: syncmirror slower).")
     print("  IOPS, MB/s (10^6 B/s): higher is better (ratio < 1: syncmirror slower).")
-    if facts.get("syncmirror_replicated") == "yes":
-        print(f"  syncmirror: {facts['syncmirror_replicated_writes']} writes replicated to B; "
-              f"DRBD: {facts.get('drbd_sent_kib', '?')} KiB sent to B.")
+    print("  largest round-to-round spread of a cell (max/min): " +
+          ", ".join(f"{d} {spread[d]:.2f}x" for d in DEVICES) +
+          ("  <- over 1.3x: the host was busy, trust no ratio near 1"
+           if max(spread.values()) > 1.3 else ""))
+    if "yes" in facts.get("syncmirror_replicated", []):
+        print(f"  syncmirror: {total('syncmirror_replicated_writes')} writes replicated to B; "
+              f"DRBD: {total('drbd_sent_kib')} KiB sent to B.")
     if "seconds" in facts:
-        print(f"  bench took {facts['seconds']} s; fio JSON in {os.path.join(directory, 'fio')}/")
-    missing = [f"{d}-{l}-{j}" for (d, l, j), m in sorted(results.items()) if m is None]
+        print(f"  bench took {fact('seconds')} s; fio JSON in {os.path.join(directory, 'fio')}/")
+    missing = [f"{d}-{l}-{j}" for d in DEVICES for l, _ in LINKS for j in ("qd1", "qd32", "seq")
+               if (d, l, j) not in results]
     if missing:
         print(f"  not measured: {', '.join(missing)}")
 

@@ -10,7 +10,8 @@
 # and command logs under vm/.  Exit status 0 when every job ran, 1 if not.
 #
 # Knobs (environment): BENCH_RUNTIME (s per job, 10), BENCH_RAMP (s, 2),
-# BENCH_REGION (256M), BENCH_DEVICES ("raw syncmirror drbd"), SM_SMP, SM_MEM.
+# BENCH_REGION (256M), BENCH_DEVICES ("raw syncmirror drbd"), BENCH_ROUNDS
+# (2), SM_SMP, SM_MEM.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,7 +28,7 @@ fi
 rm -rf "$out"
 mkdir -p "$SM_RUNDIR"
 echo "host_load=$(cut -d' ' -f1-3 /proc/loadavg)" > "$out/facts"
-echo "bench: running (log: $out/vm/log); 5 to 10 minutes under TCG"
+echo "bench: running (log: $out/vm/log); about 11 minutes under TCG"
 start=$SECONDS
 timeout -k 10 1800 bash -c '. "$SM_TOP/tests/vm/lib.sh"; . "$SM_TOP/bench/measure.sh"' \
 	bench > "$out/vm/log" 2>&1
