@@ -99,7 +99,7 @@ demo: deps vm-images-stock
 	@tests/demo.sh
 
 # Raw disk vs syncmirror vs DRBD 8.4 on the stock-kernel VM pair; about
-# 6 minutes under TCG (busy host).  Table and fio JSON in build/bench/.
+# 11 minutes under TCG.  Table and fio JSON in build/bench/.
 bench: deps vm-images-stock
 	@bench/run.sh
 

@@ -3,27 +3,30 @@
 # The VM half of make bench, sourced after tests/vm/lib.sh by bench/run.sh.
 #
 # Boots nodes A and B on the stock kernel and runs the same fio jobs on A
-# against three devices in turn, each with the link as it is and with
-# netem delay 1ms on both nodes (so 2 ms more round trip):
+# against three devices, with the link as it is and with netem delay 1ms on
+# both nodes (so 2 ms more round trip):
 #
-#	raw		/dev/mapper/data on A, nothing replicated
+#	raw		a slice of A's data disk, nothing replicated
 #	syncmirror	vol0, A primary, linked to B's vol0
 #	drbd		/dev/drbd0, DRBD 8.4 protocol C, A primary, B secondary
 #
-# Every replicated device uses the same data disk (/dev/mapper/data) with
-# its metadata on the meta disk (/dev/mapper/meta), and the same link.
-# The whole sequence runs BENCH_ROUNDS times, so that a host busy with
-# something else for a minute shows as a spread between rounds instead of
-# as a difference between devices.  Writes fio's JSON to
+# Each node's data disk is cut into three equal linear slices and its meta
+# disk into two (bench-raw, bench-sm-data, bench-sm-meta, bench-drbd-data,
+# bench-drbd-meta), so all three devices exist side by side on the same
+# disks and link, and each job runs on the three devices back to back: a
+# host that is busy with something else for a minute then slows all three
+# alike instead of one.  The whole sequence runs BENCH_ROUNDS times, the
+# device order reversed every other round; the report takes the median
+# and shows the spread.  Writes fio's JSON to
 # $SM_BENCH_OUT/fio/<device>-<link>-<job>-<round>.json and facts the report
 # prints to $SM_BENCH_OUT/facts.
 
 : "${SM_BENCH_OUT:?}"
 BENCH_RUNTIME=${BENCH_RUNTIME:-10}	# seconds measured per job
 BENCH_RAMP=${BENCH_RAMP:-2}		# seconds run before measuring
-BENCH_REGION=${BENCH_REGION:-256M}	# the part of the disk jobs write
-BENCH_DEVICES=${BENCH_DEVICES:-raw syncmirror drbd}	# in this order
-BENCH_ROUNDS=${BENCH_ROUNDS:-2}		# times through all devices
+BENCH_REGION=${BENCH_REGION:-256M}	# the part of each slice jobs write
+BENCH_DEVICES=${BENCH_DEVICES:-raw syncmirror drbd}
+BENCH_ROUNDS=${BENCH_ROUNDS:-2}		# times through all jobs
 SM_PORT=7789
 DRBD_PORT=7790
 UUID=5b3c2a1d-6e7f-4a8b-9c0d-1e2f3a4b5c6d
@@ -41,38 +44,63 @@ job_options() {
 
 fact() { echo "$1=$2" >> "$SM_BENCH_OUT/facts"; }
 
-# run_jobs DEVICE_NAME DEV LINK: every job on A against DEV.
-run_jobs() {
-	local name=$1 dev=$2 link=$3 job out
-	for job in $JOBS; do
-		out=$name-$link-$job-$round.json
-		# shellcheck disable=SC2046
-		on -t $((BENCH_RUNTIME + BENCH_RAMP + 120)) A fio --name="$job" \
-			--filename="$dev" --ioengine=libaio --direct=1 \
-			--size="$BENCH_REGION" --time_based \
-			--runtime="$BENCH_RUNTIME" --ramp_time="$BENCH_RAMP" \
-			--randrepeat=0 --norandommap --lat_percentiles=1 \
-			$(job_options "$job") \
-			--output-format=json --output="/host/fio/$out" > /dev/null
-		cp "$(node_dir A)/share/fio/$out" "$SM_BENCH_OUT/fio/$out"
-	done
+# device_path DEVICE: what fio writes for DEVICE.
+device_path() {
+	case "$1" in
+	raw) echo /dev/mapper/bench-raw ;;
+	syncmirror) echo /dev/mapper/vol0 ;;
+	drbd) echo /dev/drbd0 ;;
+	*) fail "bench: unknown device '$1' in BENCH_DEVICES" ;;
+	esac
+}
+
+# run_job DEVICE LINK JOB: one fio job on A.
+run_job() {
+	local device=$1 link=$2 job=$3 out=$1-$2-$3-$round.json
+	# shellcheck disable=SC2046
+	on -t $((BENCH_RUNTIME + BENCH_RAMP + 120)) A fio --name="$job" \
+		--filename="$(device_path "$device")" --ioengine=libaio --direct=1 \
+		--size="$BENCH_REGION" --time_based \
+		--runtime="$BENCH_RUNTIME" --ramp_time="$BENCH_RAMP" \
+		--randrepeat=0 --norandommap --lat_percentiles=1 \
+		$(job_options "$job") \
+		--output-format=json --output="/host/fio/$out" > /dev/null
+	cp "$(node_dir A)/share/fio/$out" "$SM_BENCH_OUT/fio/$out"
 }
 
 delay_on() { netem A delay 1ms; netem B delay 1ms; }
 delay_off() { netem A off; netem B off; }
 
-# run_both DEVICE_NAME DEV [CHECK]: the jobs without, then with the delay;
-# CHECK (a function) runs before each set.
-run_both() {
-	local name=$1 dev=$2 check=${3:-true}
-	log "bench: $name on $dev, link without delay"
-	"$check"
-	run_jobs "$name" "$dev" none
-	delay_on
-	log "bench: $name on $dev, link with netem delay 1ms on A and B"
-	"$check"
-	run_jobs "$name" "$dev" 1ms
-	delay_off
+# check_devices: the replicated devices are still linked and in sync.
+check_devices() {
+	case " $BENCH_DEVICES " in *" syncmirror "*) syncmirror_check_connected ;; esac
+	case " $BENCH_DEVICES " in *" drbd "*) drbd_check_in_sync ;; esac
+	return 0
+}
+
+# --- slices ---------------------------------------------------------------
+
+# slice NODE DISK NAME INDEX COUNT: dm linear NAME over the INDEXth of
+# COUNT equal parts (whole MiB) of NODE's /dev/mapper/DISK.
+slice() {
+	on "$1" "size=\$(( \$(blockdev --getsz /dev/mapper/$2) / $5 / 2048 * 2048 ));
+		echo \"0 \$size linear /dev/mapper/$2 \$(( $4 * size ))\" | dmsetup create $3" > /dev/null
+}
+
+make_slices() {
+	local node region_sectors slice_sectors
+	region_sectors=$(( $(numfmt --from=iec "$BENCH_REGION") / 512 ))
+	for node in A B; do
+		slice $node data bench-raw 0 3
+		slice $node data bench-sm-data 1 3
+		slice $node data bench-drbd-data 2 3
+		slice $node meta bench-sm-meta 0 2
+		slice $node meta bench-drbd-meta 1 2
+	done
+	slice_sectors=$(on A blockdev --getsz /dev/mapper/bench-raw)
+	[ "$slice_sectors" -ge "$region_sectors" ] ||
+		fail "bench: BENCH_REGION $BENCH_REGION is larger than a slice ($((slice_sectors / 2048)) MiB)"
+	fact slice_mib $((slice_sectors / 2048))
 }
 
 # --- syncmirror ---------------------------------------------------------
@@ -98,8 +126,8 @@ syncmirror_setup() {
 	for node in A B; do
 		id=$([ $node = A ] && echo 0 || echo 1)
 		on $node modprobe dm-syncmirror
-		line=$(on $node smctl create-md --data /dev/mapper/data \
-			--meta /dev/mapper/meta --node-id $id --uuid $UUID --force |
+		line=$(on $node smctl create-md --data /dev/mapper/bench-sm-data \
+			--meta /dev/mapper/bench-sm-meta --node-id $id --uuid $UUID --force |
 			sed -n 's/^table: //p')
 		[ -n "$line" ] || fail "syncmirror: create-md on $node printed no table line"
 		on $node "dmsetup create vol0 --table '$line'"
@@ -117,7 +145,7 @@ syncmirror_setup() {
 syncmirror_check_replicated() {
 	local status count local_only
 	status=$(on A smctl -j status vol0)
-	echo "$status" > "$SM_BENCH_OUT/syncmirror-status-$round.json"
+	echo "$status" > "$SM_BENCH_OUT/syncmirror-status.json"
 	count=$(echo "$status" | sed -n 's/.*"replicated_writes":\([0-9]*\).*/\1/p')
 	local_only=$(echo "$status" | sed -n 's/.*"local_only_writes":\([0-9]*\).*/\1/p')
 	if [ -n "$count" ] && [ "$count" -gt 0 ]; then
@@ -149,8 +177,8 @@ global { usage-count no; }
 resource r0 {
 	net { protocol C; }
 	device /dev/drbd0 minor 0;
-	disk /dev/mapper/data;
-	meta-disk /dev/mapper/meta;
+	disk /dev/mapper/bench-drbd-data;
+	meta-disk /dev/mapper/bench-drbd-meta;
 	on A { address 10.0.0.1:$DRBD_PORT; }
 	on B { address 10.0.0.2:$DRBD_PORT; }
 }
@@ -179,8 +207,6 @@ drbd_setup() {
 		on $node modprobe drbd usermode_helper=/bin/true
 		drbd_conf > "$(node_dir $node)/share/drbd.conf"
 		on $node "mkdir -p /var/lib/drbd /var/run/drbd && cp /host/drbd.conf /etc/drbd.conf"
-		# Old syncmirror metadata lives on the meta disk.
-		on $node "dd if=/dev/zero of=/dev/mapper/meta bs=1M count=4 oflag=direct 2>/dev/null"
 		on $node "yes yes | drbdadm create-md --force r0" > /dev/null
 	done
 	for node in A B; do on $node drbdadm up r0; done
@@ -197,11 +223,11 @@ drbd_setup() {
 # DRBD replicated if A sent data over the network (ns:, KiB).
 drbd_check_replicated() {
 	local sent
-	on A cat /proc/drbd > "$SM_BENCH_OUT/drbd-proc-$round.txt"
-	sent=$(sed -n 's/.* ns:\([0-9]*\) .*/\1/p' "$SM_BENCH_OUT/drbd-proc-$round.txt")
+	on A cat /proc/drbd > "$SM_BENCH_OUT/drbd-proc.txt"
+	sent=$(sed -n 's/.* ns:\([0-9]*\) .*/\1/p' "$SM_BENCH_OUT/drbd-proc.txt")
 	[ "${sent:-0}" -gt 0 ] || fail "drbd: A sent nothing to B (ns:${sent:-?})"
-	grep -q 'oos:0' "$SM_BENCH_OUT/drbd-proc-$round.txt" ||
-		fail "drbd: A has out-of-sync blocks after the run: $(cat "$SM_BENCH_OUT/drbd-proc-$round.txt")"
+	grep -q 'oos:0' "$SM_BENCH_OUT/drbd-proc.txt" ||
+		fail "drbd: A has out-of-sync blocks after the run: $(cat "$SM_BENCH_OUT/drbd-proc.txt")"
 	fact drbd_sent_kib "$sent"
 }
 
@@ -226,15 +252,16 @@ fact region "$BENCH_REGION"
 fact rounds "$BENCH_ROUNDS"
 
 # First writes to a sparse disk image are slower on the host: write the
-# region once on both nodes so every device starts from the same state.
-log "bench: writing the $BENCH_REGION region once on A and B"
+# data disks once on both nodes so every slice starts from the same state.
+log "bench: writing the data disks once on A and B"
 ids=()
 for node in A B; do
-	ids+=("$(on_bg $node dd if=/dev/zero of=/dev/mapper/data bs=1M \
-		count=$(( $(numfmt --from=iec "$BENCH_REGION") >> 20 )) oflag=direct)")
+	ids+=("$(on_bg $node 'dd if=/dev/zero of=/dev/mapper/data bs=1M oflag=direct \
+		count=$(( $(blockdev --getsz /dev/mapper/data) / 2048 ))')")
 done
-on_wait A "${ids[0]}" > /dev/null 2>&1
-on_wait B "${ids[1]}" > /dev/null 2>&1
+on_wait -t 600 A "${ids[0]}" > /dev/null 2>&1
+on_wait -t 600 B "${ids[1]}" > /dev/null 2>&1
+make_slices
 
 # The link the replicated devices run on: round trip as ping sees it
 # (min/avg of 10), and TCP throughput from A to B (32 MiB through bash's
@@ -265,27 +292,32 @@ fact rtt_1ms "$(link_rtt)"
 fact tcp_1ms "$(link_throughput)"
 delay_off
 
+for device in $BENCH_DEVICES; do
+	device_path "$device" > /dev/null
+	case "$device" in
+	syncmirror) syncmirror_setup ;;
+	drbd) drbd_setup ;;
+	esac
+done
+
 for round in $(seq "$BENCH_ROUNDS"); do
-	log "bench: round $round of $BENCH_ROUNDS"
-	for device in $BENCH_DEVICES; do
-		case "$device" in
-		raw)
-			run_both raw /dev/mapper/data
-			;;
-		syncmirror)
-			syncmirror_setup
-			run_both syncmirror /dev/mapper/vol0 syncmirror_check_connected
-			syncmirror_check_replicated
-			syncmirror_teardown
-			;;
-		drbd)
-			drbd_setup
-			run_both drbd /dev/drbd0 drbd_check_in_sync
-			drbd_check_replicated
-			drbd_teardown
-			;;
-		*) fail "bench: unknown device '$device' in BENCH_DEVICES" ;;
-		esac
+	order=$BENCH_DEVICES
+	[ $((round % 2)) -eq 1 ] || order=$(echo "$BENCH_DEVICES" | tr ' ' '\n' | tac | tr '\n' ' ')
+	for link in none 1ms; do
+		[ $link = none ] || delay_on
+		log "bench: round $round of $BENCH_ROUNDS, link: $link, devices: $order"
+		check_devices
+		for job in $JOBS; do
+			for device in $order; do run_job "$device" $link "$job"; done
+		done
+		[ $link = none ] || delay_off
 	done
+done
+
+for device in $BENCH_DEVICES; do
+	case "$device" in
+	syncmirror) syncmirror_check_replicated; syncmirror_teardown ;;
+	drbd) drbd_check_replicated; drbd_teardown ;;
+	esac
 done
 log "bench: all jobs done"

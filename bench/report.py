@@ -105,9 +105,10 @@ def main():
     print(f"  kernel {fact('kernel')}, DRBD {fact('drbd_version', 'not run')}")
     print(f"  QEMU TCG, {fact('vcpus')} vCPU and {fact('mem_mib')} MiB per node; "
           f"host load before the run {fact('host_load')}")
-    print(f"  {fact('fio', 'fio')} libaio --direct=1, first {fact('region')} of the disk, "
+    print(f"  {fact('fio', 'fio')} libaio --direct=1, first {fact('region')} of each slice, "
           f"{fact('runtime')} s per job after {fact('ramp')} s ramp")
-    print(f"  each cell: median of {fact('rounds')} rounds, each round all devices in turn")
+    print(f"  devices on {fact('slice_mib')} MiB slices of the same disks; each job ran on the three")
+    print(f"  back to back; each cell is the median of {fact('rounds')} round(s)")
     print("  link: QEMU dgram socket; 'netem 1ms' = delay 1ms on both nodes (+2 ms round trip)")
     for link, label in LINKS:
         print(f"  {label + ':':<10} ping A->B min/avg {fact('rtt_' + link)}, "
@@ -147,10 +148,11 @@ def main():
     print()
     print("  us: lower is better (ratio > 1: syncmirror slower).")
     print("  IOPS, MB/s (10^6 B/s): higher is better (ratio < 1: syncmirror slower).")
-    print("  largest round-to-round spread of a cell (max/min): " +
-          ", ".join(f"{d} {spread[d]:.2f}x" for d in DEVICES) +
-          ("  <- over 1.3x: the host was busy, trust no ratio near 1"
-           if max(spread.values()) > 1.3 else ""))
+    if int(fact("rounds", "1")) > 1:
+        print("  largest round-to-round spread of a cell (max/min): " +
+              ", ".join(f"{d} {spread[d]:.2f}x" for d in DEVICES) +
+              ("  <- over 1.3x: the host was busy, trust no ratio near 1"
+               if max(spread.values()) > 1.3 else ""))
     if "yes" in facts.get("syncmirror_replicated", []):
         print(f"  syncmirror: {total('syncmirror_replicated_writes')} writes replicated to B; "
               f"DRBD: {total('drbd_sent_kib')} KiB sent to B.")
