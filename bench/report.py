@@ -81,11 +81,23 @@ def number(value):
     return f"{value:.1f}"
 
 
-def ratio(a, b):
-    if a is None or b is None or b == 0:
+def times(value):
+    if value >= 10:
+        return f"{value:.1f}"
+    return f"{value:.2f}" if value >= 0.1 else f"{value:.3f}"
+
+
+def paired_ratio(rounds_a, rounds_b):
+    """Median of the per-round ratios a/b, and their range: jobs of one
+    round ran back to back, so a round's ratio is a fair pair."""
+    ratios = [a / b for a, b in zip(rounds_a, rounds_b)
+              if a is not None and b is not None and b != 0]
+    if not ratios:
         return "-"
-    value = a / b
-    return f"{value:.2f}x" if value >= 0.1 else f"{value:.3f}x"
+    text = times(statistics.median(ratios)) + "x"
+    if len(ratios) > 1:
+        text += f" {times(min(ratios))}-{times(max(ratios))}"
+    return text
 
 
 def main():
@@ -107,8 +119,8 @@ def main():
           f"host load before the run {fact('host_load')}")
     print(f"  {fact('fio', 'fio')} libaio --direct=1, first {fact('region')} of each slice, "
           f"{fact('runtime')} s per job after {fact('ramp')} s ramp")
-    print(f"  devices on {fact('slice_mib')} MiB slices of the same disks; each job ran on the three")
-    print(f"  back to back; each cell is the median of {fact('rounds')} round(s)")
+    print(f"  devices on {fact('slice_mib')} MiB slices of the same disks; {fact('rounds')} round(s),"
+          f" each job on the three back to back")
     print("  link: QEMU dgram socket; 'netem 1ms' = delay 1ms on both nodes (+2 ms round trip)")
     for link, label in LINKS:
         print(f"  {label + ':':<10} ping A->B min/avg {fact('rtt_' + link)}, "
@@ -127,32 +139,28 @@ def main():
     print()
 
     header = (f"{'link':<10} {'workload':<24} {'unit':<5} "
-              f"{'raw':>8} {'syncmirror':>10} {'drbd':>8}   {'sm/raw':>7} {'sm/drbd':>7}")
+              f"{'raw':>8} {'syncmirror':>10} {'drbd':>8}   {'sm/raw':<19} {'sm/drbd'}")
     print(header)
     print("-" * len(header))
-    spread = {device: 1.0 for device in DEVICES}
     for link, link_label in LINKS:
         for job, label, unit, metric in ROWS:
-            cell = {}
+            per_round = {}
+            median = {}
             for device in DEVICES:
-                values = [m[metric] for m in results.get((device, link, job), [])
-                          if m[metric] is not None]
-                cell[device] = statistics.median(values) if values else None
-                if values and min(values) > 0:
-                    spread[device] = max(spread[device], max(values) / min(values))
+                per_round[device] = [m[metric] for m in results.get((device, link, job), [])]
+                values = [v for v in per_round[device] if v is not None]
+                median[device] = statistics.median(values) if values else None
             print(f"{link_label:<10} {label:<24} {unit:<5} "
-                  f"{number(cell['raw']):>8} {number(cell['syncmirror']):>10} "
-                  f"{number(cell['drbd']):>8}   "
-                  f"{ratio(cell['syncmirror'], cell['raw']):>7} "
-                  f"{ratio(cell['syncmirror'], cell['drbd']):>7}")
+                  f"{number(median['raw']):>8} {number(median['syncmirror']):>10} "
+                  f"{number(median['drbd']):>8}   "
+                  f"{paired_ratio(per_round['syncmirror'], per_round['raw']):<19} "
+                  f"{paired_ratio(per_round['syncmirror'], per_round['drbd'])}".rstrip())
     print()
     print("  us: lower is better (ratio > 1: syncmirror slower).")
     print("  IOPS, MB/s (10^6 B/s): higher is better (ratio < 1: syncmirror slower).")
-    if int(fact("rounds", "1")) > 1:
-        print("  largest round-to-round spread of a cell (max/min): " +
-              ", ".join(f"{d} {spread[d]:.2f}x" for d in DEVICES) +
-              ("  <- over 1.3x: the host was busy, trust no ratio near 1"
-               if max(spread.values()) > 1.3 else ""))
+    print("  Devices: median over rounds.  Ratios: median of the rounds' own ratios")
+    print("  (a round's three jobs ran back to back), then their range over rounds;")
+    print("  a wide range means the host was busy: trust no ratio whose range spans 1.")
     if "yes" in facts.get("syncmirror_replicated", []):
         print(f"  syncmirror: {total('syncmirror_replicated_writes')} writes replicated to B; "
               f"DRBD: {total('drbd_sent_kib')} KiB sent to B.")
