@@ -16,8 +16,8 @@
 # disks and link, and each job runs on the three devices back to back: a
 # host that is busy with something else for a minute then slows all three
 # alike instead of one.  The whole sequence runs BENCH_ROUNDS times, the
-# device order reversed every other round; the report takes the median
-# and shows the spread.  Writes fio's JSON to
+# device order reversed every other round; the report takes medians of
+# the rounds' paired ratios and shows their range.  Writes fio's JSON to
 # $SM_BENCH_OUT/fio/<device>-<link>-<job>-<round>.json and facts the report
 # prints to $SM_BENCH_OUT/facts.
 
