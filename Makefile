@@ -17,7 +17,7 @@ DEB_PACKAGES := build-essential bc bison flex libelf-dev libssl-dev cpio \
 	xz-utils zstd kmod python3 perl qemu-system-x86 busybox-static \
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1 fio \
 	libnl-3-dev libnl-genl-3-dev liburing-dev dmsetup iproute2 nftables \
-	drbd-utils pkg-config util-linux
+	drbd-utils pkg-config util-linux libdevmapper-dev
 
 MODULE_SOURCES := Kbuild $(wildcard kernel/* include/uapi/linux/*)
 
@@ -60,6 +60,12 @@ module-debug: debug-kernel
 
 tools:
 	$(MAKE) -C tools
+	@$(MAKE) --no-print-directory $(BUILD)/tools/bin/sm-wirepeer
+
+# A scripted misbehaving peer for the VM scenarios (goes into the images).
+$(BUILD)/tools/bin/sm-wirepeer: tests/vm/wirepeer.c tools/lib/crc32c.c tools/lib/crc32c.h
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -o $@ tests/vm/wirepeer.c tools/lib/crc32c.c
 
 # Initramfs per kernel flavour: a cached base layer plus a fresh overlay
 # with /init, our module and our tools.

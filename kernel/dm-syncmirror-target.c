@@ -4,9 +4,10 @@
  *
  * This file owns the target: it builds one from a table line (devices and
  * superblock), joins it to its volume (syncmirror-volume.c: role, peer
- * link), maps bios and reports status.  For now a primary maps all I/O to
- * its local data device; replication to the peer plugs in below the map
- * function.
+ * link, divergence), maps bios and reports status.  A primary reads from
+ * its local data device and hands every write to syncmirror-replication.c,
+ * which writes it locally and to the peer in parallel.  A secondary
+ * refuses I/O; its peer's writes arrive through syncmirror-receiver.c.
  */
 
 #include <linux/blkdev.h>
@@ -14,32 +15,35 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 
+#include "syncmirror-connection.h"
 #include "syncmirror-metadata.h"
 #include "syncmirror-netlink.h"
+#include "syncmirror-replication.h"
 #include "syncmirror-table.h"
+#include "syncmirror-target.h"
 #include "syncmirror-volume.h"
 
 #define DM_MSG_PREFIX "syncmirror"
 
 #define SB_SECTORS (SYNCMIRROR_SB_SIZE >> SECTOR_SHIFT)
 
-/**
- * struct syncmirror - one target instance (one table of a volume)
- * @ti: the dm target this volume backs
- * @meta_dev: device holding the metadata, NULL when it is internal
- * @data_dev: local device holding the data
- * @md: the superblock as loaded by the constructor
- * @vol: the volume (role, peer link) this table belongs to
- * @discard_passdown: discards are advertised and passed to @data_dev
- */
-struct syncmirror {
-	struct dm_target *ti;
-	struct dm_dev *meta_dev;
-	struct dm_dev *data_dev;
-	struct syncmirror_md md;
-	struct syncmirror_volume *vol;
-	bool discard_passdown;
-};
+/* Local clones that may be allocated without waiting for one to finish. */
+#define MIN_CLONES	64
+
+/* Largest discard or write-zeroes one wire request can carry. */
+#define MAX_RANGE_SECTORS	BIT(22)
+
+/* Deferred writes and superblock updates; on the writeback path. */
+struct workqueue_struct *syncmirror_wq;
+
+/* Durably write @md as the superblock of @sm's devices. */
+int syncmirror_write_superblock(struct syncmirror *sm,
+				const struct syncmirror_md *md)
+{
+	return syncmirror_md_write(sm->meta_dev ? sm->meta_dev->bdev :
+				   sm->data_dev->bdev, sm->sb_sector, md,
+				   sm->sb_page);
+}
 
 /*
  * Read the superblock and check that it describes the devices of the table
@@ -61,6 +65,7 @@ static int load_metadata(struct syncmirror *sm, char **error)
 		sb_sector = bdev_nr_sectors(data) - SB_SECTORS;
 	}
 
+	sm->sb_sector = sb_sector;
 	r = syncmirror_md_read(sm->meta_dev ? sm->meta_dev->bdev : data,
 			       sb_sector, md, error);
 	if (r)
@@ -148,19 +153,46 @@ static int syncmirror_ctr(struct dm_target *ti, unsigned int argc,
 	if (r)
 		goto out_put_meta_dev;
 
+	sm->sb_page = alloc_page(GFP_KERNEL);
+	if (!sm->sb_page) {
+		ti->error = "Cannot allocate superblock buffer";
+		r = -ENOMEM;
+		goto out_put_meta_dev;
+	}
+	r = bioset_init(&sm->clones, MIN_CLONES, 0, 0);
+	if (r) {
+		ti->error = "Cannot allocate bio set";
+		goto out_free_sb_page;
+	}
+	syncmirror_replication_init(sm);
+	atomic_set(&sm->peer_writes, 0);
+	init_waitqueue_head(&sm->peer_writes_wait);
+
+	/* One wire WRITE carries at most SYNCMIRROR_WIRE_MAX_PAYLOAD. */
+	r = dm_set_target_max_io_len(ti, SYNCMIRROR_WIRE_MAX_PAYLOAD >>
+				     SECTOR_SHIFT);
+	if (r)
+		goto out_bioset;
+
 	sm->vol = syncmirror_volume_get(dm_table_get_md(ti->table), &sm->md,
 					&ti->error);
 	if (IS_ERR(sm->vol)) {
 		r = PTR_ERR(sm->vol);
-		goto out_put_meta_dev;
+		goto out_bioset;
 	}
 
 	ti->num_flush_bios = 1;
 	ti->num_discard_bios = sm->discard_passdown ? 1 : 0;
 	ti->num_write_zeroes_bios = 1;
+	ti->flush_supported = true;
+	ti->per_io_data_size = sizeof(struct syncmirror_io);
 	ti->private = sm;
 	return 0;
 
+out_bioset:
+	bioset_exit(&sm->clones);
+out_free_sb_page:
+	__free_page(sm->sb_page);
 out_put_meta_dev:
 	if (sm->meta_dev)
 		dm_put_device(ti, sm->meta_dev);
@@ -175,7 +207,12 @@ static void syncmirror_dtr(struct dm_target *ti)
 {
 	struct syncmirror *sm = ti->private;
 
+	syncmirror_volume_clear_active(sm->vol, sm);
+	syncmirror_volume_shutdown(sm->vol, sm);
 	syncmirror_volume_put(sm->vol);
+	flush_work(&sm->deferred_work);
+	bioset_exit(&sm->clones);
+	__free_page(sm->sb_page);
 	if (sm->meta_dev)
 		dm_put_device(ti, sm->meta_dev);
 	dm_put_device(ti, sm->data_dev);
@@ -193,19 +230,44 @@ static int syncmirror_map(struct dm_target *ti, struct bio *bio)
 		return DM_MAPIO_KILL;
 	}
 
+	if (op_is_write(bio_op(bio)) || op_is_flush(bio->bi_opf))
+		return syncmirror_replicate(sm, bio);
+
 	bio_set_dev(bio, sm->data_dev->bdev);
-	/* Empty flushes carry no sector worth translating. */
-	if (bio_sectors(bio))
-		bio->bi_iter.bi_sector = dm_target_offset(ti,
-							  bio->bi_iter.bi_sector);
+	bio->bi_iter.bi_sector = dm_target_offset(ti, bio->bi_iter.bi_sector);
 	return DM_MAPIO_REMAPPED;
 }
+
+static void syncmirror_resume(struct dm_target *ti)
+{
+	struct syncmirror *sm = ti->private;
+
+	syncmirror_volume_set_active(sm->vol, sm);
+}
+
+static void syncmirror_postsuspend(struct dm_target *ti)
+{
+	struct syncmirror *sm = ti->private;
+
+	/* The peer's writes stop here too; wait for those in flight. */
+	syncmirror_volume_clear_active(sm->vol, sm);
+}
+
+static const char *const conn_state_names[] = {
+	[SYNCMIRROR_CONN_NONE] = "none",
+	[SYNCMIRROR_CONN_HANDSHAKE] = "handshake",
+	[SYNCMIRROR_CONN_CONNECTED] = "connected",
+	[SYNCMIRROR_CONN_REFUSED] = "refused",
+	[SYNCMIRROR_CONN_LOST] = "lost",
+};
 
 /*
  * Status output:
  *
- *   STATUSTYPE_INFO:  <volume uuid> <node id> <role>
+ *   STATUSTYPE_INFO:  <volume uuid> <node id> <role> <peer> <copies>
  *                     role: primary | secondary
+ *                     peer: none | handshake | connected | refused | lost
+ *                     copies: consistent | diverged
  *   STATUSTYPE_TABLE: the table line in canonical form,
  *                     <meta dev|internal> <data dev> [1 no_discard_passdown]
  *   STATUSTYPE_IMA:   target name and version, devices, features
@@ -215,13 +277,23 @@ static void syncmirror_status(struct dm_target *ti, status_type_t type,
 			      unsigned int maxlen)
 {
 	struct syncmirror *sm = ti->private;
+	struct syncmirror_connection *conn;
+	int state = SYNCMIRROR_CONN_NONE;
 	unsigned int sz = 0;
 
 	switch (type) {
 	case STATUSTYPE_INFO:
-		DMEMIT("%pUb %u %s", &sm->md.volume_uuid, sm->md.node_id,
+		rcu_read_lock();
+		conn = rcu_dereference(sm->vol->conn);
+		if (conn)
+			state = READ_ONCE(conn->state);
+		rcu_read_unlock();
+		DMEMIT("%pUb %u %s %s %s", &sm->md.volume_uuid,
+		       sm->md.node_id,
 		       READ_ONCE(sm->vol->role) == SYNCMIRROR_ROLE_PRIMARY ?
-		       "primary" : "secondary");
+		       "primary" : "secondary", conn_state_names[state],
+		       syncmirror_volume_diverged(sm->vol) ?
+		       "diverged" : "consistent");
 		break;
 
 	case STATUSTYPE_TABLE:
@@ -266,17 +338,26 @@ static void syncmirror_io_hints(struct dm_target *ti,
 		limits->max_discard_sectors = 0;
 		limits->max_hw_discard_sectors = 0;
 	}
+	/* A wire request's size is 32 bits of bytes. */
+	limits->max_discard_sectors = min(limits->max_discard_sectors,
+					  MAX_RANGE_SECTORS);
+	limits->max_hw_discard_sectors = min(limits->max_hw_discard_sectors,
+					     MAX_RANGE_SECTORS);
+	limits->max_write_zeroes_sectors = min(limits->max_write_zeroes_sectors,
+					       MAX_RANGE_SECTORS);
 }
 
 static struct target_type syncmirror_target = {
 	.name = SYNCMIRROR_TARGET_NAME,
-	.version = {0, 4, 0},
+	.version = {0, 5, 0},
 	/* One volume per mapped device: its state is per device, not range. */
 	.features = DM_TARGET_SINGLETON,
 	.module = THIS_MODULE,
 	.ctr = syncmirror_ctr,
 	.dtr = syncmirror_dtr,
 	.map = syncmirror_map,
+	.resume = syncmirror_resume,
+	.postsuspend = syncmirror_postsuspend,
 	.status = syncmirror_status,
 	.iterate_devices = syncmirror_iterate_devices,
 	.io_hints = syncmirror_io_hints,
@@ -286,17 +367,26 @@ static int __init dm_syncmirror_init(void)
 {
 	int r;
 
+	syncmirror_wq = alloc_workqueue("syncmirror", WQ_MEM_RECLAIM, 0);
+	if (!syncmirror_wq)
+		return -ENOMEM;
 	/* Netlink first: a volume announces itself as soon as it exists. */
 	r = syncmirror_netlink_init();
 	if (r) {
 		DMERR("netlink family registration failed %d", r);
-		return r;
+		goto out_wq;
 	}
 	r = dm_register_target(&syncmirror_target);
 	if (r < 0) {
 		DMERR("register failed %d", r);
-		syncmirror_netlink_exit();
+		goto out_netlink;
 	}
+	return 0;
+
+out_netlink:
+	syncmirror_netlink_exit();
+out_wq:
+	destroy_workqueue(syncmirror_wq);
 	return r;
 }
 
@@ -304,6 +394,7 @@ static void __exit dm_syncmirror_exit(void)
 {
 	dm_unregister_target(&syncmirror_target);
 	syncmirror_netlink_exit();
+	destroy_workqueue(syncmirror_wq);
 }
 
 module_init(dm_syncmirror_init);

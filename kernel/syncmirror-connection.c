@@ -1,34 +1,44 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Peer link: the socket userspace connected and authenticated (syncmirrord
- * or smctl connect), taken over through SYNCMIRROR_CMD_CONNECT, and the
- * thread that speaks wire protocol v1 on it (Documentation/
- * syncmirror-protocol.rst): hello both ways, then keepalive pings until
- * the link dies or is stopped.  Replication traffic will share the socket.
+ * Peer link: the socket userspace connected and authenticated (syncmirrord,
+ * or smctl connect by hand), taken over through SYNCMIRROR_CMD_CONNECT,
+ * and wire protocol v1 on it (Documentation/syncmirror-protocol.rst).
  *
- * Only the thread sends and receives, so the socket needs no lock yet.
- * Stopping shuts the socket down first, which ends any blocking receive.
+ * Two threads per link.  The receive thread runs the hello, then reads
+ * every message: the peer's requests go to syncmirror-receiver.c, its ACKs
+ * complete our requests, its pings are answered.  The send thread is the
+ * only writer of the socket: it sends, in order, what the receive thread
+ * (pings, pongs, errors), the role code (STATE) and the I/O paths (requests,
+ * ACKs) queue for it.  A request sent waits in a slot for its ACK.
+ *
+ * The link ends once (end_link()): lost, refused or stopped.  Then nothing
+ * more is queued, the socket is shut down (after a last ERROR or DISCONNECT
+ * if there is one), and the receive thread, once the send thread has left
+ * its loop, sweeps every request still queued or in a slot: each completes
+ * as not acknowledged, so no I/O ever waits on a dead peer.
  */
 
+#include <linux/crc32c.h>
 #include <linux/device-mapper.h>
+#include <linux/highmem.h>
 #include <linux/kthread.h>
 #include <linux/netlink.h>
 #include <linux/net.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
+#include <linux/uio.h>
 #include <net/sock.h>
+#include <net/tcp.h>
 
 #include "syncmirror-connection.h"
+#include "syncmirror-receiver.h"
 #include "syncmirror-volume.h"
 
 #define DM_MSG_PREFIX "syncmirror"
 
-/*
- * Liveness: a ping after each second in which nothing arrived, the peer
- * lost after PING_TIMEOUT such seconds in a row.
- */
-#define PING_INTERVAL	HZ
-#define PING_TIMEOUT	5
+/* Receive timeout: a tick of the keepalive clock. */
+#define RECEIVE_TICK	HZ
 #define HELLO_TIMEOUT	10
 
 static const char *const wire_error_reasons[] = {
@@ -38,7 +48,9 @@ static const char *const wire_error_reasons[] = {
 	[SYNCMIRROR_WIRE_ERR_SIZE] = "the peer's data size differs",
 	[SYNCMIRROR_WIRE_ERR_NODE_ID] = "the peer has the same node id",
 	[SYNCMIRROR_WIRE_ERR_PROTOCOL] = "protocol error",
-	[SYNCMIRROR_WIRE_ERR_RESYNC_NEEDED] = "a resync is needed",
+	[SYNCMIRROR_WIRE_ERR_RESYNC_NEEDED] =
+		"the copies have diverged: a resync is needed",
+	[SYNCMIRROR_WIRE_ERR_DUAL_PRIMARY] = "both nodes are primary",
 };
 
 static const char *wire_error_reason(u32 code)
@@ -48,127 +60,217 @@ static const char *wire_error_reason(u32 code)
 	return "unknown error from the peer";
 }
 
-static void set_state(struct syncmirror_connection *conn, int state,
-		      const char *reason)
-{
-	/* A link being stopped has no news: the stopper reports it. */
-	if (READ_ONCE(conn->stopping))
-		return;
-	spin_lock(&conn->lock);
-	conn->state = state;
-	conn->reason = reason;
-	conn->since = ktime_get_real_seconds();
-	spin_unlock(&conn->lock);
-	syncmirror_volume_notify(conn->vol, SYNCMIRROR_EVENT_CONNECTION);
-}
-
 void syncmirror_connection_get_state(struct syncmirror_connection *conn,
 				     int *state, const char **reason,
-				     u32 *peer_node_id, time64_t *since)
+				     u32 *peer_node_id, int *peer_role,
+				     time64_t *since)
 {
-	spin_lock(&conn->lock);
+	spin_lock_irq(&conn->lock);
 	*state = conn->state;
 	*reason = conn->reason;
 	*peer_node_id = conn->peer_node_id;
+	*peer_role = conn->peer_role;
 	*since = conn->since;
-	spin_unlock(&conn->lock);
+	spin_unlock_irq(&conn->lock);
 }
 
-static int send_message(struct syncmirror_connection *conn,
-			struct syncmirror_msg *msg, void *payload)
+/* Must be called with conn->lock held. */
+static void record_state(struct syncmirror_connection *conn, int state,
+			 const char *reason)
 {
-	struct syncmirror_wire_header header;
-	struct msghdr msghdr = { .msg_flags = MSG_NOSIGNAL };
-	struct kvec vec[2] = {
-		{ .iov_base = &header, .iov_len = sizeof(header) },
-		{ .iov_base = payload, .iov_len = msg->payload_len },
-	};
-	size_t len = sizeof(header) + msg->payload_len;
-	int r;
-
-	msg->payload_csum = syncmirror_wire_crc32c(payload, msg->payload_len);
-	syncmirror_wire_encode_header(msg, &header);
-	r = kernel_sendmsg(conn->sock, &msghdr, vec, payload ? 2 : 1, len);
-	if (r < 0)
-		return r;
-	return r == len ? 0 : -EIO;
-}
-
-static int send_simple(struct syncmirror_connection *conn, u16 type, u64 seq,
-		       u32 status)
-{
-	struct syncmirror_msg msg = {
-		.type = type, .seq = seq, .status = status,
-	};
-
-	return send_message(conn, &msg, NULL);
+	lockdep_assert_held(&conn->lock);
+	conn->state = state;
+	conn->reason = reason;
+	conn->since = ktime_get_real_seconds();
 }
 
 /*
- * Receive exactly @len bytes.  At the start of a message (!@in_message) a
- * receive timeout with nothing read is an idle tick, -EAGAIN; inside one,
- * timeouts count as stalls and only PING_TIMEOUT of them give -ETIMEDOUT.
- * -ECONNRESET when the peer closed.
+ * The link is finished, for @reason.  The first call wins.  With a
+ * @final_type (ERROR with @final_status, or DISCONNECT) the send thread
+ * sends that message before it closes the socket; otherwise the socket
+ * is shut down at once, which also ends any send or receive in progress.
+ * Thread context only (it announces the change).
  */
-static int recv_exact(struct syncmirror_connection *conn, void *buf,
-		      size_t len, bool in_message)
+static void end_link(struct syncmirror_connection *conn, int state,
+		     const char *reason, u16 final_type, u32 final_status)
 {
-	size_t done = 0;
-	int stalls = 0;
+	bool stopping, close_now;
+
+	spin_lock_irq(&conn->lock);
+	if (conn->dead) {
+		spin_unlock_irq(&conn->lock);
+		return;
+	}
+	conn->dead = true;
+	stopping = conn->stopping;
+	if (!stopping)
+		record_state(conn, state, reason);
+	conn->final_type = final_type;
+	conn->final_status = final_status;
+	close_now = !final_type || !conn->sender;
+	spin_unlock_irq(&conn->lock);
+
+	if (close_now)
+		kernel_sock_shutdown(conn->sock, SHUT_RDWR);
+	wake_up(&conn->send_wait);
+	/* A link being stopped has no news: the stopper reports it. */
+	if (!stopping)
+		syncmirror_volume_notify(conn->vol,
+					 SYNCMIRROR_EVENT_CONNECTION);
+}
+
+static int send_iter(struct syncmirror_connection *conn,
+		     struct iov_iter *iter, bool more)
+{
+	while (iov_iter_count(iter)) {
+		struct msghdr msghdr = {
+			.msg_flags = MSG_NOSIGNAL | (more ? MSG_MORE : 0),
+		};
+		int r;
+
+		msghdr.msg_iter = *iter;
+		r = sock_sendmsg(conn->sock, &msghdr);
+		if (r <= 0)
+			return r ? r : -EIO;
+		iov_iter_advance(iter, r);
+	}
+	return 0;
+}
+
+static int send_buffer(struct syncmirror_connection *conn, void *buf,
+		       size_t len, bool more)
+{
+	struct kvec vec = { .iov_base = buf, .iov_len = len };
+	struct iov_iter iter;
+
+	iov_iter_kvec(&iter, ITER_SOURCE, &vec, 1, len);
+	return send_iter(conn, &iter, more);
+}
+
+static u32 bio_payload_crc32c(struct bio *bio)
+{
+	struct bvec_iter iter;
+	struct bio_vec bvec;
+	u32 crc = ~0U;
+
+	bio_for_each_segment(bvec, bio, iter) {
+		void *p = kmap_local_page(bvec.bv_page);
+
+		crc = crc32c(crc, p + bvec.bv_offset, bvec.bv_len);
+		kunmap_local(p);
+	}
+	return ~crc;
+}
+
+/* Send @msg with its payload: @buf, or the current range of @bio. */
+static int send_message(struct syncmirror_connection *conn,
+			struct syncmirror_msg *msg, void *buf,
+			struct bio *bio)
+{
+	struct syncmirror_wire_header header;
+	struct bvec_iter iter;
+	struct bio_vec bvec;
 	int r;
 
-	while (done < len) {
-		struct kvec vec = { .iov_base = buf + done,
-				    .iov_len = len - done };
+	if (bio)
+		msg->payload_csum = bio_payload_crc32c(bio);
+	else
+		msg->payload_csum = syncmirror_wire_crc32c(buf,
+							   msg->payload_len);
+	syncmirror_wire_encode_header(msg, &header);
+	r = send_buffer(conn, &header, sizeof(header), msg->payload_len);
+	if (r || !msg->payload_len)
+		return r;
+	if (!bio)
+		return send_buffer(conn, buf, msg->payload_len, false);
+
+	bio_for_each_segment(bvec, bio, iter) {
+		struct iov_iter from;
+
+		iov_iter_bvec(&from, ITER_SOURCE, &bvec, 1, bvec.bv_len);
+		r = send_iter(conn, &from,
+			      iter.bi_size > bvec.bv_len);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+/*
+ * Receive into @iter until it is full.  At the start of a message
+ * (!@in_message) a receive timeout with nothing read is an idle tick,
+ * -EAGAIN; inside one, timeouts count as stalls and idle_limit of them give
+ * -ETIMEDOUT.  -ECONNRESET when the peer closed.
+ */
+static int recv_iter(struct syncmirror_connection *conn,
+		     struct iov_iter *iter, bool in_message)
+{
+	bool started = false;
+	unsigned int stalls = 0;
+
+	while (iov_iter_count(iter)) {
 		struct msghdr msghdr = { .msg_flags = MSG_NOSIGNAL };
+		int r;
 
 		if (kthread_should_stop())
 			return -EINTR;
-		r = kernel_recvmsg(conn->sock, &msghdr, &vec, 1, len - done,
-				   MSG_WAITALL);
+		msghdr.msg_iter = *iter;
+		r = sock_recvmsg(conn->sock, &msghdr, MSG_WAITALL);
 		if (r > 0) {
-			done += r;
+			iov_iter_advance(iter, r);
+			started = true;
 			continue;
 		}
 		if (!r)
 			return -ECONNRESET;
 		if (r != -EAGAIN)
 			return r;
-		if (!done && !in_message)
+		if (!started && !in_message)
 			return -EAGAIN;
-		if (++stalls >= PING_TIMEOUT)
+		if (++stalls >= conn->idle_limit)
 			return -ETIMEDOUT;
 	}
 	return 0;
 }
 
-/*
- * Receive one message; a payload of at most @max bytes goes to @payload.
- * Callers give room for SYNCMIRROR_WIRE_MAX_ERROR_TEXT so that an ERROR
- * with its text is never mistaken for a malformed message.
- */
-static int recv_message(struct syncmirror_connection *conn,
-			struct syncmirror_msg *msg, void *payload, size_t max,
-			const char **error)
+static int recv_buffer(struct syncmirror_connection *conn, void *buf,
+		       size_t len, bool in_message)
+{
+	struct kvec vec = { .iov_base = buf, .iov_len = len };
+	struct iov_iter iter;
+
+	iov_iter_kvec(&iter, ITER_DEST, &vec, 1, len);
+	return recv_iter(conn, &iter, in_message);
+}
+
+/* A header, decoded and checked; -EBADMSG with *error on a bad one. */
+static int recv_header(struct syncmirror_connection *conn,
+		       struct syncmirror_msg *msg, const char **error)
 {
 	struct syncmirror_wire_header header;
 	int r;
 
-	r = recv_exact(conn, &header, sizeof(header), false);
+	r = recv_buffer(conn, &header, sizeof(header), false);
 	if (r)
 		return r;
-	r = syncmirror_wire_decode_header(&header, msg, error);
-	if (r)
-		return r;
+	return syncmirror_wire_decode_header(&header, msg, error);
+}
+
+/* A small payload (hello, error text) into @buf of @max bytes. */
+static int recv_small_payload(struct syncmirror_connection *conn,
+			      const struct syncmirror_msg *msg, void *buf,
+			      size_t max, const char **error)
+{
+	int r;
+
 	if (msg->payload_len > max) {
 		*error = "unexpected payload";
 		return -EBADMSG;
 	}
-	r = recv_exact(conn, payload, msg->payload_len, true);
+	r = recv_buffer(conn, buf, msg->payload_len, true);
 	if (r)
 		return r;
-	if (syncmirror_wire_crc32c(payload, msg->payload_len) !=
-	    msg->payload_csum) {
+	if (syncmirror_wire_crc32c(buf, msg->payload_len) != msg->payload_csum) {
 		*error = "payload checksum mismatch";
 		return -EBADMSG;
 	}
@@ -179,6 +281,7 @@ static const char *lost_reason(int r)
 {
 	switch (r) {
 	case -ECONNRESET:
+	case -EPIPE:
 		return "the peer closed the connection";
 	case -ETIMEDOUT:
 	case -EAGAIN:
@@ -188,6 +291,30 @@ static const char *lost_reason(int r)
 	default:
 		return "socket error";
 	}
+}
+
+/* A receive failed with @r: end the link, answering a malformed message. */
+static void receive_failed(struct syncmirror_connection *conn, int r,
+			   const char *error, bool hello)
+{
+	if (r == -EBADMSG) {
+		DMERR_LIMIT("%s: bad %s from the peer: %s", conn->vol->name,
+			    hello ? "hello" : "message", error);
+		end_link(conn, SYNCMIRROR_CONN_LOST, lost_reason(r),
+			 SYNCMIRROR_WIRE_ERROR, SYNCMIRROR_WIRE_ERR_PROTOCOL);
+		return;
+	}
+	end_link(conn, SYNCMIRROR_CONN_LOST, lost_reason(r), 0, 0);
+}
+
+/* Before the send thread runs, the receive thread sends for itself. */
+static void send_error_now(struct syncmirror_connection *conn, u32 code)
+{
+	struct syncmirror_msg msg = {
+		.type = SYNCMIRROR_WIRE_ERROR, .status = code,
+	};
+
+	send_message(conn, &msg, NULL, NULL);
 }
 
 /* Hello both ways.  Returns 0 once connected, else the link is finished. */
@@ -209,133 +336,477 @@ static int handshake(struct syncmirror_connection *conn)
 	u16 version;
 	int r;
 
+	conn->local.role = READ_ONCE(conn->vol->role);
+	conn->local.flags = syncmirror_volume_diverged(conn->vol) ?
+			    SYNCMIRROR_WIRE_HELLO_F_DIVERGED : 0;
 	syncmirror_wire_encode_hello(&conn->local, &wire);
-	r = send_message(conn, &msg, &wire);
+	r = send_message(conn, &msg, &wire, NULL);
 	if (r) {
-		set_state(conn, SYNCMIRROR_CONN_LOST, lost_reason(r));
+		end_link(conn, SYNCMIRROR_CONN_LOST, lost_reason(r), 0, 0);
 		return r;
 	}
 
 	do {
-		r = recv_message(conn, &msg, &payload, sizeof(payload), &error);
+		r = recv_header(conn, &msg, &error);
 	} while (r == -EAGAIN && ++waited < HELLO_TIMEOUT);
+	if (!r)
+		r = recv_small_payload(conn, &msg, &payload, sizeof(payload),
+				       &error);
 	if (r) {
-		if (r == -EBADMSG) {
-			DMERR_LIMIT("bad hello from the peer: %s", error);
-			send_simple(conn, SYNCMIRROR_WIRE_ERROR, 0,
-				    SYNCMIRROR_WIRE_ERR_PROTOCOL);
-		}
-		set_state(conn, SYNCMIRROR_CONN_LOST, lost_reason(r));
+		if (r == -EBADMSG)
+			send_error_now(conn, SYNCMIRROR_WIRE_ERR_PROTOCOL);
+		receive_failed(conn, r, error, true);
 		return r;
 	}
 	if (msg.type == SYNCMIRROR_WIRE_ERROR) {
-		set_state(conn, SYNCMIRROR_CONN_REFUSED,
-			  wire_error_reason(msg.status));
+		end_link(conn, SYNCMIRROR_CONN_REFUSED,
+			 wire_error_reason(msg.status), 0, 0);
 		return -EPROTO;
 	}
 	if (msg.type != SYNCMIRROR_WIRE_HELLO) {
-		send_simple(conn, SYNCMIRROR_WIRE_ERROR, 0,
-			    SYNCMIRROR_WIRE_ERR_PROTOCOL);
-		set_state(conn, SYNCMIRROR_CONN_REFUSED,
-			  "the peer did not start with hello");
+		send_error_now(conn, SYNCMIRROR_WIRE_ERR_PROTOCOL);
+		end_link(conn, SYNCMIRROR_CONN_REFUSED,
+			 "the peer did not start with hello", 0, 0);
 		return -EPROTO;
 	}
 
 	syncmirror_wire_decode_hello(&payload.hello, &remote);
 	verdict = syncmirror_wire_check_hello(&conn->local, &remote, &version);
 	if (verdict != SYNCMIRROR_WIRE_ERR_NONE) {
-		send_simple(conn, SYNCMIRROR_WIRE_ERROR, 0, verdict);
-		set_state(conn, SYNCMIRROR_CONN_REFUSED,
-			  wire_error_reason(verdict));
+		DMWARN("%s: peer node %u refused: %s", conn->vol->name,
+		       remote.node_id, wire_error_reason(verdict));
+		send_error_now(conn, verdict);
+		end_link(conn, SYNCMIRROR_CONN_REFUSED,
+			 wire_error_reason(verdict), 0, 0);
 		return -EPROTO;
 	}
 
-	spin_lock(&conn->lock);
+	spin_lock_irq(&conn->lock);
 	conn->peer_node_id = remote.node_id;
-	spin_unlock(&conn->lock);
-	set_state(conn, SYNCMIRROR_CONN_CONNECTED, "hello agreed");
+	conn->peer_role = remote.role;
+	if (!conn->dead)
+		record_state(conn, SYNCMIRROR_CONN_CONNECTED, "hello agreed");
+	spin_unlock_irq(&conn->lock);
+	syncmirror_volume_notify(conn->vol, SYNCMIRROR_EVENT_CONNECTION);
 	return 0;
 }
 
-/* Answer pings, send our own when idle, notice a dead or departing peer. */
-static void keepalive(struct syncmirror_connection *conn)
+/*
+ * What the send thread sends next, in priority order: the last message of
+ * an ended link, a pong, a ping, our role, then the queue.  A request gets
+ * its number and a slot here; with no free slot it waits.  Must be called
+ * with conn->lock held.
+ */
+enum pick { PICK_NONE, PICK_MESSAGE, PICK_LAST, PICK_END };
+
+static enum pick pick_message(struct syncmirror_connection *conn,
+			      struct syncmirror_msg *msg,
+			      struct syncmirror_send **sendp)
 {
-	char text[SYNCMIRROR_WIRE_MAX_ERROR_TEXT];
-	struct syncmirror_msg msg;
-	const char *error = NULL;
-	u64 ping_seq = 0;
-	int idle = 0;
-	int r;
+	struct syncmirror_send *send, **slot;
 
-	while (!kthread_should_stop()) {
-		r = recv_message(conn, &msg, text, sizeof(text), &error);
-		if (r == -EAGAIN) {
-			if (++idle >= PING_TIMEOUT) {
-				set_state(conn, SYNCMIRROR_CONN_LOST,
-					  "the peer stopped answering");
-				return;
-			}
-			r = send_simple(conn, SYNCMIRROR_WIRE_PING, ++ping_seq,
-					0);
-			if (r) {
-				set_state(conn, SYNCMIRROR_CONN_LOST,
-					  lost_reason(r));
-				return;
-			}
-			continue;
-		}
-		if (r) {
-			if (r == -EBADMSG) {
-				DMERR_LIMIT("bad message from the peer: %s",
-					    error);
-				send_simple(conn, SYNCMIRROR_WIRE_ERROR, 0,
-					    SYNCMIRROR_WIRE_ERR_PROTOCOL);
-			}
-			set_state(conn, SYNCMIRROR_CONN_LOST, lost_reason(r));
-			return;
-		}
-		idle = 0;
+	lockdep_assert_held(&conn->lock);
+	memset(msg, 0, sizeof(*msg));
+	*sendp = NULL;
 
-		switch (msg.type) {
-		case SYNCMIRROR_WIRE_PING:
-			send_simple(conn, SYNCMIRROR_WIRE_PING_ACK, msg.seq, 0);
-			break;
-		case SYNCMIRROR_WIRE_PING_ACK:
-			break;
-		case SYNCMIRROR_WIRE_DISCONNECT:
-			set_state(conn, SYNCMIRROR_CONN_LOST,
-				  "the peer disconnected");
-			return;
-		case SYNCMIRROR_WIRE_ERROR:
-			set_state(conn, SYNCMIRROR_CONN_LOST,
-				  wire_error_reason(msg.status));
-			return;
-		default:
-			send_simple(conn, SYNCMIRROR_WIRE_ERROR, 0,
-				    SYNCMIRROR_WIRE_ERR_PROTOCOL);
-			set_state(conn, SYNCMIRROR_CONN_LOST,
-				  "the peer sent an unexpected message");
-			return;
-		}
+	if (conn->dead) {
+		if (!conn->final_type)
+			return PICK_END;
+		msg->type = conn->final_type;
+		msg->status = conn->final_status;
+		conn->final_type = 0;
+		return PICK_LAST;
 	}
+	if (conn->pong_due) {
+		conn->pong_due = false;
+		msg->type = SYNCMIRROR_WIRE_PING_ACK;
+		msg->seq = conn->pong_seq;
+		return PICK_MESSAGE;
+	}
+	if (conn->ping_due) {
+		conn->ping_due = false;
+		msg->type = SYNCMIRROR_WIRE_PING;
+		msg->seq = conn->ping_seq;
+		return PICK_MESSAGE;
+	}
+	if (conn->state_due) {
+		conn->state_due = false;
+		msg->type = SYNCMIRROR_WIRE_STATE;
+		msg->status = READ_ONCE(conn->vol->role);
+		return PICK_MESSAGE;
+	}
+
+	send = list_first_entry_or_null(&conn->send_queue,
+					struct syncmirror_send, entry);
+	if (!send)
+		return PICK_NONE;
+	if (send->type != SYNCMIRROR_WIRE_ACK) {
+		slot = &conn->slots[conn->next_seq % SYNCMIRROR_SLOTS];
+		if (*slot)
+			return PICK_NONE;
+		send->seq = conn->next_seq++;
+		*slot = send;
+	}
+	list_del_init(&send->entry);
+
+	msg->type = send->type;
+	msg->flags = send->flags;
+	msg->seq = send->seq;
+	msg->sector = send->sector;
+	msg->size = send->size;
+	msg->status = send->status;
+	msg->payload_len = send->data ? send->size : 0;
+	*sendp = send;
+	return PICK_MESSAGE;
 }
 
-static int connection_thread(void *data)
+static bool sender_has_work(struct syncmirror_connection *conn)
 {
-	struct syncmirror_connection *conn = data;
+	struct syncmirror_send *head;
+	bool work;
 
-	if (!handshake(conn))
-		keepalive(conn);
+	spin_lock_irq(&conn->lock);
+	head = list_first_entry_or_null(&conn->send_queue,
+					struct syncmirror_send, entry);
+	work = conn->dead || conn->pong_due || conn->ping_due ||
+	       conn->state_due ||
+	       (head && (head->type == SYNCMIRROR_WIRE_ACK ||
+			 !conn->slots[conn->next_seq % SYNCMIRROR_SLOTS]));
+	spin_unlock_irq(&conn->lock);
+	return work;
+}
 
-	/* The link is finished: let the peer know at once, then wait. */
-	kernel_sock_shutdown(conn->sock, SHUT_RDWR);
+static void park(void)
+{
 	while (!kthread_should_stop()) {
 		set_current_state(TASK_INTERRUPTIBLE);
 		if (!kthread_should_stop())
 			schedule();
 		__set_current_state(TASK_RUNNING);
 	}
+}
+
+static int sender_thread(void *data)
+{
+	struct syncmirror_connection *conn = data;
+	unsigned int noio = memalloc_noio_save();
+
+	for (;;) {
+		struct syncmirror_send *send;
+		struct syncmirror_msg msg;
+		enum pick pick;
+		bool is_ack;
+		int r;
+
+		wait_event_interruptible(conn->send_wait,
+					 sender_has_work(conn) ||
+					 kthread_should_stop());
+		spin_lock_irq(&conn->lock);
+		pick = pick_message(conn, &msg, &send);
+		spin_unlock_irq(&conn->lock);
+		if (pick == PICK_END)
+			break;
+		if (pick == PICK_NONE) {
+			if (kthread_should_stop())
+				break;
+			continue;
+		}
+
+		/* Once sent, a request may complete at any moment. */
+		is_ack = send && send->type == SYNCMIRROR_WIRE_ACK;
+		r = send_message(conn, &msg, NULL, send ? send->data : NULL);
+		if (is_ack)
+			send->done(send, 0);
+		if (pick == PICK_LAST) {
+			kernel_sock_shutdown(conn->sock, SHUT_RDWR);
+			break;
+		}
+		if (r)
+			end_link(conn, SYNCMIRROR_CONN_LOST, lost_reason(r),
+				 0, 0);
+	}
+	kernel_sock_shutdown(conn->sock, SHUT_RDWR);
+	complete(&conn->sender_done);
+	memalloc_noio_restore(noio);
+	park();
 	return 0;
+}
+
+static void queue_control(struct syncmirror_connection *conn, bool *due)
+{
+	spin_lock_irq(&conn->lock);
+	*due = true;
+	spin_unlock_irq(&conn->lock);
+	wake_up(&conn->send_wait);
+}
+
+/* The peer acknowledged request @msg->seq. */
+static int receive_ack(struct syncmirror_connection *conn,
+		       const struct syncmirror_msg *msg, const char **error)
+{
+	struct syncmirror_send *send, **slot;
+	int status = msg->status;
+
+	spin_lock_irq(&conn->lock);
+	slot = &conn->slots[msg->seq % SYNCMIRROR_SLOTS];
+	send = *slot;
+	if (!send || send->seq != msg->seq) {
+		spin_unlock_irq(&conn->lock);
+		*error = "acknowledgment of no request in flight";
+		return -EBADMSG;
+	}
+	*slot = NULL;
+	spin_unlock_irq(&conn->lock);
+	wake_up(&conn->send_wait);
+
+	if (status < 0 || status > MAX_ERRNO)
+		status = EIO;
+	send->done(send, status);
+	return 0;
+}
+
+/* A request of the peer: apply it to our disk, ACK once done. */
+static int receive_request(struct syncmirror_connection *conn,
+			   const struct syncmirror_msg *msg,
+			   const char **error)
+{
+	struct syncmirror_peer_write *pw;
+	struct iov_iter iter;
+	int r;
+
+	if (READ_ONCE(conn->vol->role) != SYNCMIRROR_ROLE_SECONDARY) {
+		*error = "the peer sent a write to a primary";
+		return -EPERM;
+	}
+	if (msg->seq != conn->received_seq + 1) {
+		*error = "request out of sequence";
+		return -EBADMSG;
+	}
+	conn->received_seq = msg->seq;
+
+	pw = syncmirror_peer_write_alloc(conn, msg, error);
+	if (!pw)
+		return -EIO;
+	if (msg->payload_len) {
+		iov_iter_bvec(&iter, ITER_DEST, pw->bio.bi_io_vec,
+			      pw->bio.bi_vcnt, msg->payload_len);
+		r = recv_iter(conn, &iter, true);
+		if (!r && bio_payload_crc32c(&pw->bio) != msg->payload_csum) {
+			*error = "payload checksum mismatch";
+			r = -EBADMSG;
+		}
+		if (r) {
+			syncmirror_peer_write_abort(pw);
+			return r;
+		}
+	}
+	syncmirror_peer_write_submit(pw);
+	return 0;
+}
+
+/* The peer's role changed. */
+static int receive_state(struct syncmirror_connection *conn,
+			 const struct syncmirror_msg *msg, const char **error)
+{
+	if (msg->status != SYNCMIRROR_ROLE_PRIMARY &&
+	    msg->status != SYNCMIRROR_ROLE_SECONDARY) {
+		*error = "unknown role";
+		return -EBADMSG;
+	}
+	if (msg->status == SYNCMIRROR_ROLE_PRIMARY &&
+	    READ_ONCE(conn->vol->role) == SYNCMIRROR_ROLE_PRIMARY) {
+		*error = "both nodes are primary";
+		return -EPERM;
+	}
+	spin_lock_irq(&conn->lock);
+	conn->peer_role = msg->status;
+	spin_unlock_irq(&conn->lock);
+	syncmirror_volume_notify(conn->vol, SYNCMIRROR_EVENT_CONNECTION);
+	return 0;
+}
+
+/*
+ * Handle one message after the hello.  Returns 0 to go on, 1 when the
+ * message ended the link, or a negative errno (with *error) for a message
+ * that must end it: -EPROTO a valid but unexpected message, -EPERM one
+ * that shows both nodes are primary, -EIO a request this node cannot
+ * apply, anything else as for a failed receive.
+ */
+static int receive_message(struct syncmirror_connection *conn,
+			   const struct syncmirror_msg *msg,
+			   const char **error)
+{
+	char text[SYNCMIRROR_WIRE_MAX_ERROR_TEXT];
+	int r;
+
+	switch (msg->type) {
+	case SYNCMIRROR_WIRE_ACK:
+		return receive_ack(conn, msg, error);
+	case SYNCMIRROR_WIRE_WRITE:
+	case SYNCMIRROR_WIRE_DISCARD:
+	case SYNCMIRROR_WIRE_WRITE_ZEROES:
+	case SYNCMIRROR_WIRE_FLUSH:
+		return receive_request(conn, msg, error);
+	case SYNCMIRROR_WIRE_PING:
+		spin_lock_irq(&conn->lock);
+		conn->pong_seq = msg->seq;
+		spin_unlock_irq(&conn->lock);
+		queue_control(conn, &conn->pong_due);
+		return 0;
+	case SYNCMIRROR_WIRE_PING_ACK:
+		return 0;
+	case SYNCMIRROR_WIRE_STATE:
+		return receive_state(conn, msg, error);
+	case SYNCMIRROR_WIRE_DISCONNECT:
+		end_link(conn, SYNCMIRROR_CONN_LOST, "the peer disconnected",
+			 0, 0);
+		return 1;
+	case SYNCMIRROR_WIRE_ERROR:
+		r = recv_small_payload(conn, msg, text, sizeof(text), error);
+		if (r)
+			return r;
+		end_link(conn, SYNCMIRROR_CONN_LOST,
+			 wire_error_reason(msg->status), 0, 0);
+		return 1;
+	default:
+		*error = "the peer sent an unexpected message";
+		return -EPROTO;
+	}
+}
+
+static void receive_loop(struct syncmirror_connection *conn)
+{
+	const char *error = NULL;
+	struct syncmirror_msg msg;
+	unsigned int idle = 0;
+	int r;
+
+	while (!kthread_should_stop()) {
+		r = recv_header(conn, &msg, &error);
+		if (r == -EAGAIN) {
+			if (++idle >= conn->idle_limit) {
+				end_link(conn, SYNCMIRROR_CONN_LOST,
+					 "the peer stopped answering", 0, 0);
+				return;
+			}
+			spin_lock_irq(&conn->lock);
+			conn->ping_seq++;
+			spin_unlock_irq(&conn->lock);
+			queue_control(conn, &conn->ping_due);
+			continue;
+		}
+		if (!r) {
+			idle = 0;
+			r = receive_message(conn, &msg, &error);
+		}
+		if (r == 1)
+			return;
+		if (r == -EPROTO || r == -EPERM) {
+			DMERR_LIMIT("%s: %s", conn->vol->name, error);
+			end_link(conn, SYNCMIRROR_CONN_LOST, error,
+				 SYNCMIRROR_WIRE_ERROR, r == -EPERM ?
+				 SYNCMIRROR_WIRE_ERR_DUAL_PRIMARY :
+				 SYNCMIRROR_WIRE_ERR_PROTOCOL);
+			return;
+		}
+		if (r == -EIO) {
+			DMERR_LIMIT("%s: cannot apply the peer's write: %s",
+				    conn->vol->name, error);
+			end_link(conn, SYNCMIRROR_CONN_LOST, error,
+				 SYNCMIRROR_WIRE_DISCONNECT, 0);
+			return;
+		}
+		if (r) {
+			receive_failed(conn, r, error, false);
+			return;
+		}
+	}
+}
+
+/* Complete every request still queued or unacknowledged; drop ACKs. */
+static void sweep(struct syncmirror_connection *conn)
+{
+	struct syncmirror_send *send, *next;
+	LIST_HEAD(swept);
+	unsigned int i;
+
+	spin_lock_irq(&conn->lock);
+	list_splice_init(&conn->send_queue, &swept);
+	for (i = 0; i < SYNCMIRROR_SLOTS; i++) {
+		if (conn->slots[i])
+			list_add_tail(&conn->slots[i]->entry, &swept);
+		conn->slots[i] = NULL;
+	}
+	spin_unlock_irq(&conn->lock);
+
+	list_for_each_entry_safe(send, next, &swept, entry) {
+		list_del_init(&send->entry);
+		send->done(send, send->type == SYNCMIRROR_WIRE_ACK ?
+			   0 : -ENOTCONN);
+	}
+}
+
+static int receiver_thread(void *data)
+{
+	struct syncmirror_connection *conn = data;
+	unsigned int noio = memalloc_noio_save();
+	struct task_struct *sender = NULL;
+
+	if (!handshake(conn)) {
+		sender = kthread_create(sender_thread, conn, "smsend/%u",
+					conn->local.node_id);
+		spin_lock_irq(&conn->lock);
+		if (IS_ERR(sender) || conn->dead) {
+			spin_unlock_irq(&conn->lock);
+			if (!IS_ERR(sender))
+				kthread_stop(sender);
+			sender = NULL;
+			end_link(conn, SYNCMIRROR_CONN_LOST,
+				 "cannot start the send thread", 0, 0);
+		} else {
+			conn->sender = sender;
+			spin_unlock_irq(&conn->lock);
+			wake_up_process(sender);
+			receive_loop(conn);
+		}
+	}
+
+	/* The link is finished: let the send thread go, then sweep. */
+	end_link(conn, SYNCMIRROR_CONN_LOST, "the link ended", 0, 0);
+	if (sender)
+		wait_for_completion(&conn->sender_done);
+	kernel_sock_shutdown(conn->sock, SHUT_RDWR);
+	sweep(conn);
+	memalloc_noio_restore(noio);
+	park();
+	return 0;
+}
+
+/*
+ * Queue @send for the peer.  False when the link cannot take it (not
+ * connected, or ended): a request then has no peer half.  Any context.
+ */
+bool syncmirror_connection_submit(struct syncmirror_connection *conn,
+				  struct syncmirror_send *send)
+{
+	unsigned long flags;
+	bool queued;
+
+	spin_lock_irqsave(&conn->lock, flags);
+	queued = !conn->dead && (conn->state == SYNCMIRROR_CONN_CONNECTED ||
+				 send->type == SYNCMIRROR_WIRE_ACK);
+	if (queued)
+		list_add_tail(&send->entry, &conn->send_queue);
+	spin_unlock_irqrestore(&conn->lock, flags);
+	if (queued)
+		wake_up(&conn->send_wait);
+	return queued;
+}
+
+/* Our role changed: tell the peer. */
+void syncmirror_connection_role_changed(struct syncmirror_connection *conn)
+{
+	queue_control(conn, &conn->state_due);
 }
 
 /*
@@ -344,6 +815,7 @@ static int connection_thread(void *data)
  */
 struct syncmirror_connection *
 syncmirror_connection_start(struct syncmirror_volume *vol, int fd,
+			    unsigned int ping_timeout_ms,
 			    struct netlink_ext_ack *extack)
 {
 	struct syncmirror_connection *conn;
@@ -368,12 +840,25 @@ syncmirror_connection_start(struct syncmirror_volume *vol, int fd,
 		NL_SET_ERR_MSG(extack, "out of memory");
 		return ERR_PTR(-ENOMEM);
 	}
+	r = syncmirror_receiver_init(conn);
+	if (r) {
+		kfree(conn);
+		sockfd_put(sock);
+		NL_SET_ERR_MSG(extack, "out of memory");
+		return ERR_PTR(r);
+	}
 	conn->vol = vol;
 	conn->sock = sock;
+	conn->ping_timeout_ms = ping_timeout_ms;
+	conn->idle_limit = DIV_ROUND_UP(ping_timeout_ms, 1000);
 	spin_lock_init(&conn->lock);
+	INIT_LIST_HEAD(&conn->send_queue);
+	init_waitqueue_head(&conn->send_wait);
+	init_completion(&conn->sender_done);
 	conn->state = SYNCMIRROR_CONN_HANDSHAKE;
 	conn->reason = "hello sent";
 	conn->since = ktime_get_real_seconds();
+	conn->next_seq = 1;
 	conn->local = (struct syncmirror_hello) {
 		.version_min = SYNCMIRROR_WIRE_VERSION,
 		.version_max = SYNCMIRROR_WIRE_VERSION,
@@ -383,14 +868,22 @@ syncmirror_connection_start(struct syncmirror_volume *vol, int fd,
 		.max_payload = SYNCMIRROR_WIRE_MAX_PAYLOAD,
 	};
 
-	/* Receive timeouts are the keepalive's clock; sends must not hang. */
-	sock->sk->sk_rcvtimeo = PING_INTERVAL;
-	sock->sk->sk_sndtimeo = PING_TIMEOUT * HZ;
+	/*
+	 * Receive timeouts are the keepalive's clock; a send may block as
+	 * long as the peer may be silent.  The socket is on the I/O path:
+	 * its allocations must not recurse into I/O and may use reserves.
+	 */
+	sock->sk->sk_rcvtimeo = RECEIVE_TICK;
+	sock->sk->sk_sndtimeo = msecs_to_jiffies(ping_timeout_ms);
+	sock->sk->sk_allocation = GFP_NOIO | __GFP_MEMALLOC;
+	sk_set_memalloc(sock->sk);
+	tcp_sock_set_nodelay(sock->sk);
 
-	conn->thread = kthread_run(connection_thread, conn, "smconn/%u",
-				   vol->md_info.node_id);
-	if (IS_ERR(conn->thread)) {
-		r = PTR_ERR(conn->thread);
+	conn->receiver = kthread_run(receiver_thread, conn, "smrecv/%u",
+				     vol->md_info.node_id);
+	if (IS_ERR(conn->receiver)) {
+		r = PTR_ERR(conn->receiver);
+		syncmirror_receiver_exit(conn);
 		sockfd_put(sock);
 		kfree(conn);
 		NL_SET_ERR_MSG(extack, "cannot start the connection thread");
@@ -400,16 +893,26 @@ syncmirror_connection_start(struct syncmirror_volume *vol, int fd,
 }
 
 /*
- * Close the link and free it.  Must be called without the volumes lock:
- * the thread takes it to announce state changes.  Only the thread sends,
- * so the peer learns of the close from the socket (an orderly DISCONNECT
- * needs the send queue that replication brings).
+ * Close the link (with a DISCONNECT if it is up) and free it.  The caller
+ * has unpublished it from the volume already.  Must be called without the
+ * volumes lock: the threads take it to announce state changes.
  */
 void syncmirror_connection_stop(struct syncmirror_connection *conn)
 {
-	WRITE_ONCE(conn->stopping, true);
-	kernel_sock_shutdown(conn->sock, SHUT_RDWR);
-	kthread_stop(conn->thread);
+	/* The I/O path finds links under RCU: none may still see this one. */
+	synchronize_rcu();
+
+	spin_lock_irq(&conn->lock);
+	conn->stopping = true;
+	spin_unlock_irq(&conn->lock);
+	end_link(conn, SYNCMIRROR_CONN_LOST, "stopped",
+		 SYNCMIRROR_WIRE_DISCONNECT, 0);
+
+	kthread_stop(conn->receiver);
+	if (conn->sender)
+		kthread_stop(conn->sender);
+	wait_event(conn->peer_writes_wait, !atomic_read(&conn->peer_writes));
+	syncmirror_receiver_exit(conn);
 	sockfd_put(conn->sock);
 	kfree(conn);
 }

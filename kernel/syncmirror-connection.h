@@ -1,14 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The link to a peer: one TCP socket handed over by userspace, one thread
- * that runs the hello handshake and the keepalive on it.
+ * The link to a peer: one TCP socket handed over by userspace, a receive
+ * thread (hello, then every message from the peer) and a send thread
+ * (everything this node says), with the requests in flight between them.
  */
 #ifndef SYNCMIRROR_CONNECTION_H
 #define SYNCMIRROR_CONNECTION_H
 
+#include <linux/bio.h>
+#include <linux/completion.h>
+#include <linux/list.h>
+#include <linux/mempool.h>
 #include <linux/spinlock.h>
 #include <linux/time64.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 
 #include "syncmirror-protocol.h"
 
@@ -17,38 +23,123 @@ struct socket;
 struct task_struct;
 struct syncmirror_volume;
 
+/* Requests a primary may have in flight on one link (seq modulo this). */
+#define SYNCMIRROR_SLOTS	128
+
+/**
+ * struct syncmirror_send - one message waiting for the send thread
+ * @entry: in the link's send queue
+ * @type: SYNCMIRROR_WIRE_WRITE, _DISCARD, _WRITE_ZEROES, _FLUSH (requests,
+ *	which wait for the peer's ACK) or _ACK
+ * @flags: SYNCMIRROR_WIRE_F_*
+ * @seq: a request's number, given when it is sent; an ACK's request
+ * @sector: first sector of a request
+ * @size: bytes a request covers
+ * @status: an ACK's result (0 or a positive errno)
+ * @data: a WRITE's payload, the bio's current range
+ * @done: a request: called once with 0 when the peer acknowledged it, a
+ *	positive errno when the peer failed it, -ENOTCONN when it will never
+ *	be acknowledged (link lost); an ACK: called once sent or dropped.
+ *	Never called with the link's lock held.
+ */
+struct syncmirror_send {
+	struct list_head entry;
+	u16 type;
+	u16 flags;
+	u64 seq;
+	sector_t sector;
+	u32 size;
+	u32 status;
+	struct bio *data;
+	void (*done)(struct syncmirror_send *send, int status);
+};
+
 /**
  * struct syncmirror_connection - a peer link
  * @vol: the volume; outlives the connection (stopped before it is freed)
  * @sock: the socket, referenced through its file
- * @thread: runs the protocol on @sock
+ * @receiver: the receive thread; it runs the hello and, when the link
+ *	ends, the teardown
+ * @sender: the send thread, started once the hellos agreed
  * @local: what this node says in its hello
- * @lock: protects @state, @reason, @peer_node_id and @since
+ * @ping_timeout_ms: silence after which the peer is lost
+ * @idle_limit: receive timeouts (of a second) in a row that make it lost
+ * @lock: protects everything below up to @send_wait; taken from bio
+ *	completion too, so always with interrupts off
  * @state: enum syncmirror_conn_state
  * @reason: why @state is what it is (a static string)
  * @peer_node_id: the peer's node id, once it said hello
+ * @peer_role: the peer's role (enum syncmirror_role), once it said hello
  * @since: when @state was entered (seconds since the epoch)
- * @stopping: syncmirror_connection_stop() has begun; no more state changes
+ * @stopping: syncmirror_connection_stop() has begun; no more news
+ * @dead: nothing more is sent; what is queued or in flight is swept
+ * @send_queue: requests and ACKs, in order
+ * @slots: requests sent and not yet acknowledged, by seq modulo
+ *	SYNCMIRROR_SLOTS
+ * @next_seq: number of the next request sent
+ * @ping_seq: number of the last PING asked for
+ * @ping_due: the receive thread wants a PING sent
+ * @pong_seq: the peer's PING to answer
+ * @pong_due: a PING_ACK is to be sent
+ * @state_due: our role changed; a STATE is to be sent
+ * @final_type: ERROR or DISCONNECT, to send before closing (0: none)
+ * @final_status: the status of that last message
+ * @send_wait: the send thread waits here for work or a free slot
+ * @sender_done: the send thread has left its loop
+ * @received_seq: last request number received (receive thread only)
+ * @pages: payload pages of the peer's writes
+ * @bios: bios of the peer's writes
+ * @peer_writes: peer writes allocated and not yet freed
+ * @peer_writes_wait: woken when @peer_writes drops to zero
  */
 struct syncmirror_connection {
 	struct syncmirror_volume *vol;
 	struct socket *sock;
-	struct task_struct *thread;
+	struct task_struct *receiver;
+	struct task_struct *sender;
 	struct syncmirror_hello local;
-	spinlock_t lock;	/* state, reason, peer_node_id, since */
+	unsigned int ping_timeout_ms;
+	unsigned int idle_limit;
+
+	spinlock_t lock;	/* see above */
 	int state;
 	const char *reason;
 	u32 peer_node_id;
+	int peer_role;
 	time64_t since;
 	bool stopping;
+	bool dead;
+	struct list_head send_queue;
+	struct syncmirror_send *slots[SYNCMIRROR_SLOTS];
+	u64 next_seq;
+	u64 ping_seq;
+	bool ping_due;
+	u64 pong_seq;
+	bool pong_due;
+	bool state_due;
+	u16 final_type;
+	u32 final_status;
+	wait_queue_head_t send_wait;
+
+	struct completion sender_done;
+	u64 received_seq;
+	mempool_t *pages;
+	struct bio_set bios;
+	atomic_t peer_writes;
+	wait_queue_head_t peer_writes_wait;
 };
 
 struct syncmirror_connection *
 syncmirror_connection_start(struct syncmirror_volume *vol, int fd,
+			    unsigned int ping_timeout_ms,
 			    struct netlink_ext_ack *extack);
 void syncmirror_connection_stop(struct syncmirror_connection *conn);
 void syncmirror_connection_get_state(struct syncmirror_connection *conn,
 				     int *state, const char **reason,
-				     u32 *peer_node_id, time64_t *since);
+				     u32 *peer_node_id, int *peer_role,
+				     time64_t *since);
+bool syncmirror_connection_submit(struct syncmirror_connection *conn,
+				  struct syncmirror_send *send);
+void syncmirror_connection_role_changed(struct syncmirror_connection *conn);
 
 #endif /* SYNCMIRROR_CONNECTION_H */

@@ -43,7 +43,9 @@ void syncmirror_md_encode(const struct syncmirror_md *md, void *block)
 	memset(block, 0, SYNCMIRROR_SB_SIZE);
 	sb->magic = cpu_to_le32(SYNCMIRROR_SB_MAGIC);
 	sb->version = cpu_to_le32(SYNCMIRROR_SB_VERSION);
-	sb->flags = cpu_to_le32(md->internal ? SYNCMIRROR_SB_F_INTERNAL : 0);
+	sb->flags = cpu_to_le32((md->internal ? SYNCMIRROR_SB_F_INTERNAL : 0) |
+				(md->primary ? SYNCMIRROR_SB_F_PRIMARY : 0) |
+				(md->diverged ? SYNCMIRROR_SB_F_DIVERGED : 0));
 	memcpy(sb->volume_uuid, md->volume_uuid.b, sizeof(sb->volume_uuid));
 	sb->data_sectors = cpu_to_le64(md->data_sectors);
 	sb->md_offset = cpu_to_le64(md->md_offset);
@@ -89,6 +91,8 @@ int syncmirror_md_decode(const void *block, struct syncmirror_md *md,
 	md->md_size = le64_to_cpu(sb->md_size);
 	md->node_id = le32_to_cpu(sb->node_id);
 	md->internal = flags & SYNCMIRROR_SB_F_INTERNAL;
+	md->primary = flags & SYNCMIRROR_SB_F_PRIMARY;
+	md->diverged = flags & SYNCMIRROR_SB_F_DIVERGED;
 	md->create_time = le64_to_cpu(sb->create_time);
 
 	if (md->node_id > SYNCMIRROR_MAX_NODE_ID) {
@@ -145,5 +149,29 @@ int syncmirror_md_read(struct block_device *bdev, sector_t sector,
 	r = syncmirror_md_decode(page_address(page), md, error);
 out:
 	__free_page(page);
+	return r;
+}
+
+/*
+ * Write @md as the superblock at @sector of @bdev, durably (flush before,
+ * FUA), through @page, the caller's preallocated buffer: this runs on the
+ * write path (a write the peer lacks waits for it).  Callers report a
+ * state as persistent only once this returned 0.
+ */
+int syncmirror_md_write(struct block_device *bdev, sector_t sector,
+			const struct syncmirror_md *md, struct page *page)
+{
+	struct bio_vec bvec;
+	struct bio bio;
+	int r;
+
+	syncmirror_md_encode(md, page_address(page));
+
+	bio_init(&bio, bdev, &bvec, 1, REQ_OP_WRITE | REQ_SYNC | REQ_META |
+		 REQ_PREFLUSH | REQ_FUA);
+	bio.bi_iter.bi_sector = sector;
+	__bio_add_page(&bio, page, SYNCMIRROR_SB_SIZE, 0);
+	r = submit_bio_wait(&bio);
+	bio_uninit(&bio);
 	return r;
 }

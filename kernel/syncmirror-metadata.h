@@ -19,6 +19,9 @@
  * @md_size: bytes in the metadata area, superblock included
  * @node_id: this node's id in the volume
  * @internal: the metadata lives at the end of the data device
+ * @primary: the node was promoted and has not been demoted or removed
+ *	cleanly since (a node that loads such a superblock crashed as primary)
+ * @diverged: the peer lacks writes that this node completed
  * @create_time: when smctl create-md wrote it
  */
 struct syncmirror_md {
@@ -28,6 +31,8 @@ struct syncmirror_md {
 	u64 md_size;
 	u32 node_id;
 	bool internal;
+	bool primary;
+	bool diverged;
 	time64_t create_time;
 };
 
@@ -37,5 +42,7 @@ int syncmirror_md_decode(const void *block, struct syncmirror_md *md,
 			 char **error);
 int syncmirror_md_read(struct block_device *bdev, sector_t sector,
 		       struct syncmirror_md *md, char **error);
+int syncmirror_md_write(struct block_device *bdev, sector_t sector,
+			const struct syncmirror_md *md, struct page *page);
 
 #endif /* SYNCMIRROR_METADATA_H */

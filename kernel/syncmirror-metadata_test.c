@@ -51,6 +51,36 @@ static void syncmirror_md_test_round_trip(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, md.create_time, sample_md.create_time);
 }
 
+/* The role and divergence flags survive a round trip, each on its own. */
+static void syncmirror_md_test_state_flags(struct kunit *test)
+{
+	void *block = kunit_kzalloc(test, SYNCMIRROR_SB_SIZE, GFP_KERNEL);
+	struct syncmirror_md md = sample_md, out;
+	const struct syncmirror_sb *sb = block;
+	char *error = NULL;
+
+	KUNIT_ASSERT_NOT_NULL(test, block);
+	KUNIT_EXPECT_FALSE(test, sample_md.primary || sample_md.diverged);
+
+	md.primary = true;
+	syncmirror_md_encode(&md, block);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(sb->flags),
+			SYNCMIRROR_SB_F_INTERNAL | SYNCMIRROR_SB_F_PRIMARY);
+	KUNIT_ASSERT_EQ(test, syncmirror_md_decode(block, &out, &error), 0);
+	KUNIT_EXPECT_TRUE(test, out.primary);
+	KUNIT_EXPECT_FALSE(test, out.diverged);
+
+	md.primary = false;
+	md.diverged = true;
+	syncmirror_md_encode(&md, block);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(sb->flags),
+			SYNCMIRROR_SB_F_INTERNAL | SYNCMIRROR_SB_F_DIVERGED);
+	KUNIT_ASSERT_EQ(test, syncmirror_md_decode(block, &out, &error), 0);
+	KUNIT_EXPECT_FALSE(test, out.primary);
+	KUNIT_EXPECT_TRUE(test, out.diverged);
+	KUNIT_EXPECT_TRUE(test, out.internal);
+}
+
 /*
  * The format is an ABI: these bytes and this checksum are what smctl
  * writes for sample_md (checked against an independent CRC-32C).
@@ -93,7 +123,7 @@ static const struct damage_case damage_cases[] = {
 	  "Superblock checksum mismatch" },
 	{ "newer version", 8, 2, true, "Unsupported superblock version" },
 	{ "version zero", 8, 0, true, "Unsupported superblock version" },
-	{ "unknown flag", 12, 0x3, true, "Unknown superblock flags" },
+	{ "unknown flag", 12, 0x9, true, "Unknown superblock flags" },
 	{ "node id too large", 56, SYNCMIRROR_MAX_NODE_ID + 1, true,
 	  "Superblock node id out of range" },
 	{ "zero data size", 32, 0, true, "Superblock data size is zero" },
@@ -172,6 +202,7 @@ static void syncmirror_md_test_huge_data(struct kunit *test)
 
 static struct kunit_case syncmirror_md_test_cases[] = {
 	KUNIT_CASE(syncmirror_md_test_round_trip),
+	KUNIT_CASE(syncmirror_md_test_state_flags),
 	KUNIT_CASE(syncmirror_md_test_golden),
 	KUNIT_CASE_PARAM(syncmirror_md_test_damage, damage_gen_params),
 	KUNIT_CASE(syncmirror_md_test_area_overflow),

@@ -7,7 +7,9 @@
  * include/uapi/linux/syncmirror.h.
  */
 
+#include <linux/cred.h>
 #include <linux/dm-ioctl.h>
+#include <linux/sched.h>
 #include <net/genetlink.h>
 
 #include "syncmirror-connection.h"
@@ -27,11 +29,19 @@ static const struct nla_policy set_role_policy[] = {
 						  SYNCMIRROR_ROLE_PRIMARY),
 };
 
+/* Wider than NLA_POLICY_RANGE()'s s16 bounds (6.1 takes it non-const). */
+static struct netlink_range_validation ping_timeout_range = {
+	.min = SYNCMIRROR_PING_TIMEOUT_MS_MIN,
+	.max = SYNCMIRROR_PING_TIMEOUT_MS_MAX,
+};
+
 static const struct nla_policy connect_policy[] = {
 	[SYNCMIRROR_ATTR_VOLUME_NAME] = { .type = NLA_NUL_STRING,
 					  .len = DM_NAME_LEN - 1 },
 	/* sockfd_lookup() refuses anything that is not an open fd */
 	[SYNCMIRROR_ATTR_SOCKET_FD] = { .type = NLA_U32 },
+	[SYNCMIRROR_ATTR_PING_TIMEOUT_MS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &ping_timeout_range),
 };
 
 enum syncmirror_mcast_group {
@@ -49,26 +59,72 @@ static int fill_connection(struct sk_buff *skb,
 {
 	const char *reason = "no peer link";
 	int state = SYNCMIRROR_CONN_NONE;
+	int peer_role = 0;
 	time64_t since = 0;
 	u32 peer = 0;
 
 	if (conn)
 		syncmirror_connection_get_state(conn, &state, &reason, &peer,
-						&since);
+						&peer_role, &since);
 	if (nla_put_u32(skb, SYNCMIRROR_ATTR_CONN_STATE, state) ||
-	    nla_put_string(skb, SYNCMIRROR_ATTR_CONN_REASON, reason) ||
-	    (conn && nla_put_u64_64bit(skb, SYNCMIRROR_ATTR_CONN_SINCE, since,
-				       SYNCMIRROR_ATTR_PAD)))
+	    nla_put_string(skb, SYNCMIRROR_ATTR_CONN_REASON, reason))
 		return -EMSGSIZE;
-	if (state == SYNCMIRROR_CONN_CONNECTED &&
-	    nla_put_u32(skb, SYNCMIRROR_ATTR_PEER_NODE_ID, peer))
+	if (conn &&
+	    (nla_put_u64_64bit(skb, SYNCMIRROR_ATTR_CONN_SINCE, since,
+			       SYNCMIRROR_ATTR_PAD) ||
+	     nla_put_u32(skb, SYNCMIRROR_ATTR_PING_TIMEOUT_MS,
+			 conn->ping_timeout_ms)))
+		return -EMSGSIZE;
+	/* Who the peer is stays known after it is lost: say who is gone. */
+	if (peer_role &&
+	    (nla_put_u32(skb, SYNCMIRROR_ATTR_PEER_NODE_ID, peer) ||
+	     nla_put_u32(skb, SYNCMIRROR_ATTR_PEER_ROLE, peer_role)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int fill_disk(struct sk_buff *skb, struct syncmirror_volume *vol)
+{
+	time64_t since;
+	bool diverged;
+
+	syncmirror_volume_get_diverged(vol, &diverged, &since);
+	if (nla_put_u8(skb, SYNCMIRROR_ATTR_DIVERGED, diverged) ||
+	    (diverged &&
+	     nla_put_u64_64bit(skb, SYNCMIRROR_ATTR_DIVERGED_SINCE, since,
+			       SYNCMIRROR_ATTR_PAD)) ||
+	    nla_put_u64_64bit(skb, SYNCMIRROR_ATTR_REPLICATED_WRITES,
+			      atomic64_read(&vol->replicated_writes),
+			      SYNCMIRROR_ATTR_PAD) ||
+	    nla_put_u64_64bit(skb, SYNCMIRROR_ATTR_LOCAL_ONLY_WRITES,
+			      atomic64_read(&vol->local_only_writes),
+			      SYNCMIRROR_ATTR_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* The caller of the command or ioctl that caused an event. */
+static int fill_actor(struct sk_buff *skb, int actor)
+{
+	char comm[TASK_COMM_LEN];
+
+	if (actor == SYNCMIRROR_ACTOR_NONE)
+		return 0;
+	get_task_comm(comm, current);
+	if ((actor > 0 && nla_put_u32(skb, SYNCMIRROR_ATTR_ACTOR_CMD, actor)) ||
+	    nla_put_u32(skb, SYNCMIRROR_ATTR_ACTOR_UID,
+			from_kuid_munged(&init_user_ns, current_uid())) ||
+	    nla_put_u32(skb, SYNCMIRROR_ATTR_ACTOR_PID,
+			task_tgid_vnr(current)) ||
+	    nla_put_string(skb, SYNCMIRROR_ATTR_ACTOR_COMM, comm))
 		return -EMSGSIZE;
 	return 0;
 }
 
 /* Must be called with the volumes lock held. */
 static int fill_volume(struct sk_buff *skb, struct syncmirror_volume *vol,
-		       u32 portid, u32 seq, int flags, u8 cmd, int event)
+		       u32 portid, u32 seq, int flags, u8 cmd, int event,
+		       int actor)
 {
 	void *hdr;
 
@@ -89,7 +145,8 @@ static int fill_volume(struct sk_buff *skb, struct syncmirror_volume *vol,
 			      vol->md_info.data_sectors, SYNCMIRROR_ATTR_PAD) ||
 	    nla_put_u32(skb, SYNCMIRROR_ATTR_OPEN_COUNT,
 			syncmirror_volume_open_count(vol)) ||
-	    fill_connection(skb, vol->conn)) {
+	    fill_disk(skb, vol) || fill_actor(skb, actor) ||
+	    fill_connection(skb, syncmirror_volume_conn(vol))) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -126,7 +183,8 @@ static int get_volume_doit(struct sk_buff *skb, struct genl_info *info)
 	syncmirror_volumes_lock();
 	vol = volume_from_info(info);
 	r = vol ? fill_volume(reply, vol, info->snd_portid, info->snd_seq, 0,
-			      SYNCMIRROR_CMD_GET_VOLUME, 0) : -ENOENT;
+			      SYNCMIRROR_CMD_GET_VOLUME, 0,
+			      SYNCMIRROR_ACTOR_NONE) : -ENOENT;
 	syncmirror_volumes_unlock();
 	if (r) {
 		nlmsg_free(reply);
@@ -144,7 +202,8 @@ static int get_volume_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	while ((vol = syncmirror_volume_nth(n))) {
 		if (fill_volume(skb, vol, NETLINK_CB(cb->skb).portid,
 				cb->nlh->nlmsg_seq, NLM_F_MULTI,
-				SYNCMIRROR_CMD_GET_VOLUME, 0))
+				SYNCMIRROR_CMD_GET_VOLUME, 0,
+				SYNCMIRROR_ACTOR_NONE))
 			break;
 		n++;
 	}
@@ -173,6 +232,7 @@ static int set_role_doit(struct sk_buff *skb, struct genl_info *info)
 
 static int connect_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct nlattr *timeout = info->attrs[SYNCMIRROR_ATTR_PING_TIMEOUT_MS];
 	const char *name;
 	u32 fd;
 
@@ -182,7 +242,10 @@ static int connect_doit(struct sk_buff *skb, struct genl_info *info)
 
 	name = nla_data(info->attrs[SYNCMIRROR_ATTR_VOLUME_NAME]);
 	fd = nla_get_u32(info->attrs[SYNCMIRROR_ATTR_SOCKET_FD]);
-	return syncmirror_volume_connect(name, fd, info->extack);
+	return syncmirror_volume_connect(name, fd, timeout ?
+					 nla_get_u32(timeout) :
+					 SYNCMIRROR_PING_TIMEOUT_MS_DEFAULT,
+					 info->extack);
 }
 
 static int disconnect_doit(struct sk_buff *skb, struct genl_info *info)
@@ -239,17 +302,20 @@ static struct genl_family syncmirror_genl_family __ro_after_init = {
 };
 
 /*
- * Tell the events group about @vol.  Must be called with the volumes lock
- * held; best effort: a listener that misses an event can ask for status.
+ * Tell the events group about @vol; @actor says who caused it (see
+ * syncmirror-netlink.h).  Must be called with the volumes lock held; best
+ * effort: a listener that misses an event can ask for status.
  */
-void syncmirror_netlink_notify(struct syncmirror_volume *vol, int event)
+void syncmirror_netlink_notify(struct syncmirror_volume *vol, int event,
+			       int actor)
 {
 	struct sk_buff *skb;
 
 	skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!skb)
 		return;
-	if (fill_volume(skb, vol, 0, 0, 0, SYNCMIRROR_CMD_EVENT, event)) {
+	if (fill_volume(skb, vol, 0, 0, 0, SYNCMIRROR_CMD_EVENT, event,
+			actor)) {
 		nlmsg_free(skb);
 		return;
 	}

@@ -18,7 +18,7 @@
 #include "syncmirror-protocol.h"
 
 static_assert(sizeof(struct syncmirror_wire_header) == 48);
-static_assert(sizeof(struct syncmirror_wire_hello) == 40);
+static_assert(sizeof(struct syncmirror_wire_hello) == 48);
 
 /* Standard CRC-32C, as every checksum of the protocol. */
 u32 syncmirror_wire_crc32c(const void *data, size_t len)
@@ -72,6 +72,10 @@ static const char *check_type_rules(const struct syncmirror_msg *msg)
 	case SYNCMIRROR_WIRE_ERROR:
 		if (msg->payload_len > SYNCMIRROR_WIRE_MAX_ERROR_TEXT)
 			return "error text too long";
+		break;
+	case SYNCMIRROR_WIRE_FLUSH:
+		if (msg->size)
+			return "flush with a size";
 		break;
 	default:
 		break;
@@ -152,6 +156,8 @@ void syncmirror_wire_encode_hello(const struct syncmirror_hello *hello,
 	wire->data_sectors = cpu_to_be64(hello->data_sectors);
 	wire->node_id = cpu_to_be32(hello->node_id);
 	wire->max_payload = cpu_to_be32(hello->max_payload);
+	wire->role = cpu_to_be32(hello->role);
+	wire->flags = cpu_to_be32(hello->flags);
 }
 EXPORT_SYMBOL_IF_KUNIT(syncmirror_wire_encode_hello);
 
@@ -166,6 +172,8 @@ void syncmirror_wire_decode_hello(const struct syncmirror_wire_hello *wire,
 	hello->data_sectors = be64_to_cpu(wire->data_sectors);
 	hello->node_id = be32_to_cpu(wire->node_id);
 	hello->max_payload = be32_to_cpu(wire->max_payload);
+	hello->role = be32_to_cpu(wire->role);
+	hello->flags = be32_to_cpu(wire->flags);
 }
 EXPORT_SYMBOL_IF_KUNIT(syncmirror_wire_decode_hello);
 
@@ -190,8 +198,17 @@ syncmirror_wire_check_hello(const struct syncmirror_hello *local,
 		return SYNCMIRROR_WIRE_ERR_SIZE;
 	if (local->node_id == remote->node_id)
 		return SYNCMIRROR_WIRE_ERR_NODE_ID;
-	if (remote->max_payload < 4096)
+	/* A primary sends writes of up to 1 MiB: its peer must take them. */
+	if (remote->max_payload < SYNCMIRROR_WIRE_MAX_PAYLOAD ||
+	    (remote->role != SYNCMIRROR_ROLE_PRIMARY &&
+	     remote->role != SYNCMIRROR_ROLE_SECONDARY))
 		return SYNCMIRROR_WIRE_ERR_PROTOCOL;
+	if (local->role == SYNCMIRROR_ROLE_PRIMARY &&
+	    remote->role == SYNCMIRROR_ROLE_PRIMARY)
+		return SYNCMIRROR_WIRE_ERR_DUAL_PRIMARY;
+	/* Version 1 cannot resync: copies that differ must not connect. */
+	if ((local->flags | remote->flags) & SYNCMIRROR_WIRE_HELLO_F_DIVERGED)
+		return SYNCMIRROR_WIRE_ERR_RESYNC_NEEDED;
 
 	*version = newest;
 	return SYNCMIRROR_WIRE_ERR_NONE;

@@ -41,6 +41,8 @@ struct syncmirror_msg {
  * @data_sectors: size of its data
  * @node_id: its node id
  * @max_payload: largest WRITE payload it accepts
+ * @role: its role (enum syncmirror_role)
+ * @flags: SYNCMIRROR_WIRE_HELLO_F_*
  */
 struct syncmirror_hello {
 	u16 version_min;
@@ -50,6 +52,8 @@ struct syncmirror_hello {
 	u64 data_sectors;
 	u32 node_id;
 	u32 max_payload;
+	u32 role;
+	u32 flags;
 };
 
 u32 syncmirror_wire_crc32c(const void *data, size_t len);

@@ -81,8 +81,20 @@ struct header_case {
 static const struct header_case header_cases[] = {
 	{ "valid ack", MSG(.type = SYNCMIRROR_WIRE_ACK, .seq = 9, .status = 5),
 	  0, 0, NULL },
-	{ "valid hello", MSG(.type = SYNCMIRROR_WIRE_HELLO, .payload_len = 40,
+	{ "valid hello", MSG(.type = SYNCMIRROR_WIRE_HELLO, .payload_len = 48,
 			     .payload_csum = 1), 0, 0, NULL },
+	{ "valid flush", MSG(.type = SYNCMIRROR_WIRE_FLUSH, .seq = 3), 0, 0,
+	  NULL },
+	{ "valid state", MSG(.type = SYNCMIRROR_WIRE_STATE, .status = 2), 0, 0,
+	  NULL },
+	{ "flush with a size", MSG(.type = SYNCMIRROR_WIRE_FLUSH, .seq = 3,
+				   .size = 512), 0, 0, "flush with a size" },
+	{ "payload on a state", MSG(.type = SYNCMIRROR_WIRE_STATE,
+				    .payload_len = 4, .payload_csum = 1),
+	  0, 0, "payload on a message that takes none" },
+	{ "old 40-byte hello", MSG(.type = SYNCMIRROR_WIRE_HELLO,
+				   .payload_len = 40, .payload_csum = 1),
+	  0, 0, "hello payload has the wrong size" },
 	{ "valid discard", MSG(.type = SYNCMIRROR_WIRE_DISCARD, .seq = 1,
 			       .sector = 8, .size = 1 << 20), 0, 0, NULL },
 	{ "valid error text", MSG(.type = SYNCMIRROR_WIRE_ERROR, .status = 1,
@@ -188,7 +200,30 @@ static const struct syncmirror_hello local_hello = {
 	.data_sectors = 2095104,
 	.node_id = 0,
 	.max_payload = SYNCMIRROR_WIRE_MAX_PAYLOAD,
+	.role = SYNCMIRROR_ROLE_SECONDARY,
 };
+
+/* local_hello as a diverged primary, encoded outside the kernel. */
+static const u8 primary_hello_bytes[48] = {
+	0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
+	0x0b, 0x6f, 0x5c, 0x1a, 0x7e, 0x0d, 0x4c, 0x55,
+	0x9a, 0x3e, 0x5b, 0x1f, 0x0c, 0x2d, 0x3e, 0x4f,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x1f, 0xf8, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01,
+};
+
+static void syncmirror_wire_test_golden_hello(struct kunit *test)
+{
+	struct syncmirror_hello hello = local_hello;
+	struct syncmirror_wire_hello wire;
+
+	hello.role = SYNCMIRROR_ROLE_PRIMARY;
+	hello.flags = SYNCMIRROR_WIRE_HELLO_F_DIVERGED;
+	syncmirror_wire_encode_hello(&hello, &wire);
+	KUNIT_EXPECT_EQ(test, memcmp(&wire, primary_hello_bytes,
+				     sizeof(primary_hello_bytes)), 0);
+}
 
 static void syncmirror_wire_test_hello_round_trip(struct kunit *test)
 {
@@ -206,11 +241,14 @@ static void syncmirror_wire_test_hello_round_trip(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hello.data_sectors, local_hello.data_sectors);
 	KUNIT_EXPECT_EQ(test, hello.node_id, local_hello.node_id);
 	KUNIT_EXPECT_EQ(test, hello.max_payload, local_hello.max_payload);
+	KUNIT_EXPECT_EQ(test, hello.role, local_hello.role);
+	KUNIT_EXPECT_EQ(test, hello.flags, local_hello.flags);
 }
 
 struct hello_case {
 	const char *name;
 	void (*change)(struct syncmirror_hello *remote);
+	void (*change_local)(struct syncmirror_hello *local);
 	enum syncmirror_wire_error error;
 	u16 version;
 };
@@ -256,25 +294,79 @@ static void peer_tiny_payload(struct syncmirror_hello *r)
 	r->max_payload = 512;
 }
 
+static void peer_half_payload(struct syncmirror_hello *r)
+{
+	r->max_payload = SYNCMIRROR_WIRE_MAX_PAYLOAD / 2;
+}
+
 static void peer_other_volume_and_size(struct syncmirror_hello *r)
 {
 	r->volume_uuid.b[0] ^= 1;
 	r->data_sectors = 1;
 }
 
+static void be_primary(struct syncmirror_hello *h)
+{
+	h->role = SYNCMIRROR_ROLE_PRIMARY;
+}
+
+static void be_diverged(struct syncmirror_hello *h)
+{
+	h->flags = SYNCMIRROR_WIRE_HELLO_F_DIVERGED;
+}
+
+static void be_diverged_primary(struct syncmirror_hello *h)
+{
+	be_primary(h);
+	be_diverged(h);
+}
+
+static void peer_role_unknown(struct syncmirror_hello *r)
+{
+	r->role = 3;
+}
+
+static void peer_other_size_diverged(struct syncmirror_hello *r)
+{
+	peer_other_size(r);
+	be_diverged(r);
+}
+
 static const struct hello_case hello_cases[] = {
-	{ "same volume, other node", peer_only, SYNCMIRROR_WIRE_ERR_NONE, 1 },
-	{ "peer speaks 1..3", peer_newer_range, SYNCMIRROR_WIRE_ERR_NONE, 1 },
-	{ "peer speaks only 2..3", peer_too_new, SYNCMIRROR_WIRE_ERR_VERSION },
-	{ "peer announces version 0", peer_version_zero,
+	{ "same volume, other node", peer_only, NULL,
+	  SYNCMIRROR_WIRE_ERR_NONE, 1 },
+	{ "peer speaks 1..3", peer_newer_range, NULL,
+	  SYNCMIRROR_WIRE_ERR_NONE, 1 },
+	{ "peer speaks only 2..3", peer_too_new, NULL,
 	  SYNCMIRROR_WIRE_ERR_VERSION },
-	{ "another volume", peer_other_volume, SYNCMIRROR_WIRE_ERR_UUID },
-	{ "another size", peer_other_size, SYNCMIRROR_WIRE_ERR_SIZE },
-	{ "same node id", peer_same_node, SYNCMIRROR_WIRE_ERR_NODE_ID },
-	{ "max payload below 4 KiB", peer_tiny_payload,
-	  SYNCMIRROR_WIRE_ERR_PROTOCOL },
-	{ "volume checked before size", peer_other_volume_and_size,
+	{ "peer announces version 0", peer_version_zero, NULL,
+	  SYNCMIRROR_WIRE_ERR_VERSION },
+	{ "another volume", peer_other_volume, NULL,
 	  SYNCMIRROR_WIRE_ERR_UUID },
+	{ "another size", peer_other_size, NULL, SYNCMIRROR_WIRE_ERR_SIZE },
+	{ "same node id", peer_same_node, NULL, SYNCMIRROR_WIRE_ERR_NODE_ID },
+	{ "max payload below 4 KiB", peer_tiny_payload, NULL,
+	  SYNCMIRROR_WIRE_ERR_PROTOCOL },
+	{ "max payload below 1 MiB", peer_half_payload, NULL,
+	  SYNCMIRROR_WIRE_ERR_PROTOCOL },
+	{ "volume checked before size", peer_other_volume_and_size, NULL,
+	  SYNCMIRROR_WIRE_ERR_UUID },
+	{ "peer primary, we secondary", be_primary, NULL,
+	  SYNCMIRROR_WIRE_ERR_NONE, 1 },
+	{ "we primary, peer secondary", peer_only, be_primary,
+	  SYNCMIRROR_WIRE_ERR_NONE, 1 },
+	{ "peer role unknown", peer_role_unknown, NULL,
+	  SYNCMIRROR_WIRE_ERR_PROTOCOL },
+	{ "both primary", be_primary, be_primary,
+	  SYNCMIRROR_WIRE_ERR_DUAL_PRIMARY },
+	{ "peer diverged", be_diverged, NULL,
+	  SYNCMIRROR_WIRE_ERR_RESYNC_NEEDED },
+	{ "we diverged", peer_only, be_diverged_primary,
+	  SYNCMIRROR_WIRE_ERR_RESYNC_NEEDED },
+	{ "both primary checked before divergence", be_diverged_primary,
+	  be_primary, SYNCMIRROR_WIRE_ERR_DUAL_PRIMARY },
+	{ "size checked before divergence", peer_other_size_diverged, NULL,
+	  SYNCMIRROR_WIRE_ERR_SIZE },
 };
 
 static void hello_case_to_desc(const struct hello_case *c, char *desc)
@@ -288,11 +380,14 @@ static void syncmirror_wire_test_check_hello(struct kunit *test)
 {
 	const struct hello_case *c = test->param_value;
 	struct syncmirror_hello remote = local_hello;
+	struct syncmirror_hello local = local_hello;
 	u16 version = 0;
 
 	remote.node_id = 1;
 	c->change(&remote);
-	KUNIT_EXPECT_EQ(test, syncmirror_wire_check_hello(&local_hello, &remote,
+	if (c->change_local)
+		c->change_local(&local);
+	KUNIT_EXPECT_EQ(test, syncmirror_wire_check_hello(&local, &remote,
 							  &version),
 			c->error);
 	if (c->error == SYNCMIRROR_WIRE_ERR_NONE)
@@ -306,6 +401,7 @@ static struct kunit_case syncmirror_wire_test_cases[] = {
 	KUNIT_CASE_PARAM(syncmirror_wire_test_header, header_gen_params),
 	KUNIT_CASE(syncmirror_wire_test_reserved),
 	KUNIT_CASE(syncmirror_wire_test_hello_round_trip),
+	KUNIT_CASE(syncmirror_wire_test_golden_hello),
 	KUNIT_CASE_PARAM(syncmirror_wire_test_check_hello, hello_gen_params),
 	{}
 };

@@ -7,6 +7,10 @@
  * device, counted by the tables that use it.  volumes_lock is taken by the
  * control plane (constructor, destructor, netlink) and by a connection
  * thread announcing a state change; nothing on the I/O path takes it.
+ *
+ * The volume also records whether the copies have diverged: a write that
+ * completes without the peer's ACK completes only once the superblock
+ * says so, so that no reconnect, however soon, calls the copies in sync.
  */
 
 #include <linux/blkdev.h>
@@ -17,6 +21,7 @@
 
 #include "syncmirror-connection.h"
 #include "syncmirror-netlink.h"
+#include "syncmirror-target.h"
 #include "syncmirror-volume.h"
 
 #define DM_MSG_PREFIX "syncmirror"
@@ -103,6 +108,8 @@ struct syncmirror_volume *syncmirror_volume_nth(unsigned long n)
 	return NULL;
 }
 
+static void write_diverged(struct work_struct *work);
+
 /*
  * Join the volume of @md, creating it (as secondary) for its first table.
  * A new table must carry the same volume as the tables before it.
@@ -149,9 +156,30 @@ struct syncmirror_volume *syncmirror_volume_get(struct mapped_device *md,
 	vol->tables = 1;
 	vol->role = SYNCMIRROR_ROLE_SECONDARY;
 	vol->md_info = *md_info;
+	spin_lock_init(&vol->active_lock);
+	mutex_init(&vol->sb_lock);
+	spin_lock_init(&vol->diverged_lock);
+	bio_list_init(&vol->diverged_waiters);
+	INIT_WORK(&vol->diverged_work, write_diverged);
+	atomic64_set(&vol->replicated_writes, 0);
+	atomic64_set(&vol->local_only_writes, 0);
+	/*
+	 * A superblock still marked primary was not demoted or removed
+	 * cleanly: the node crashed as primary, with writes in flight that
+	 * may be on one copy only.
+	 */
+	vol->diverged_on_disk = md_info->diverged;
+	vol->diverged = md_info->diverged || md_info->primary;
+	if (vol->diverged) {
+		vol->diverged_since = ktime_get_real_seconds();
+		DMWARN("%s: the copies may differ (%s): connecting needs a resync",
+		       syncmirror_volume_name(vol), md_info->diverged ?
+		       "diverged before" : "crashed as primary");
+	}
 	syncmirror_volume_name(vol);
 	list_add_tail(&vol->list, &volumes);
-	syncmirror_netlink_notify(vol, SYNCMIRROR_EVENT_VOLUME_UP);
+	syncmirror_netlink_notify(vol, SYNCMIRROR_EVENT_VOLUME_UP,
+				  SYNCMIRROR_ACTOR_DM);
 	mutex_unlock(&volumes_lock);
 	return vol;
 }
@@ -178,15 +206,19 @@ void syncmirror_volume_put(struct syncmirror_volume *vol)
 		mutex_unlock(&volumes_lock);
 		return;
 	}
-	syncmirror_netlink_notify(vol, SYNCMIRROR_EVENT_VOLUME_DOWN);
+	syncmirror_netlink_notify(vol, SYNCMIRROR_EVENT_VOLUME_DOWN,
+				  SYNCMIRROR_ACTOR_DM);
 	list_del(&vol->list);
-	conn = vol->conn;
-	vol->conn = NULL;
+	conn = rcu_dereference_protected(vol->conn,
+					 lockdep_is_held(&volumes_lock));
+	RCU_INIT_POINTER(vol->conn, NULL);
 	mutex_unlock(&volumes_lock);
 
 	/* Unlocked: the connection thread may be waiting for the lock. */
 	if (conn)
 		stop_connection(vol, conn);
+	/* Every write is done (dm drained them), but the work may still run. */
+	flush_work(&vol->diverged_work);
 	kref_put(&vol->kref, volume_release);
 }
 
@@ -198,8 +230,16 @@ void syncmirror_volume_notify(struct syncmirror_volume *vol, int event)
 {
 	mutex_lock(&volumes_lock);
 	if (vol->tables)
-		syncmirror_netlink_notify(vol, event);
+		syncmirror_netlink_notify(vol, event, SYNCMIRROR_ACTOR_NONE);
 	mutex_unlock(&volumes_lock);
+}
+
+/* The peer link; volumes_lock held. */
+struct syncmirror_connection *
+syncmirror_volume_conn(struct syncmirror_volume *vol)
+{
+	return rcu_dereference_protected(vol->conn,
+					 lockdep_is_held(&volumes_lock));
 }
 
 /*
@@ -207,12 +247,13 @@ void syncmirror_volume_notify(struct syncmirror_volume *vol, int event)
  * finished link is replaced; a live one must be disconnected first.
  */
 int syncmirror_volume_connect(const char *name, int fd,
+			      unsigned int ping_timeout_ms,
 			      struct netlink_ext_ack *extack)
 {
 	struct syncmirror_connection *conn, *old = NULL;
 	struct syncmirror_volume *vol;
 	const char *reason;
-	int state, r = 0;
+	int state, role, r = 0;
 	time64_t since;
 	u32 peer;
 
@@ -223,26 +264,29 @@ int syncmirror_volume_connect(const char *name, int fd,
 		r = -ENOENT;
 		goto out;
 	}
-	if (vol->conn) {
-		syncmirror_connection_get_state(vol->conn, &state, &reason,
-						&peer, &since);
+	old = syncmirror_volume_conn(vol);
+	if (old) {
+		syncmirror_connection_get_state(old, &state, &reason, &peer,
+						&role, &since);
 		if (state == SYNCMIRROR_CONN_HANDSHAKE ||
 		    state == SYNCMIRROR_CONN_CONNECTED) {
 			NL_SET_ERR_MSG(extack, "volume already has a peer link");
+			old = NULL;
 			r = -EBUSY;
 			goto out;
 		}
-		old = vol->conn;
-		vol->conn = NULL;
+		RCU_INIT_POINTER(vol->conn, NULL);
 	}
 	kref_get(&vol->kref);
-	conn = syncmirror_connection_start(vol, fd, extack);
+	conn = syncmirror_connection_start(vol, fd, ping_timeout_ms, extack);
 	if (IS_ERR(conn)) {
 		kref_put(&vol->kref, volume_release);
 		r = PTR_ERR(conn);
 		goto out;
 	}
-	vol->conn = conn;
+	rcu_assign_pointer(vol->conn, conn);
+	syncmirror_netlink_notify(vol, SYNCMIRROR_EVENT_CONNECTION,
+				  SYNCMIRROR_CMD_CONNECT);
 out:
 	mutex_unlock(&volumes_lock);
 	if (old)
@@ -263,14 +307,15 @@ int syncmirror_volume_disconnect(const char *name,
 		NL_SET_ERR_MSG(extack, "no syncmirror volume of that name");
 		return -ENOENT;
 	}
-	conn = vol->conn;
+	conn = syncmirror_volume_conn(vol);
 	if (!conn) {
 		mutex_unlock(&volumes_lock);
 		NL_SET_ERR_MSG(extack, "volume has no peer link");
 		return -ENOTCONN;
 	}
-	vol->conn = NULL;
-	syncmirror_netlink_notify(vol, SYNCMIRROR_EVENT_CONNECTION);
+	RCU_INIT_POINTER(vol->conn, NULL);
+	syncmirror_netlink_notify(vol, SYNCMIRROR_EVENT_CONNECTION,
+				  SYNCMIRROR_CMD_DISCONNECT);
 	mutex_unlock(&volumes_lock);
 
 	/* The link's reference keeps @vol alive until the thread is gone. */
@@ -279,13 +324,52 @@ int syncmirror_volume_disconnect(const char *name,
 }
 
 /*
- * Promote or demote.  Demotion is refused while anyone has the volume
- * open: its I/O would start failing under it.  Must be called with
- * volumes_lock held.
+ * Write the superblock with @primary as the role flag and the divergence
+ * as it is now (in memory: a node that crashed as primary knows it before
+ * the disk does), through @sm's devices, and record both as on disk.
+ */
+static int write_superblock(struct syncmirror_volume *vol,
+			    struct syncmirror *sm, bool primary)
+{
+	struct syncmirror_md md;
+	bool diverged;
+	int r;
+
+	mutex_lock(&vol->sb_lock);
+	/* Divergence is only ever set before a write that needs it waits. */
+	diverged = syncmirror_volume_diverged(vol);
+	md = vol->md_info;
+	md.primary = primary;
+	md.diverged = diverged;
+	r = syncmirror_write_superblock(sm, &md);
+	if (!r) {
+		vol->md_info.primary = primary;
+		vol->md_info.diverged = diverged;
+		spin_lock_irq(&vol->diverged_lock);
+		vol->diverged_on_disk = diverged;
+		spin_unlock_irq(&vol->diverged_lock);
+	}
+	mutex_unlock(&vol->sb_lock);
+	return r;
+}
+
+/*
+ * Promote or demote.  Promotion is refused while a connected peer is
+ * primary; demotion while anyone has the volume open: its I/O would start
+ * failing under it.  The superblock records a promotion before the first
+ * write can happen, so that a crash as primary is known at the next load.
+ * Must be called with volumes_lock held (which keeps the live table).
  */
 int syncmirror_volume_set_role(struct syncmirror_volume *vol, int role,
 			       struct netlink_ext_ack *extack)
 {
+	struct syncmirror_connection *conn = syncmirror_volume_conn(vol);
+	struct syncmirror *sm;
+	int state, peer_role, r;
+	const char *reason;
+	time64_t since;
+	u32 peer;
+
 	lockdep_assert_held(&volumes_lock);
 
 	if (vol->role == role)
@@ -295,11 +379,177 @@ int syncmirror_volume_set_role(struct syncmirror_volume *vol, int role,
 		NL_SET_ERR_MSG(extack, "volume is open; close it before demoting");
 		return -EBUSY;
 	}
+	if (role == SYNCMIRROR_ROLE_PRIMARY && conn) {
+		syncmirror_connection_get_state(conn, &state, &reason, &peer,
+						&peer_role, &since);
+		if (state == SYNCMIRROR_CONN_CONNECTED &&
+		    peer_role == SYNCMIRROR_ROLE_PRIMARY) {
+			NL_SET_ERR_MSG(extack, "the connected peer is primary; demote it first");
+			return -EBUSY;
+		}
+	}
+
+	spin_lock_irq(&vol->active_lock);
+	sm = vol->active;
+	spin_unlock_irq(&vol->active_lock);
+	if (!sm) {
+		NL_SET_ERR_MSG(extack, "volume is suspended");
+		return -EBUSY;
+	}
+	r = write_superblock(vol, sm, role == SYNCMIRROR_ROLE_PRIMARY);
+	if (r) {
+		NL_SET_ERR_MSG(extack, "cannot write the superblock");
+		return r;
+	}
 
 	/* The map function reads the role without the lock. */
 	WRITE_ONCE(vol->role, role);
 	DMINFO("%s: role %s", syncmirror_volume_name(vol),
 	       role == SYNCMIRROR_ROLE_PRIMARY ? "primary" : "secondary");
-	syncmirror_netlink_notify(vol, SYNCMIRROR_EVENT_ROLE);
+	if (conn)
+		syncmirror_connection_role_changed(conn);
+	syncmirror_netlink_notify(vol, SYNCMIRROR_EVENT_ROLE,
+				  SYNCMIRROR_CMD_SET_ROLE);
 	return 0;
+}
+
+/*
+ * The last table of a primary is going (dmsetup remove): every write has
+ * completed, so the superblock no longer needs to say "primary".
+ */
+void syncmirror_volume_shutdown(struct syncmirror_volume *vol,
+				struct syncmirror *sm)
+{
+	mutex_lock(&volumes_lock);
+	if (vol->tables == 1 && vol->role == SYNCMIRROR_ROLE_PRIMARY &&
+	    write_superblock(vol, sm, false))
+		DMERR("%s: cannot record the clean shutdown in the superblock",
+		      syncmirror_volume_name(vol));
+	mutex_unlock(&volumes_lock);
+}
+
+/* The live table changes on resume and postsuspend. */
+void syncmirror_volume_set_active(struct syncmirror_volume *vol,
+				  struct syncmirror *sm)
+{
+	spin_lock_irq(&vol->active_lock);
+	vol->active = sm;
+	spin_unlock_irq(&vol->active_lock);
+}
+
+/* @sm stops being live: wait until no peer write uses it. */
+void syncmirror_volume_clear_active(struct syncmirror_volume *vol,
+				    struct syncmirror *sm)
+{
+	spin_lock_irq(&vol->active_lock);
+	if (vol->active == sm)
+		vol->active = NULL;
+	spin_unlock_irq(&vol->active_lock);
+	wait_event(sm->peer_writes_wait, !atomic_read(&sm->peer_writes));
+}
+
+/*
+ * The live table, for a peer write; it stays live (postsuspend waits)
+ * until the write drops sm->peer_writes.  NULL while suspended.
+ */
+struct syncmirror *syncmirror_volume_get_active(struct syncmirror_volume *vol)
+{
+	struct syncmirror *sm;
+
+	spin_lock_irq(&vol->active_lock);
+	sm = vol->active;
+	if (sm)
+		atomic_inc(&sm->peer_writes);
+	spin_unlock_irq(&vol->active_lock);
+	return sm;
+}
+
+bool syncmirror_volume_diverged(struct syncmirror_volume *vol)
+{
+	unsigned long flags;
+	bool diverged;
+
+	spin_lock_irqsave(&vol->diverged_lock, flags);
+	diverged = vol->diverged;
+	spin_unlock_irqrestore(&vol->diverged_lock, flags);
+	return diverged;
+}
+
+void syncmirror_volume_get_diverged(struct syncmirror_volume *vol,
+				    bool *diverged, time64_t *since)
+{
+	spin_lock_irq(&vol->diverged_lock);
+	*diverged = vol->diverged;
+	*since = vol->diverged_since;
+	spin_unlock_irq(&vol->diverged_lock);
+}
+
+/* Record the divergence on disk, then complete the writes that wait. */
+static void write_diverged(struct work_struct *work)
+{
+	struct syncmirror_volume *vol = container_of(work,
+						     struct syncmirror_volume,
+						     diverged_work);
+	struct bio_list waiters;
+	struct syncmirror *sm;
+	bool on_disk;
+	struct bio *bio;
+	int r = 0;
+
+	spin_lock_irq(&vol->diverged_lock);
+	waiters = vol->diverged_waiters;
+	bio_list_init(&vol->diverged_waiters);
+	on_disk = vol->diverged_on_disk;
+	spin_unlock_irq(&vol->diverged_lock);
+	if (bio_list_empty(&waiters))
+		return;
+
+	if (!on_disk) {
+		/* Live: the waiting writes keep dm from suspending it. */
+		spin_lock_irq(&vol->active_lock);
+		sm = vol->active;
+		spin_unlock_irq(&vol->active_lock);
+		r = sm ? write_superblock(vol, sm, vol->md_info.primary) :
+			 -ENODEV;
+		if (r) {
+			DMERR("%s: cannot record in the superblock that the copies diverged: %d",
+			      vol->name, r);
+		} else {
+			DMWARN("%s: the copies diverged: the peer lacks writes",
+			       vol->name);
+			syncmirror_volume_notify(vol, SYNCMIRROR_EVENT_DISK);
+		}
+	}
+
+	/* A write whose divergence is not on record must not look done. */
+	while ((bio = bio_list_pop(&waiters))) {
+		if (r)
+			bio->bi_status = BLK_STS_IOERR;
+		bio_endio(bio);
+	}
+}
+
+/*
+ * Complete @bio, a write the peer lacks, once the divergence is on disk.
+ * Any context.
+ */
+void syncmirror_volume_complete_diverged(struct syncmirror_volume *vol,
+					 struct syncmirror *sm,
+					 struct bio *bio)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&vol->diverged_lock, flags);
+	if (vol->diverged_on_disk) {
+		spin_unlock_irqrestore(&vol->diverged_lock, flags);
+		bio_endio(bio);
+		return;
+	}
+	if (!vol->diverged) {
+		vol->diverged = true;
+		vol->diverged_since = ktime_get_real_seconds();
+	}
+	bio_list_add(&vol->diverged_waiters, bio);
+	spin_unlock_irqrestore(&vol->diverged_lock, flags);
+	queue_work(syncmirror_wq, &vol->diverged_work);
 }

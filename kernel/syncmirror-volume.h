@@ -9,16 +9,21 @@
 #ifndef SYNCMIRROR_VOLUME_H
 #define SYNCMIRROR_VOLUME_H
 
+#include <linux/bio.h>
 #include <linux/dm-ioctl.h>
 #include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/syncmirror.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 #include "syncmirror-metadata.h"
 
 struct mapped_device;
 struct netlink_ext_ack;
+struct syncmirror;
 struct syncmirror_connection;
 
 /**
@@ -33,8 +38,24 @@ struct syncmirror_connection;
  * @tables: target instances (live or being loaded) that use it
  * @role: enum syncmirror_role; written under the registry lock, read by
  *	the I/O path without it
- * @md_info: superblock of the most recently constructed table
- * @conn: the peer link, NULL when there is none
+ * @md_info: superblock of the most recently constructed table; its
+ *	@primary and @diverged flags are what is on disk (under @sb_lock)
+ * @conn: the peer link, NULL when there is none; changed under the
+ *	registry lock, read by the I/O path under RCU
+ * @active_lock: protects @active
+ * @active: the live table, NULL while suspended
+ * @sb_lock: serialises superblock writes (taken after the registry lock)
+ * @diverged_lock: protects the divergence state below; taken from bio
+ *	completion, so with interrupts off
+ * @diverged: the peer lacks writes this node completed (or may: it
+ *	crashed as primary)
+ * @diverged_since: when @diverged was first set (seconds since the epoch)
+ * @diverged_on_disk: the superblock says so; writes the peer lacks may
+ *	complete
+ * @diverged_waiters: writes the peer lacks, waiting for @diverged_on_disk
+ * @diverged_work: writes the superblock for @diverged_waiters
+ * @replicated_writes: writes acknowledged by the peer
+ * @local_only_writes: writes completed without the peer
  */
 struct syncmirror_volume {
 	struct list_head list;
@@ -44,7 +65,21 @@ struct syncmirror_volume {
 	unsigned int tables;
 	int role;
 	struct syncmirror_md md_info;
-	struct syncmirror_connection *conn;
+	struct syncmirror_connection __rcu *conn;
+
+	spinlock_t active_lock;	/* @active */
+	struct syncmirror *active;
+
+	struct mutex sb_lock;	/* superblock writes */
+	spinlock_t diverged_lock;	/* the divergence state */
+	bool diverged;
+	time64_t diverged_since;
+	bool diverged_on_disk;
+	struct bio_list diverged_waiters;
+	struct work_struct diverged_work;
+
+	atomic64_t replicated_writes;
+	atomic64_t local_only_writes;
 };
 
 struct syncmirror_volume *syncmirror_volume_get(struct mapped_device *md,
@@ -62,7 +97,25 @@ int syncmirror_volume_set_role(struct syncmirror_volume *vol, int role,
 			       struct netlink_ext_ack *extack);
 void syncmirror_volume_notify(struct syncmirror_volume *vol, int event);
 int syncmirror_volume_connect(const char *name, int fd,
+			      unsigned int ping_timeout_ms,
 			      struct netlink_ext_ack *extack);
+struct syncmirror_connection *
+syncmirror_volume_conn(struct syncmirror_volume *vol);
+
+void syncmirror_volume_set_active(struct syncmirror_volume *vol,
+				  struct syncmirror *sm);
+void syncmirror_volume_clear_active(struct syncmirror_volume *vol,
+				    struct syncmirror *sm);
+struct syncmirror *syncmirror_volume_get_active(struct syncmirror_volume *vol);
+void syncmirror_volume_shutdown(struct syncmirror_volume *vol,
+				struct syncmirror *sm);
+
+bool syncmirror_volume_diverged(struct syncmirror_volume *vol);
+void syncmirror_volume_get_diverged(struct syncmirror_volume *vol,
+				    bool *diverged, time64_t *since);
+void syncmirror_volume_complete_diverged(struct syncmirror_volume *vol,
+					 struct syncmirror *sm,
+					 struct bio *bio);
 int syncmirror_volume_disconnect(const char *name,
 				 struct netlink_ext_ack *extack);
 

@@ -17,7 +17,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # Programs every node has besides busybox.
 # bash runs the commands scenarios send: busybox ash would run its own
 # applets (tc, ip, nc ...) in place of the real programs of the same name.
-PROGRAMS="bash fio dmsetup ip tc nft setpriv drbdadm drbdsetup drbdmeta"
+PROGRAMS="bash fio dmsetup ip tc nft setpriv blkdiscard drbdadm drbdsetup drbdmeta"
 
 # drbd-utils 9 drives the 8.4 module of the stock kernel through these
 # helpers, which its drbdadm and drbdsetup run in place of themselves.

@@ -35,7 +35,9 @@ void sm_sb_encode(const struct sm_superblock *in, void *block)
 	memset(block, 0, SYNCMIRROR_SB_SIZE);
 	sb->magic = htole32(SYNCMIRROR_SB_MAGIC);
 	sb->version = htole32(SYNCMIRROR_SB_VERSION);
-	sb->flags = htole32(in->internal ? SYNCMIRROR_SB_F_INTERNAL : 0);
+	sb->flags = htole32((in->internal ? SYNCMIRROR_SB_F_INTERNAL : 0) |
+			    (in->primary ? SYNCMIRROR_SB_F_PRIMARY : 0) |
+			    (in->diverged ? SYNCMIRROR_SB_F_DIVERGED : 0));
 	memcpy(sb->volume_uuid, in->volume_uuid, sizeof(sb->volume_uuid));
 	sb->data_sectors = htole64(in->data_sectors);
 	sb->md_offset = htole64(in->md_offset);
@@ -66,6 +68,8 @@ const char *sm_sb_decode(const void *block, struct sm_superblock *out)
 	out->md_size = le64toh(sb->md_size);
 	out->node_id = le32toh(sb->node_id);
 	out->internal = flags & SYNCMIRROR_SB_F_INTERNAL;
+	out->primary = flags & SYNCMIRROR_SB_F_PRIMARY;
+	out->diverged = flags & SYNCMIRROR_SB_F_DIVERGED;
 	out->create_time = (int64_t)le64toh(sb->create_time);
 
 	if (out->node_id > SYNCMIRROR_MAX_NODE_ID)

@@ -16,6 +16,8 @@ struct sm_superblock {
 	uint64_t md_size;
 	uint32_t node_id;
 	bool internal;
+	bool primary;		/* promoted, not demoted or removed cleanly */
+	bool diverged;		/* the peer lacks writes this node has */
 	int64_t create_time;
 };
 

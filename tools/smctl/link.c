@@ -3,9 +3,9 @@
  * smctl connect / disconnect: make the TCP connection to a volume's peer
  * and hand it to the kernel, which then speaks the wire protocol on it.
  *
- * This is the manual path (like drbdsetup connect); it does not yet prove
- * knowledge of the volume's secret.  syncmirrord is to authenticate the
- * peer first and then hand over the socket the same way.
+ * This is the manual path (like drbdsetup connect); it does not prove
+ * knowledge of the volume's secret.  syncmirrord authenticates the peer
+ * first (tools/lib/auth.c) and then hands over the socket the same way.
  */
 #include <errno.h>
 #include <netdb.h>
@@ -125,7 +125,7 @@ static void connect_usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: smctl connect VOLUME (--peer HOST:PORT | --listen ADDR:PORT)\n"
-		"                     [--timeout SECONDS]\n"
+		"                     [--timeout SECONDS] [--ping-timeout MS]\n"
 		"Connects to the peer (or waits for it) and hands the connection\n"
 		"to the kernel.  The peer is NOT authenticated by this command.\n");
 }
@@ -134,7 +134,8 @@ int cmd_connect(int argc, char **argv)
 {
 	const char *volume = NULL, *peer = NULL, *listen_on = NULL;
 	struct sm_genl g;
-	int timeout = 30, fd, r, i;
+	int timeout = 30, ping_timeout = 0, fd, r, i;
+	struct nl_msg *msg;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--peer") && i + 1 < argc)
@@ -143,6 +144,8 @@ int cmd_connect(int argc, char **argv)
 			listen_on = argv[++i];
 		else if (!strcmp(argv[i], "--timeout") && i + 1 < argc)
 			timeout = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--ping-timeout") && i + 1 < argc)
+			ping_timeout = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--help")) {
 			connect_usage(stdout);
 			return 0;
@@ -168,8 +171,18 @@ int cmd_connect(int argc, char **argv)
 	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
 
-	r = smctl_volume_request(&g, volume, SYNCMIRROR_CMD_CONNECT,
-				 SYNCMIRROR_ATTR_SOCKET_FD, fd);
+	msg = sm_genl_request(&g, SYNCMIRROR_CMD_CONNECT, 0);
+	if (!msg || nla_put_string(msg, SYNCMIRROR_ATTR_VOLUME_NAME, volume) ||
+	    nla_put_u32(msg, SYNCMIRROR_ATTR_SOCKET_FD, fd) ||
+	    (ping_timeout &&
+	     nla_put_u32(msg, SYNCMIRROR_ATTR_PING_TIMEOUT_MS, ping_timeout))) {
+		nlmsg_free(msg);
+		fprintf(stderr, "smctl: out of memory\n");
+		r = 1;
+	} else {
+		r = sm_genl_transact(&g, msg, NULL, NULL) ?
+		    smctl_report(volume, &g) : 0;
+	}
 	close(fd);
 	sm_genl_close(&g);
 	return r;

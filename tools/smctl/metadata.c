@@ -103,6 +103,37 @@ static int read_block(const struct md_location *loc, void *block)
 	return 0;
 }
 
+int smctl_read_superblock(const char *data, const char *meta,
+			  struct sm_superblock *sb)
+{
+	struct md_location loc = { .data_path = data, .meta_path = meta,
+				   .fd = -1 };
+	const char *problem;
+	void *block = NULL;
+	int ret = -1;
+
+	if (locate(&loc, O_RDONLY))
+		goto out;
+	if (posix_memalign(&block, 4096, SYNCMIRROR_SB_SIZE)) {
+		fprintf(stderr, "smctl: out of memory\n");
+		goto out;
+	}
+	if (read_block(&loc, block))
+		goto out;
+	problem = sm_sb_decode(block, sb);
+	if (problem) {
+		fprintf(stderr, "smctl: %s: no valid syncmirror superblock: %s\n",
+			meta ? meta : data, problem);
+		goto out;
+	}
+	ret = 0;
+out:
+	free(block);
+	if (loc.fd >= 0)
+		close(loc.fd);
+	return ret;
+}
+
 static void print_table_line(const struct sm_superblock *sb,
 			     const struct md_location *loc)
 {
@@ -347,20 +378,24 @@ int cmd_dump_md(int argc, char **argv)
 		printf("{\"version\":%d,\"volume_uuid\":\"%s\",\"node_id\":%u,"
 		       "\"data_sectors\":%" PRIu64 ",\"metadata\":\"%s\","
 		       "\"md_offset\":%" PRIu64 ",\"md_size\":%" PRIu64 ","
-		       "\"created\":\"%s\"}\n",
+		       "\"created\":\"%s\",\"primary\":%s,\"diverged\":%s}\n",
 		       SYNCMIRROR_SB_VERSION, uuid, sb.node_id, sb.data_sectors,
 		       sb.internal ? "internal" : "external", sb.md_offset,
-		       sb.md_size, created);
+		       sb.md_size, created, sb.primary ? "true" : "false",
+		       sb.diverged ? "true" : "false");
 	} else {
 		printf("version      %d\n"
 		       "volume-uuid  %s\n"
 		       "node-id      %u\n"
 		       "data-size    %" PRIu64 " sectors\n"
 		       "metadata     %s, %" PRIu64 " bytes at offset %" PRIu64 "\n"
-		       "created      %s\n",
+		       "created      %s\n"
+		       "state        %s%s\n",
 		       SYNCMIRROR_SB_VERSION, uuid, sb.node_id, sb.data_sectors,
 		       sb.internal ? "internal" : "external", sb.md_size,
-		       sb.md_offset, created);
+		       sb.md_offset, created,
+		       sb.primary ? "primary (not shut down cleanly)" : "clean",
+		       sb.diverged ? ", diverged from the peer" : "");
 		print_table_line(&sb, &loc);
 	}
 	ret = 0;

@@ -26,6 +26,10 @@ static const struct smctl_command commands[] = {
 	{ "connect", cmd_connect,
 	  "connect to the peer and hand the link to the kernel" },
 	{ "disconnect", cmd_disconnect, "close the peer link" },
+	{ "up", cmd_up, "create a configured volume's device (/dev/mapper)" },
+	{ "down", cmd_down, "disconnect and remove a volume's device" },
+	{ "show-config", cmd_show_config,
+	  "check and show a volume's configuration file" },
 };
 
 static void usage(FILE *out)

@@ -21,8 +21,19 @@ int cmd_secondary(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_connect(int argc, char **argv);
 int cmd_disconnect(int argc, char **argv);
+int cmd_up(int argc, char **argv);
+int cmd_down(int argc, char **argv);
+int cmd_show_config(int argc, char **argv);
 
 struct sm_genl;
+struct sm_superblock;
+/*
+ * Read and check the superblock of a volume (@meta NULL: internal).
+ * Returns 0, or -1 with the reason printed.
+ */
+int smctl_read_superblock(const char *data, const char *meta,
+			  struct sm_superblock *sb);
+
 /* Print the kernel's reason for a failed request on @volume; returns 1. */
 int smctl_report(const char *volume, struct sm_genl *g);
 /* One request naming @volume, plus a u32 @attr unless it is 0. */

@@ -43,6 +43,7 @@ static const char *event_name(uint32_t event)
 	case SYNCMIRROR_EVENT_VOLUME_DOWN: return "down";
 	case SYNCMIRROR_EVENT_ROLE: return "role";
 	case SYNCMIRROR_EVENT_CONNECTION: return "connection";
+	case SYNCMIRROR_EVENT_DISK: return "disk";
 	default: return "unknown";
 	}
 }
@@ -56,9 +57,11 @@ static int print_volume(struct nl_msg *msg, void *arg)
 	const char *name;
 	uint32_t role, node_id, open_count, event = 0, conn = 0, peer = 0;
 	const char *reason = "";
-	char peer_json[96] = "", peer_text[96] = "", since[32];
+	char peer_json[160] = "", peer_text[160] = "", since[32];
+	char disk_json[160] = "", disk_text[160] = "";
 	time_t since_time;
-	uint64_t sectors;
+	uint64_t sectors, replicated = 0, local_only = 0;
+	uint32_t diverged = 0;
 	time_t now;
 
 	if (genlmsg_parse(nlmsg_hdr(msg), 0, attrs, SYNCMIRROR_ATTR_MAX, NULL) ||
@@ -98,6 +101,42 @@ static int print_volume(struct nl_msg *msg, void *arg)
 			 sizeof(peer_text) - strlen(peer_text),
 			 ", peer node-id %u", peer);
 	}
+	if (attrs[SYNCMIRROR_ATTR_PEER_ROLE]) {
+		uint32_t peer_role = nla_get_u32(attrs[SYNCMIRROR_ATTR_PEER_ROLE]);
+
+		snprintf(peer_json + strlen(peer_json),
+			 sizeof(peer_json) - strlen(peer_json),
+			 ",\"peer_role\":\"%s\"", role_name(peer_role));
+		snprintf(peer_text + strlen(peer_text),
+			 sizeof(peer_text) - strlen(peer_text),
+			 " (%s)", role_name(peer_role));
+	}
+	if (attrs[SYNCMIRROR_ATTR_PING_TIMEOUT_MS])
+		snprintf(peer_json + strlen(peer_json),
+			 sizeof(peer_json) - strlen(peer_json),
+			 ",\"ping_timeout_ms\":%u",
+			 nla_get_u32(attrs[SYNCMIRROR_ATTR_PING_TIMEOUT_MS]));
+	if (attrs[SYNCMIRROR_ATTR_DIVERGED])
+		diverged = nla_get_u8(attrs[SYNCMIRROR_ATTR_DIVERGED]);
+	if (attrs[SYNCMIRROR_ATTR_REPLICATED_WRITES])
+		replicated = nla_get_u64(attrs[SYNCMIRROR_ATTR_REPLICATED_WRITES]);
+	if (attrs[SYNCMIRROR_ATTR_LOCAL_ONLY_WRITES])
+		local_only = nla_get_u64(attrs[SYNCMIRROR_ATTR_LOCAL_ONLY_WRITES]);
+	snprintf(disk_json, sizeof(disk_json),
+		 "\"copies\":\"%s\"", diverged ? "diverged" : "consistent");
+	snprintf(disk_text, sizeof(disk_text), "copies %s",
+		 diverged ? "diverged" : "consistent");
+	if (diverged && attrs[SYNCMIRROR_ATTR_DIVERGED_SINCE]) {
+		since_time = nla_get_u64(attrs[SYNCMIRROR_ATTR_DIVERGED_SINCE]);
+		strftime(since, sizeof(since), "%Y-%m-%dT%H:%M:%SZ",
+			 gmtime(&since_time));
+		snprintf(disk_json + strlen(disk_json),
+			 sizeof(disk_json) - strlen(disk_json),
+			 ",\"diverged_since\":\"%s\"", since);
+		snprintf(disk_text + strlen(disk_text),
+			 sizeof(disk_text) - strlen(disk_text),
+			 " since %s (a resync is needed)", since);
+	}
 	if (attrs[SYNCMIRROR_ATTR_EVENT]) {
 		event = nla_get_u32(attrs[SYNCMIRROR_ATTR_EVENT]);
 		now = time(NULL);
@@ -112,20 +151,25 @@ static int print_volume(struct nl_msg *msg, void *arg)
 			       event_name(event));
 		printf("\"name\":\"%s\",\"role\":\"%s\",\"node_id\":%u,"
 		       "\"volume_uuid\":\"%s\",\"data_sectors\":%" PRIu64 ","
-		       "\"open_count\":%u,\"peer\":{\"state\":\"%s\","
+		       "\"open_count\":%u,%s,\"replicated_writes\":%" PRIu64
+		       ",\"local_only_writes\":%" PRIu64 ","
+		       "\"peer\":{\"state\":\"%s\","
 		       "\"reason\":\"%s\"%s}}",
 		       name, role_name(role), node_id, uuid, sectors,
-		       open_count, conn_state_name(conn), reason, peer_json);
+		       open_count, disk_json, replicated, local_only,
+		       conn_state_name(conn), reason, peer_json);
 		if (event)
 			printf("\n");
 	} else if (event) {
-		printf("%s %s: %s, role %s, peer %s (%s)%s\n", when, name,
-		       event_name(event), role_name(role),
+		printf("%s %s: %s, role %s, %s, peer %s (%s)%s\n", when, name,
+		       event_name(event), role_name(role), disk_text,
 		       conn_state_name(conn), reason, peer_text);
 	} else {
 		printf("%s: role %s node-id %u uuid %s size %" PRIu64
-		       " sectors open %u\n    peer %s (%s)%s\n", name,
+		       " sectors open %u\n    %s; writes replicated %" PRIu64
+		       ", local only %" PRIu64 "\n    peer %s (%s)%s\n", name,
 		       role_name(role), node_id, uuid, sectors, open_count,
+		       disk_text, replicated, local_only,
 		       conn_state_name(conn), reason, peer_text);
 	}
 	fflush(stdout);

@@ -34,7 +34,7 @@
  *            OPEN_COUNT, DIVERGED (+ DIVERGED_SINCE when set),
  *            REPLICATED_WRITES, LOCAL_ONLY_WRITES,
  *            CONN_STATE, CONN_REASON; with a link CONN_SINCE,
- *            PING_TIMEOUT_MS and, once the peer said hello, PEER_NODE_ID
+ *            PING_TIMEOUT_MS and, once the hellos agreed, PEER_NODE_ID
  *            and PEER_ROLE
  *   SYNCMIRROR_CMD_SET_ROLE    VOLUME_NAME, ROLE  (admin)
  *   SYNCMIRROR_CMD_CONNECT     VOLUME_NAME, SOCKET_FD,
@@ -78,7 +78,7 @@ enum syncmirror_attr {
 	SYNCMIRROR_ATTR_SOCKET_FD,	/* u32, in the caller's fd table */
 	SYNCMIRROR_ATTR_CONN_STATE,	/* u32, enum syncmirror_conn_state */
 	SYNCMIRROR_ATTR_CONN_REASON,	/* string, why the state is what it is */
-	SYNCMIRROR_ATTR_PEER_NODE_ID,	/* u32, once the peer said hello */
+	SYNCMIRROR_ATTR_PEER_NODE_ID,	/* u32, once the hellos agreed */
 	SYNCMIRROR_ATTR_CONN_SINCE,	/* u64, link state entered (epoch s) */
 	SYNCMIRROR_ATTR_PEER_ROLE,	/* u32, enum syncmirror_role */
 	SYNCMIRROR_ATTR_PING_TIMEOUT_MS,	/* u32, peer lost after this */

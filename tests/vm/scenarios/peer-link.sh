@@ -53,9 +53,9 @@ assert_eq "$(peer_state A)" "none (no peer link)" "A before connecting"
 link
 wait_state A connected 10 > /dev/null
 wait_state B connected 10 > /dev/null
-on A smctl -j status vol0 | grep -q '"peer":{"state":"connected","reason":"hello agreed","since":"[0-9T:Z-]*","peer_node_id":1}' ||
+on A smctl -j status vol0 | grep -q '"peer":{"state":"connected","reason":"hello agreed","since":"[0-9T:Z-]*","peer_node_id":1,"peer_role":"secondary","ping_timeout_ms":5000}' ||
 	fail "A does not show node 1 as its peer"
-on B smctl -j status vol0 | grep -q '"peer_node_id":0}' || fail "B does not show node 0 as its peer"
+on B smctl -j status vol0 | grep -q '"peer_node_id":0,' || fail "B does not show node 0 as its peer"
 
 # Idle for longer than the ping timeout: pings keep the link up.
 sleep 8
@@ -104,7 +104,7 @@ link
 wait_state A connected 10 > /dev/null
 on A smctl disconnect vol0
 assert_eq "$(peer_state A)" "none (no peer link)" "A after disconnect"
-assert_eq "$(wait_state B lost 15)" "lost (the peer closed the connection)" "B after A disconnected"
+assert_eq "$(wait_state B lost 15)" "lost (the peer disconnected)" "B after A disconnected"
 if on A smctl disconnect vol0 > "$SM_RUNDIR/again.out" 2>&1; then
 	fail "disconnect without a link succeeded"
 fi
@@ -116,5 +116,5 @@ volume B 1 --uuid $uuid
 link
 wait_state A connected 10 > /dev/null
 on A dmsetup remove vol0
-assert_eq "$(wait_state B lost 15)" "lost (the peer closed the connection)" "B after A removed its volume"
+assert_eq "$(wait_state B lost 15)" "lost (the peer disconnected)" "B after A removed its volume"
 on A rmmod dm_syncmirror

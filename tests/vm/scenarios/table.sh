@@ -19,7 +19,7 @@ line=$(on A smctl create-md --data /dev/mapper/data --node-id 0 --uuid $uuid |
 sectors=$(echo "$line" | cut -d' ' -f2)
 on A "dmsetup create vol0 --table '$line'"
 assert_eq "$(on A dmsetup table vol0)" "0 $sectors syncmirror internal $data" "internal table"
-assert_eq "$(on A dmsetup status vol0)" "0 $sectors syncmirror $uuid 0 secondary" "internal status"
+assert_eq "$(on A dmsetup status vol0)" "0 $sectors syncmirror $uuid 0 secondary none consistent" "internal status"
 on A dmsetup remove vol0
 
 # External metadata on the meta disk; the whole data disk is data.
@@ -27,7 +27,7 @@ on A smctl create-md --data /dev/mapper/data --meta /dev/mapper/meta --node-id 3
 full=$(on A blockdev --getsz /dev/mapper/data)
 on A "echo '0 $full syncmirror /dev/mapper/meta /dev/mapper/data' | dmsetup create vol0"
 assert_eq "$(on A dmsetup table vol0)" "0 $full syncmirror $meta $data" "external table"
-assert_eq "$(on A dmsetup status vol0)" "0 $full syncmirror $uuid 3 secondary" "external status"
+assert_eq "$(on A dmsetup status vol0)" "0 $full syncmirror $uuid 3 secondary none consistent" "external status"
 on A "echo '0 $full syncmirror $meta $data 1 no_discard_passdown' | dmsetup create vol1"
 assert_eq "$(on A dmsetup table vol1)" \
 	"0 $full syncmirror $meta $data 1 no_discard_passdown" "table with feature"

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Secondary receive path: the link's receive thread turns each request of
+ * the peer (WRITE, DISCARD, WRITE_ZEROES, FLUSH) into a bio for the live
+ * table's data device, with FUA and PREFLUSH as the peer sent them, and
+ * the bio's completion queues the ACK: the peer hears "written" only once
+ * this disk completed the write.
+ *
+ * Requests in flight together never overlap (the primary orders them), so
+ * they are submitted as they come.  Payload pages and bios come from the
+ * link's mempools; the receive thread runs with memalloc_noio.
+ */
+
+#include <linux/blkdev.h>
+#include <linux/device-mapper.h>
+
+#include "syncmirror-receiver.h"
+#include "syncmirror-target.h"
+#include "syncmirror-volume.h"
+
+#define DM_MSG_PREFIX "syncmirror"
+
+/* Enough for one largest write in flight, whatever the page allocator says. */
+#define MIN_PAGES	(SYNCMIRROR_WIRE_MAX_PAYLOAD / PAGE_SIZE)
+#define MIN_BIOS	16
+
+int syncmirror_receiver_init(struct syncmirror_connection *conn)
+{
+	int r;
+
+	conn->pages = mempool_create_page_pool(MIN_PAGES, 0);
+	if (!conn->pages)
+		return -ENOMEM;
+	r = bioset_init(&conn->bios, MIN_BIOS,
+			offsetof(struct syncmirror_peer_write, bio),
+			BIOSET_NEED_BVECS);
+	if (r) {
+		mempool_destroy(conn->pages);
+		return r;
+	}
+	atomic_set(&conn->peer_writes, 0);
+	init_waitqueue_head(&conn->peer_writes_wait);
+	return 0;
+}
+
+/* Once every peer write is freed (the link's teardown waits for that). */
+void syncmirror_receiver_exit(struct syncmirror_connection *conn)
+{
+	bioset_exit(&conn->bios);
+	mempool_destroy(conn->pages);
+}
+
+static void peer_write_free(struct syncmirror_peer_write *pw)
+{
+	struct syncmirror_connection *conn = pw->conn;
+	struct bio_vec *bvec;
+	struct bvec_iter_all iter;
+
+	bio_for_each_segment_all(bvec, &pw->bio, iter)
+		mempool_free(bvec->bv_page, conn->pages);
+	bio_put(&pw->bio);
+	if (atomic_dec_and_test(&conn->peer_writes))
+		wake_up(&conn->peer_writes_wait);
+}
+
+static void ack_sent(struct syncmirror_send *send, int status)
+{
+	peer_write_free(container_of(send, struct syncmirror_peer_write,
+				     ack));
+}
+
+static void put_target(struct syncmirror *sm)
+{
+	if (atomic_dec_and_test(&sm->peer_writes))
+		wake_up(&sm->peer_writes_wait);
+}
+
+static void peer_write_endio(struct bio *bio)
+{
+	struct syncmirror_peer_write *pw =
+		container_of(bio, struct syncmirror_peer_write, bio);
+	struct syncmirror *sm = pw->sm;
+
+	if (bio->bi_status)
+		DMERR_LIMIT("%s: writing the peer's data at sector %llu failed: %d",
+			    sm->vol->name,
+			    (unsigned long long)pw->ack.sector,
+			    blk_status_to_errno(bio->bi_status));
+	pw->ack.status = blk_status_to_errno(bio->bi_status);
+	/* The target may go once its last peer write is done. */
+	put_target(sm);
+	if (!syncmirror_connection_submit(pw->conn, &pw->ack))
+		peer_write_free(pw);
+}
+
+static blk_opf_t request_opf(const struct syncmirror_msg *msg)
+{
+	blk_opf_t opf;
+
+	switch (msg->type) {
+	case SYNCMIRROR_WIRE_DISCARD:
+		return REQ_OP_DISCARD;
+	case SYNCMIRROR_WIRE_WRITE_ZEROES:
+		return REQ_OP_WRITE_ZEROES;
+	case SYNCMIRROR_WIRE_FLUSH:
+		return REQ_OP_WRITE | REQ_PREFLUSH | REQ_SYNC;
+	default:
+		opf = REQ_OP_WRITE | REQ_SYNC;
+		if (msg->flags & SYNCMIRROR_WIRE_F_FUA)
+			opf |= REQ_FUA;
+		if (msg->flags & SYNCMIRROR_WIRE_F_PREFLUSH)
+			opf |= REQ_PREFLUSH;
+		return opf;
+	}
+}
+
+/*
+ * A bio for the request in @msg, with room for its payload, aimed at the
+ * live table's data device.  The caller receives the payload into the
+ * bio's pages, then submits it.  NULL with *error set when the request
+ * cannot be applied (the link must then be dropped).
+ */
+struct syncmirror_peer_write *
+syncmirror_peer_write_alloc(struct syncmirror_connection *conn,
+			    const struct syncmirror_msg *msg,
+			    const char **error)
+{
+	struct syncmirror_volume *vol = conn->vol;
+	unsigned int nr_pages = DIV_ROUND_UP(msg->payload_len, PAGE_SIZE);
+	unsigned int left = msg->payload_len;
+	struct syncmirror_peer_write *pw;
+	struct syncmirror *sm;
+	struct bio *bio;
+
+	if (msg->type != SYNCMIRROR_WIRE_FLUSH &&
+	    (msg->sector >= vol->md_info.data_sectors ||
+	     (msg->size >> SECTOR_SHIFT) >
+	     vol->md_info.data_sectors - msg->sector)) {
+		*error = "request beyond the end of the volume";
+		return NULL;
+	}
+
+	sm = syncmirror_volume_get_active(vol);
+	if (!sm) {
+		*error = "the volume is suspended";
+		return NULL;
+	}
+
+	bio = bio_alloc_bioset(sm->data_dev->bdev, nr_pages,
+			       request_opf(msg), GFP_NOIO, &conn->bios);
+	pw = container_of(bio, struct syncmirror_peer_write, bio);
+	pw->conn = conn;
+	pw->sm = sm;
+	atomic_inc(&conn->peer_writes);
+
+	INIT_LIST_HEAD(&pw->ack.entry);
+	pw->ack.type = SYNCMIRROR_WIRE_ACK;
+	pw->ack.flags = 0;
+	pw->ack.seq = msg->seq;
+	pw->ack.sector = msg->sector;
+	pw->ack.size = 0;
+	pw->ack.status = 0;
+	pw->ack.data = NULL;
+	pw->ack.done = ack_sent;
+
+	bio->bi_iter.bi_sector = msg->type == SYNCMIRROR_WIRE_FLUSH ?
+				 0 : msg->sector;
+	bio->bi_end_io = peer_write_endio;
+	while (left) {
+		unsigned int len = min_t(unsigned int, left, PAGE_SIZE);
+		struct page *page = mempool_alloc(conn->pages, GFP_NOIO);
+
+		__bio_add_page(bio, page, len, 0);
+		left -= len;
+	}
+	/* Discard and write-zeroes carry no data but cover @size bytes. */
+	if (msg->type == SYNCMIRROR_WIRE_DISCARD ||
+	    msg->type == SYNCMIRROR_WIRE_WRITE_ZEROES)
+		bio->bi_iter.bi_size = msg->size;
+	return pw;
+}
+
+void syncmirror_peer_write_submit(struct syncmirror_peer_write *pw)
+{
+	submit_bio_noacct(&pw->bio);
+}
+
+/* Drop a peer write that was never submitted (its payload did not come). */
+void syncmirror_peer_write_abort(struct syncmirror_peer_write *pw)
+{
+	struct syncmirror *sm = pw->sm;
+
+	peer_write_free(pw);
+	put_target(sm);
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * One syncmirror target instance (one table of a volume), shared by the
+ * files that do its I/O: the target itself, the primary's write fan-out
+ * (syncmirror-replication.c) and the secondary's receive path
+ * (syncmirror-receiver.c).
+ */
+#ifndef SYNCMIRROR_TARGET_H
+#define SYNCMIRROR_TARGET_H
+
+#include <linux/bio.h>
+#include <linux/device-mapper.h>
+#include <linux/rbtree.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+#include "syncmirror-metadata.h"
+
+struct syncmirror_volume;
+
+/**
+ * struct syncmirror - one target instance
+ * @ti: the dm target this volume backs
+ * @meta_dev: device holding the metadata, NULL when it is internal
+ * @data_dev: local device holding the data
+ * @md: the superblock as loaded by the constructor
+ * @sb_sector: where the superblock is, on @meta_dev or else @data_dev
+ * @sb_page: buffer for superblock writes (under the volume's sb_lock)
+ * @vol: the volume (role, peer link) this table belongs to
+ * @discard_passdown: discards are advertised and passed to @data_dev
+ * @clones: local halves of replicated writes
+ * @inflight_lock: protects @inflight and @deferred; taken from bio
+ *	completion, so with interrupts off
+ * @inflight: ranges of the writes in flight (an interval tree), so that
+ *	overlapping writes are never in flight together
+ * @deferred: writes waiting, in arrival order, for an overlapping one
+ * @deferred_work: starts deferred writes once they no longer overlap
+ * @peer_writes: the peer's writes in flight to @data_dev
+ * @peer_writes_wait: woken when @peer_writes drops to zero
+ */
+struct syncmirror {
+	struct dm_target *ti;
+	struct dm_dev *meta_dev;
+	struct dm_dev *data_dev;
+	struct syncmirror_md md;
+	sector_t sb_sector;
+	struct page *sb_page;
+	struct syncmirror_volume *vol;
+	bool discard_passdown;
+
+	struct bio_set clones;
+	spinlock_t inflight_lock;	/* @inflight, @deferred */
+	struct rb_root_cached inflight;
+	struct list_head deferred;
+	struct work_struct deferred_work;
+
+	atomic_t peer_writes;
+	wait_queue_head_t peer_writes_wait;
+};
+
+extern struct workqueue_struct *syncmirror_wq;
+
+int syncmirror_write_superblock(struct syncmirror *sm,
+				const struct syncmirror_md *md);
+
+#endif /* SYNCMIRROR_TARGET_H */

@@ -1,0 +1,148 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Volume configuration files (tools/lib/config.c) through smctl
+# show-config: a valid file is read back as written; each kind of bad line
+# is refused with "<file>:<line>: <cause>"; a missing key, a volume name
+# that is not the file's, and a secret file that group or others can
+# access, that is too short or missing are refused with their own message.
+set -u
+
+top=${SM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+smctl=$top/build/tools/bin/smctl
+[ -x "$smctl" ] || { echo "smctl not built: run make tools"; exit 77; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+status=0
+conf=$tmp/vol0.conf
+
+ok() { echo "ok: $*"; }
+bad() { echo "FAIL: $*"; status=1; }
+
+printf 'correct horse battery staple\n' > "$tmp/vol0.secret"
+chmod 600 "$tmp/vol0.secret"
+
+# write_conf [sed expression]: the valid file, edited.
+write_conf() {
+	sed "${1:-}" > "$conf" <<EOC
+# test volume
+volume vol0
+node-id 0
+data /dev/mapper/data
+meta /dev/mapper/meta        # or: meta internal
+secret-file $tmp/vol0.secret
+address 10.0.0.1:7789        # where this node listens
+peer 1 10.0.0.2:7789         # peer node-id and address
+ping-timeout 5               # seconds
+EOC
+}
+
+# refused SED WANT: the edited file is refused with exactly "smctl: WANT".
+refused() {
+	local out rc
+	write_conf "$1"
+	out=$("$smctl" show-config vol0 --config-dir "$tmp" 2>&1)
+	rc=$?
+	if [ $rc -eq 1 ] && [ "$out" = "smctl: $2" ]; then
+		ok "'$1' refused: $2"
+	else
+		bad "'$1': exit $rc, got '$out', want 'smctl: $2'"
+	fi
+}
+
+write_conf
+out=$("$smctl" show-config vol0 --config-dir "$tmp" 2>&1)
+if [ $? -eq 0 ] && grep -qx "peer 1 10.0.0.2:7789" <<< "$out" &&
+   grep -qx "meta /dev/mapper/meta" <<< "$out" &&
+   grep -qx "ping-timeout 5" <<< "$out" &&
+   grep -q "^secret-file $tmp/vol0.secret .*# 28 bytes$" <<< "$out"; then
+	ok "valid file read back"
+else
+	bad "valid file: $out"
+fi
+out=$(SYNCMIRROR_CONFIG_DIR=$tmp "$smctl" -j show-config vol0 2>&1)
+if grep -q '"volume":"vol0","node_id":0,' <<< "$out" &&
+   grep -q '"peer":{"node_id":1,"address":"10.0.0.2:7789"},"ping_timeout":5}$' <<< "$out" &&
+   ! grep -q "horse" <<< "$out"; then
+	ok "JSON via SYNCMIRROR_CONFIG_DIR, secret not shown"
+else
+	bad "JSON: $out"
+fi
+
+refused 's/^data /dta /' "$conf:4: unknown key \"dta\""
+refused 's/^node-id 0/node-id 32/' "$conf:3: node-id \"32\" is not in 0..31"
+refused 's/^node-id 0/node-id -1/' "$conf:3: node-id \"-1\" is not in 0..31"
+refused 's/^node-id 0/node-id 0x1/' "$conf:3: node-id \"0x1\" is not in 0..31"
+refused 's|^data .*|data mapper/data|' "$conf:4: data \"mapper/data\" is not an absolute path"
+refused 's|^data .*|data /dev/a /dev/b|' "$conf:4: too many values: key \"data\" takes DEVICE"
+refused 's|^meta .*|meta|' "$conf:5: missing value: key \"meta\" takes DEVICE|internal"
+refused 's|^address .*|address 10.0.0.1|' "$conf:7: address \"10.0.0.1\" is not HOST:PORT"
+refused 's|^address .*|address 10.0.0.1:0|' "$conf:7: port \"0\" of address \"10.0.0.1:0\" is not in 1..65535"
+refused 's|^address .*|address 10.0.0.1:http|' "$conf:7: port \"http\" of address \"10.0.0.1:http\" is not in 1..65535"
+refused 's|^address .*|address fe80::1:7789|' "$conf:7: address \"fe80::1:7789\" is not HOST:PORT"
+refused 's|^peer .*|peer 1|' "$conf:8: missing value: key \"peer\" takes NODE-ID HOST:PORT"
+refused 's|^peer .*|peer 0 10.0.0.2:7789|' "$conf:8: peer node-id 0 is this node's own node-id"
+refused 's|^peer .*|peer 40 10.0.0.2:7789|' "$conf:8: peer node-id \"40\" is not in 0..31"
+refused 's|^peer .*|peer 1 10.0.0.2|' "$conf:8: peer address \"10.0.0.2\" is not HOST:PORT"
+refused 's|^ping-timeout .*|ping-timeout 0|' "$conf:9: ping-timeout \"0\" is not in 1..60 seconds"
+refused 's|^ping-timeout .*|ping-timeout 61|' "$conf:9: ping-timeout \"61\" is not in 1..60 seconds"
+refused 's|^volume .*|volume vol1|' "$conf:2: volume \"vol1\" does not match the file name (vol0.conf)"
+refused 's|^ping-timeout .*|data /dev/mapper/other|' "$conf:9: duplicate key \"data\" (first on line 4)"
+refused '/^secret-file/d' "$conf: missing key \"secret-file\" (secret-file PATH)"
+refused '/^peer/d' "$conf: missing key \"peer\" (peer NODE-ID HOST:PORT)"
+
+# Things that are fine: internal metadata, no ping-timeout, [v6]:port.
+write_conf 's|^meta .*|meta internal|; /^ping-timeout/d; s|^address .*|address [fe80::1]:7789|'
+out=$("$smctl" show-config vol0 --config-dir "$tmp" 2>&1)
+if [ $? -eq 0 ] && grep -qx "meta internal" <<< "$out" &&
+   grep -qx "address \[fe80::1\]:7789" <<< "$out" &&
+   grep -qx "# ping-timeout: the kernel's default" <<< "$out"; then
+	ok "internal metadata, default ping timeout, IPv6 address"
+else
+	bad "internal/default/IPv6: $out"
+fi
+
+# No such volume.
+out=$("$smctl" show-config nosuch --config-dir "$tmp" 2>&1)
+[ $? -eq 1 ] && [ "$out" = "smctl: nosuch: no such volume is configured (no $tmp/nosuch.conf)" ] &&
+	ok "unknown volume" || bad "unknown volume: $out"
+
+# secret_refused MODE CONTENT WANT
+secret_refused() {
+	local out
+	write_conf
+	printf '%s' "$2" > "$tmp/vol0.secret"
+	chmod "$1" "$tmp/vol0.secret"
+	out=$("$smctl" show-config vol0 --config-dir "$tmp" 2>&1)
+	if [ $? -eq 1 ] && [ "$out" = "smctl: vol0: $tmp/vol0.secret: $3" ]; then
+		ok "secret refused: $3"
+	else
+		bad "secret mode $1: got '$out', want 'smctl: vol0: $tmp/vol0.secret: $3'"
+	fi
+}
+long='correct horse battery staple'
+secret_refused 640 "$long" "secret file is accessible by group or others (mode 0640); chmod 600 it"
+secret_refused 604 "$long" "secret file is accessible by group or others (mode 0604); chmod 600 it"
+secret_refused 620 "$long" "secret file is accessible by group or others (mode 0620); chmod 600 it"
+secret_refused 600 $'fifteen bytes!!\n' "secret is 15 bytes, at least 16 are needed"
+rm -f "$tmp/vol0.secret"
+out=$("$smctl" show-config vol0 --config-dir "$tmp" 2>&1)
+[ "$out" = "smctl: vol0: $tmp/vol0.secret: No such file or directory" ] &&
+	ok "missing secret file" || bad "missing secret file: $out"
+# Exactly 16 bytes plus a newline is enough.
+printf 'sixteen bytes!!!\n' > "$tmp/vol0.secret"
+chmod 400 "$tmp/vol0.secret"
+out=$("$smctl" show-config vol0 --config-dir "$tmp" 2>&1)
+grep -q "# 16 bytes$" <<< "$out" && ok "16-byte secret, newline stripped" ||
+	bad "16-byte secret: $out"
+
+# smctl up refuses the same broken files before touching device-mapper.
+write_conf 's/^data /dta /'
+out=$("$smctl" up vol0 --config-dir "$tmp" 2>&1)
+[ $? -eq 1 ] && [ "$out" = "smctl: $conf:4: unknown key \"dta\"" ] &&
+	ok "smctl up refuses a bad file" || bad "smctl up on a bad file: $out"
+out=$("$smctl" up nosuch --config-dir "$tmp" 2>&1)
+[ $? -eq 1 ] && [ "$out" = "smctl: nosuch: no such volume is configured (no $tmp/nosuch.conf)" ] &&
+	ok "smctl up nosuch" || bad "smctl up nosuch: $out"
+
+exit $status

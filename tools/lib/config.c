@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Parser for /etc/syncmirror/<volume>.conf and the volume's secret file.
+ *
+ * One "key value..." per line, '#' starts a comment, blank lines are
+ * ignored, every key may appear once.  Errors name the file and line so
+ * an operator can go straight to the mistake; the grammar is documented in
+ * Documentation/syncmirrord.rst and tested by tests/tools/config_test.sh.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/syncmirror.h>
+#include <sys/stat.h>
+
+#include "config.h"
+
+enum config_key {
+	KEY_VOLUME,
+	KEY_NODE_ID,
+	KEY_DATA,
+	KEY_META,
+	KEY_SECRET_FILE,
+	KEY_ADDRESS,
+	KEY_PEER,
+	KEY_PING_TIMEOUT,
+	KEY_COUNT,
+};
+
+static const struct {
+	const char *name;
+	int values;		/* how many values follow the key */
+	bool required;
+	const char *usage;	/* what the values are, for messages */
+} keys[KEY_COUNT] = {
+	[KEY_VOLUME] = { "volume", 1, true, "NAME" },
+	[KEY_NODE_ID] = { "node-id", 1, true, "N" },
+	[KEY_DATA] = { "data", 1, true, "DEVICE" },
+	[KEY_META] = { "meta", 1, true, "DEVICE|internal" },
+	[KEY_SECRET_FILE] = { "secret-file", 1, true, "PATH" },
+	[KEY_ADDRESS] = { "address", 1, true, "HOST:PORT" },
+	[KEY_PEER] = { "peer", 2, true, "NODE-ID HOST:PORT" },
+	[KEY_PING_TIMEOUT] = { "ping-timeout", 1, false, "SECONDS" },
+};
+
+struct parser {
+	const char *path;
+	unsigned int line;
+	char *error;
+	size_t error_size;
+};
+
+static int parse_error(struct parser *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int parse_error(struct parser *p, const char *fmt, ...)
+{
+	size_t n;
+	va_list ap;
+
+	n = p->line ? snprintf(p->error, p->error_size, "%s:%u: ", p->path,
+			       p->line) :
+		      snprintf(p->error, p->error_size, "%s: ", p->path);
+	if (n < p->error_size) {
+		va_start(ap, fmt);
+		vsnprintf(p->error + n, p->error_size - n, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+const char *sm_config_dir(const char *option)
+{
+	const char *env = getenv(SM_CONFIG_DIR_ENV);
+
+	if (option && *option)
+		return option;
+	return env && *env ? env : SM_CONFIG_DIR_DEFAULT;
+}
+
+int sm_split_address(const char *address, char *host, size_t host_size,
+		     char *port, size_t port_size)
+{
+	const char *colon = strrchr(address, ':');
+	const char *start = address, *end = colon;
+
+	if (!colon || colon == address || !colon[1])
+		return -1;
+	if (address[0] == '[') {		/* [v6addr]:port */
+		if (colon[-1] != ']' || colon - address < 3)
+			return -1;
+		start = address + 1;
+		end = colon - 1;
+	} else if (memchr(address, ':', colon - address)) {
+		return -1;			/* bare IPv6 is ambiguous */
+	}
+	if ((size_t)(end - start) >= host_size || strlen(colon + 1) >= port_size)
+		return -1;
+	memcpy(host, start, end - start);
+	host[end - start] = '\0';
+	strcpy(port, colon + 1);
+	return 0;
+}
+
+/* A decimal number in [min, max], nothing else. */
+static int parse_number(const char *text, unsigned long min, unsigned long max,
+			unsigned long *value)
+{
+	char *end;
+
+	if (text[0] < '0' || text[0] > '9')
+		return -1;
+	errno = 0;
+	*value = strtoul(text, &end, 10);
+	return (errno || *end || *value < min || *value > max) ? -1 : 0;
+}
+
+static int check_address(struct parser *p, const char *what, const char *text,
+			 char *out)
+{
+	char host[SM_CONFIG_ADDR_MAX], port[16];
+	unsigned long number;
+
+	if (strlen(text) >= SM_CONFIG_ADDR_MAX ||
+	    sm_split_address(text, host, sizeof(host), port, sizeof(port)))
+		return parse_error(p, "%s \"%s\" is not HOST:PORT", what, text);
+	if (parse_number(port, 1, 65535, &number))
+		return parse_error(p, "port \"%s\" of %s \"%s\" is not in 1..65535",
+				   port, what, text);
+	strcpy(out, text);
+	return 0;
+}
+
+static int check_path(struct parser *p, const char *key, const char *text,
+		      char *out)
+{
+	if (text[0] != '/')
+		return parse_error(p, "%s \"%s\" is not an absolute path", key,
+				   text);
+	if (strlen(text) >= SM_CONFIG_PATH_MAX)
+		return parse_error(p, "%s: path too long", key);
+	strcpy(out, text);
+	return 0;
+}
+
+static int check_node_id(struct parser *p, const char *what, const char *text,
+			 uint32_t *out)
+{
+	unsigned long number;
+
+	if (parse_number(text, 0, SYNCMIRROR_MAX_NODE_ID, &number))
+		return parse_error(p, "%s \"%s\" is not in 0..%d", what, text,
+				   SYNCMIRROR_MAX_NODE_ID);
+	*out = number;
+	return 0;
+}
+
+static int set_key(struct parser *p, struct sm_config *cfg,
+		   enum config_key key, char **values)
+{
+	unsigned long number;
+
+	switch (key) {
+	case KEY_VOLUME:
+		if (strlen(values[0]) >= SM_CONFIG_NAME_MAX ||
+		    strchr(values[0], '/'))
+			return parse_error(p, "volume \"%s\" is not a device-mapper name",
+					   values[0]);
+		strcpy(cfg->volume, values[0]);
+		return 0;
+	case KEY_NODE_ID:
+		return check_node_id(p, "node-id", values[0], &cfg->node_id);
+	case KEY_DATA:
+		return check_path(p, "data", values[0], cfg->data);
+	case KEY_META:
+		if (!strcmp(values[0], SYNCMIRROR_META_INTERNAL)) {
+			cfg->meta[0] = '\0';
+			return 0;
+		}
+		return check_path(p, "meta", values[0], cfg->meta);
+	case KEY_SECRET_FILE:
+		return check_path(p, "secret-file", values[0], cfg->secret_file);
+	case KEY_ADDRESS:
+		return check_address(p, "address", values[0], cfg->address);
+	case KEY_PEER:
+		if (check_node_id(p, "peer node-id", values[0],
+				  &cfg->peer_node_id))
+			return -1;
+		return check_address(p, "peer address", values[1],
+				     cfg->peer_address);
+	case KEY_PING_TIMEOUT:
+		if (parse_number(values[0], SM_PING_TIMEOUT_MIN,
+				 SM_PING_TIMEOUT_MAX, &number))
+			return parse_error(p, "ping-timeout \"%s\" is not in %d..%d seconds",
+					   values[0], SM_PING_TIMEOUT_MIN,
+					   SM_PING_TIMEOUT_MAX);
+		cfg->ping_timeout = number;
+		return 0;
+	case KEY_COUNT:
+		break;
+	}
+	return parse_error(p, "internal error: key %d", key);
+}
+
+/* One line: strip the comment, split into words, set the key. */
+static int parse_line(struct parser *p, struct sm_config *cfg, char *line,
+		      unsigned int seen[KEY_COUNT])
+{
+	char *words[4], *save = NULL, *word;
+	int count = 0, k;
+
+	line[strcspn(line, "#\n")] = '\0';
+	for (word = strtok_r(line, " \t\r", &save); word;
+	     word = strtok_r(NULL, " \t\r", &save)) {
+		if (count == 4)
+			break;
+		words[count++] = word;
+	}
+	if (!count)
+		return 0;
+
+	for (k = 0; k < KEY_COUNT; k++)
+		if (!strcmp(words[0], keys[k].name))
+			break;
+	if (k == KEY_COUNT)
+		return parse_error(p, "unknown key \"%s\"", words[0]);
+	if (seen[k])
+		return parse_error(p, "duplicate key \"%s\" (first on line %u)",
+				   words[0], seen[k]);
+	if (count - 1 != keys[k].values)
+		return parse_error(p, "%s \"%s\" takes %s",
+				   count - 1 < keys[k].values ?
+				   "missing value: key" : "too many values: key",
+				   words[0], keys[k].usage);
+	seen[k] = p->line;
+	return set_key(p, cfg, k, words + 1);
+}
+
+/* The volume a file is for: its name without ".conf". */
+static int file_volume(const char *path, char *volume, size_t size)
+{
+	const char *base = strrchr(path, '/');
+	size_t len, suffix = strlen(SM_CONFIG_SUFFIX);
+
+	base = base ? base + 1 : path;
+	len = strlen(base);
+	if (len <= suffix || strcmp(base + len - suffix, SM_CONFIG_SUFFIX) ||
+	    len - suffix >= size)
+		return -1;
+	memcpy(volume, base, len - suffix);
+	volume[len - suffix] = '\0';
+	return 0;
+}
+
+int sm_config_parse_file(const char *path, struct sm_config *cfg,
+			 char *error, size_t error_size)
+{
+	struct parser p = { .path = path, .error = error,
+			    .error_size = error_size };
+	unsigned int seen[KEY_COUNT] = { 0 };
+	char expected[SM_CONFIG_NAME_MAX];
+	char *line = NULL;
+	size_t line_size = 0;
+	int r = 0, k;
+	FILE *file;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (strlen(path) >= sizeof(cfg->path) ||
+	    file_volume(path, expected, sizeof(expected)))
+		return parse_error(&p, "not a <volume>%s file name",
+				   SM_CONFIG_SUFFIX);
+	strcpy(cfg->path, path);
+	file = fopen(path, "re");
+	if (!file)
+		return parse_error(&p, "%s", strerror(errno));
+	while (!r && getline(&line, &line_size, file) != -1) {
+		p.line++;
+		r = parse_line(&p, cfg, line, seen);
+	}
+	if (!r && ferror(file))
+		r = parse_error(&p, "read error: %s", strerror(errno));
+	free(line);
+	fclose(file);
+	if (r)
+		return r;
+
+	p.line = 0;
+	for (k = 0; k < KEY_COUNT; k++)
+		if (keys[k].required && !seen[k])
+			return parse_error(&p, "missing key \"%s\" (%s %s)",
+					   keys[k].name, keys[k].name,
+					   keys[k].usage);
+	p.line = seen[KEY_VOLUME];
+	if (strcmp(cfg->volume, expected))
+		return parse_error(&p, "volume \"%s\" does not match the file name (%s%s)",
+				   cfg->volume, expected, SM_CONFIG_SUFFIX);
+	p.line = seen[KEY_PEER];
+	if (cfg->peer_node_id == cfg->node_id)
+		return parse_error(&p, "peer node-id %u is this node's own node-id",
+				   cfg->peer_node_id);
+	return 0;
+}
+
+int sm_config_load(const char *dir, const char *volume, struct sm_config *cfg,
+		   char *error, size_t error_size)
+{
+	char path[SM_CONFIG_PATH_MAX];
+
+	if (!*volume || strchr(volume, '/') ||
+	    (size_t)snprintf(path, sizeof(path), "%s/%s%s", dir, volume,
+			     SM_CONFIG_SUFFIX) >= sizeof(path)) {
+		snprintf(error, error_size, "\"%s\" is not a volume name",
+			 volume);
+		return -1;
+	}
+	return sm_config_parse_file(path, cfg, error, error_size);
+}
+
+int sm_secret_load(const char *path, struct sm_secret *secret, char *error,
+		   size_t error_size)
+{
+	uint8_t buffer[SM_SECRET_MAX + 2];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	memset(secret, 0, sizeof(*secret));
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		snprintf(error, error_size, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st)) {
+		snprintf(error, error_size, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(error, error_size, "%s: not a regular file", path);
+		goto fail;
+	}
+	/* A secret others can read is no secret: refuse it, as ssh does. */
+	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+		snprintf(error, error_size,
+			 "%s: secret file is accessible by group or others (mode %04o); chmod 600 it",
+			 path, (unsigned int)(st.st_mode & 07777));
+		goto fail;
+	}
+	/* Read past the limit to tell "too long" apart; regular files
+	 * do not return short reads before the end. */
+	n = read(fd, buffer, sizeof(buffer));
+	if (n < 0) {
+		snprintf(error, error_size, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (n > 0 && buffer[n - 1] == '\n')
+		n--;
+	if (n > SM_SECRET_MAX) {
+		snprintf(error, error_size, "%s: secret is longer than %d bytes",
+			 path, SM_SECRET_MAX);
+		goto fail;
+	}
+	if (n < SM_SECRET_MIN) {
+		snprintf(error, error_size,
+			 "%s: secret is %zd bytes, at least %d are needed",
+			 path, n, SM_SECRET_MIN);
+		goto fail;
+	}
+	memcpy(secret->bytes, buffer, n);
+	secret->len = n;
+	explicit_bzero(buffer, sizeof(buffer));
+	close(fd);
+	return 0;
+fail:
+	sm_secret_clear(secret);
+	explicit_bzero(buffer, sizeof(buffer));
+	close(fd);
+	return -1;
+}
+
+void sm_secret_clear(struct sm_secret *secret)
+{
+	explicit_bzero(secret, sizeof(*secret));
+}

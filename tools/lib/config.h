@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Volume configuration files, /etc/syncmirror/<volume>.conf, shared by
+ * smctl (up, down, show-config) and syncmirrord.  The grammar is in
+ * Documentation/syncmirrord.rst.  Every error is one line of text that
+ * names the file, the line when there is one, and the cause.
+ */
+#ifndef SYNCMIRROR_CONFIG_H
+#define SYNCMIRROR_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SM_CONFIG_DIR_DEFAULT	"/etc/syncmirror"
+#define SM_CONFIG_DIR_ENV	"SYNCMIRROR_CONFIG_DIR"
+#define SM_CONFIG_SUFFIX	".conf"
+
+#define SM_CONFIG_NAME_MAX	128	/* device-mapper's DM_NAME_LEN */
+#define SM_CONFIG_PATH_MAX	4096
+#define SM_CONFIG_ADDR_MAX	128	/* HOST:PORT */
+#define SM_SECRET_MIN		16
+#define SM_SECRET_MAX		1024
+#define SM_PING_TIMEOUT_MIN	1	/* seconds, as the kernel's range */
+#define SM_PING_TIMEOUT_MAX	60
+
+struct sm_config {
+	char path[SM_CONFIG_PATH_MAX];		/* the file it came from */
+	char volume[SM_CONFIG_NAME_MAX];
+	uint32_t node_id;
+	char data[SM_CONFIG_PATH_MAX];
+	char meta[SM_CONFIG_PATH_MAX];		/* "" means internal */
+	char secret_file[SM_CONFIG_PATH_MAX];
+	char address[SM_CONFIG_ADDR_MAX];	/* where this node listens */
+	uint32_t peer_node_id;
+	char peer_address[SM_CONFIG_ADDR_MAX];
+	unsigned int ping_timeout;		/* seconds; 0: not set */
+};
+
+struct sm_secret {
+	uint8_t bytes[SM_SECRET_MAX];
+	size_t len;
+};
+
+/* The configuration directory: @option if given, else the env, else the default. */
+const char *sm_config_dir(const char *option);
+
+/*
+ * Parse the configuration of @volume in @dir into @cfg.  Returns 0, or -1
+ * with the reason in @error ("<file>:<line>: <cause>").
+ */
+int sm_config_load(const char *dir, const char *volume, struct sm_config *cfg,
+		   char *error, size_t error_size);
+
+/* Parse the file at @path (its name must be <volume>.conf). */
+int sm_config_parse_file(const char *path, struct sm_config *cfg,
+			 char *error, size_t error_size);
+
+/*
+ * Read a secret file: a regular file nobody but its owner may access, at
+ * least SM_SECRET_MIN bytes once one trailing newline is stripped.
+ */
+int sm_secret_load(const char *path, struct sm_secret *secret, char *error,
+		   size_t error_size);
+
+/* Wipe a secret (explicit_bzero: the compiler may not skip it). */
+void sm_secret_clear(struct sm_secret *secret);
+
+/* Split "HOST:PORT" (IPv6 hosts in brackets).  Returns 0 or -1. */
+int sm_split_address(const char *address, char *host, size_t host_size,
+		     char *port, size_t port_size);
+
+#endif

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * syncmirrord's side of the syncmirror generic netlink family: a request
+ * socket for GET_VOLUME, CONNECT and DISCONNECT (lib/genl.c), and a
+ * non-blocking socket in the "events" multicast group that the poll loop
+ * reads.  Replies and events are decoded into one struct kernel_volume.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <linux/syncmirror.h>
+#include <netlink/genl/ctrl.h>
+
+#include "syncmirrord.h"
+
+const char *kernel_role_name(uint32_t role)
+{
+	switch (role) {
+	case SYNCMIRROR_ROLE_PRIMARY: return "primary";
+	case SYNCMIRROR_ROLE_SECONDARY: return "secondary";
+	default: return "unknown";
+	}
+}
+
+const char *kernel_conn_state_name(uint32_t state)
+{
+	switch (state) {
+	case SYNCMIRROR_CONN_NONE: return "none";
+	case SYNCMIRROR_CONN_HANDSHAKE: return "handshake";
+	case SYNCMIRROR_CONN_CONNECTED: return "connected";
+	case SYNCMIRROR_CONN_REFUSED: return "refused";
+	case SYNCMIRROR_CONN_LOST: return "lost";
+	default: return "unknown";
+	}
+}
+
+const char *kernel_cmd_name(uint32_t cmd)
+{
+	switch (cmd) {
+	case SYNCMIRROR_CMD_GET_VOLUME: return "get-volume";
+	case SYNCMIRROR_CMD_SET_ROLE: return "set-role";
+	case SYNCMIRROR_CMD_CONNECT: return "connect";
+	case SYNCMIRROR_CMD_DISCONNECT: return "disconnect";
+	default: return "unknown";
+	}
+}
+
+static void copy_string(char *out, size_t size, struct nlattr *attr)
+{
+	snprintf(out, size, "%.*s", nla_len(attr), (const char *)nla_data(attr));
+}
+
+static int parse_volume(struct nl_msg *msg, struct kernel_volume *kv)
+{
+	struct nlattr *attrs[SYNCMIRROR_ATTR_MAX + 1];
+	struct nlattr **a = attrs;
+
+	memset(kv, 0, sizeof(*kv));
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, attrs, SYNCMIRROR_ATTR_MAX, NULL) ||
+	    !a[SYNCMIRROR_ATTR_VOLUME_NAME])
+		return -1;
+	copy_string(kv->name, sizeof(kv->name), a[SYNCMIRROR_ATTR_VOLUME_NAME]);
+	if (a[SYNCMIRROR_ATTR_EVENT])
+		kv->event = nla_get_u32(a[SYNCMIRROR_ATTR_EVENT]);
+	if (a[SYNCMIRROR_ATTR_VOLUME_UUID] &&
+	    nla_len(a[SYNCMIRROR_ATTR_VOLUME_UUID]) == 16) {
+		kv->has_uuid = true;
+		memcpy(kv->uuid, nla_data(a[SYNCMIRROR_ATTR_VOLUME_UUID]), 16);
+	}
+	if (a[SYNCMIRROR_ATTR_NODE_ID])
+		kv->node_id = nla_get_u32(a[SYNCMIRROR_ATTR_NODE_ID]);
+	if (a[SYNCMIRROR_ATTR_ROLE])
+		kv->role = nla_get_u32(a[SYNCMIRROR_ATTR_ROLE]);
+	if (a[SYNCMIRROR_ATTR_DATA_SECTORS])
+		kv->data_sectors = nla_get_u64(a[SYNCMIRROR_ATTR_DATA_SECTORS]);
+	if (a[SYNCMIRROR_ATTR_CONN_STATE])
+		kv->conn_state = nla_get_u32(a[SYNCMIRROR_ATTR_CONN_STATE]);
+	if (a[SYNCMIRROR_ATTR_CONN_REASON])
+		copy_string(kv->conn_reason, sizeof(kv->conn_reason),
+			    a[SYNCMIRROR_ATTR_CONN_REASON]);
+	if (a[SYNCMIRROR_ATTR_PEER_NODE_ID]) {
+		kv->has_peer = true;
+		kv->peer_node_id = nla_get_u32(a[SYNCMIRROR_ATTR_PEER_NODE_ID]);
+	}
+	if (a[SYNCMIRROR_ATTR_DIVERGED]) {
+		kv->has_diverged = true;
+		kv->diverged = nla_get_u8(a[SYNCMIRROR_ATTR_DIVERGED]);
+	}
+	/* Kernels before the audit attributes send none of them. */
+	if (a[SYNCMIRROR_ATTR_ACTOR_UID] && a[SYNCMIRROR_ATTR_ACTOR_PID]) {
+		kv->has_actor = true;
+		kv->actor_uid = nla_get_u32(a[SYNCMIRROR_ATTR_ACTOR_UID]);
+		kv->actor_pid = nla_get_u32(a[SYNCMIRROR_ATTR_ACTOR_PID]);
+		if (a[SYNCMIRROR_ATTR_ACTOR_CMD])
+			kv->actor_cmd = nla_get_u32(a[SYNCMIRROR_ATTR_ACTOR_CMD]);
+		if (a[SYNCMIRROR_ATTR_ACTOR_COMM])
+			copy_string(kv->actor_comm, sizeof(kv->actor_comm),
+				    a[SYNCMIRROR_ATTR_ACTOR_COMM]);
+	}
+	return 0;
+}
+
+static int on_message(struct nl_msg *msg, void *arg)
+{
+	struct kernel *k = arg;
+	struct kernel_volume kv;
+
+	if (!parse_volume(msg, &kv))
+		k->on_volume(&kv, k->arg);
+	return NL_OK;
+}
+
+static int accept_any_seq(struct nl_msg *msg, void *arg)
+{
+	(void)msg, (void)arg;
+	return NL_OK;
+}
+
+int kernel_open(struct kernel *k, kernel_volume_fn on_volume, void *arg)
+{
+	int group;
+
+	memset(k, 0, sizeof(*k));
+	k->on_volume = on_volume;
+	k->arg = arg;
+	if (sm_genl_open(&k->request, "syncmirrord"))
+		return -1;
+	k->events = nl_socket_alloc();
+	if (!k->events || genl_connect(k->events)) {
+		fprintf(stderr, "syncmirrord: cannot open a netlink socket for events\n");
+		goto fail;
+	}
+	group = genl_ctrl_resolve_grp(k->events, SYNCMIRROR_GENL_NAME,
+				      SYNCMIRROR_GENL_MCAST_EVENTS);
+	if (group < 0 || nl_socket_add_membership(k->events, group)) {
+		fprintf(stderr, "syncmirrord: cannot join the syncmirror events group\n");
+		goto fail;
+	}
+	/* Events are not answers to our requests: no sequence numbers. */
+	nl_socket_disable_seq_check(k->events);
+	nl_socket_modify_cb(k->events, NL_CB_SEQ_CHECK, NL_CB_CUSTOM,
+			    accept_any_seq, NULL);
+	nl_socket_modify_cb(k->events, NL_CB_VALID, NL_CB_CUSTOM, on_message, k);
+	nl_socket_set_buffer_size(k->events, 1 << 20, 0);
+	if (nl_socket_set_nonblocking(k->events)) {
+		fprintf(stderr, "syncmirrord: cannot make the events socket non-blocking\n");
+		goto fail;
+	}
+	return 0;
+fail:
+	kernel_close(k);
+	return -1;
+}
+
+void kernel_close(struct kernel *k)
+{
+	if (k->events)
+		nl_socket_free(k->events);
+	k->events = NULL;
+	if (k->request.sock)
+		sm_genl_close(&k->request);
+}
+
+int kernel_events_fd(struct kernel *k)
+{
+	return nl_socket_get_fd(k->events);
+}
+
+int kernel_read_events(struct kernel *k)
+{
+	int r;
+
+	for (;;) {
+		/* A count of messages handled, 0 once the socket is empty. */
+		r = nl_recvmsgs_report(k->events, nl_socket_get_cb(k->events));
+		if (r > 0 || r == -NLE_INTR)
+			continue;
+		if (r == 0 || r == -NLE_AGAIN)
+			return 0;
+		if (r == -NLE_NOMEM) {	/* ENOBUFS: the kernel dropped some */
+			k->events_lost = true;
+			continue;
+		}
+		log_msg(LOG_ERR, "reading kernel events failed: %s",
+			nl_geterror(r));
+		return -1;
+	}
+}
+
+static int on_reply(struct nl_msg *msg, void *arg)
+{
+	return on_message(msg, arg);
+}
+
+int kernel_dump(struct kernel *k)
+{
+	struct nl_msg *msg;
+	int r;
+
+	msg = sm_genl_request(&k->request, SYNCMIRROR_CMD_GET_VOLUME,
+			      NLM_F_DUMP);
+	if (!msg)
+		return -ENOMEM;
+	r = sm_genl_transact(&k->request, msg, on_reply, k);
+	if (r)
+		log_msg(LOG_ERR, "cannot list the kernel's volumes: %s",
+			k->request.message[0] ? k->request.message :
+			strerror(-r));
+	return r;
+}
+
+static void reason(struct kernel *k, int r, char *why, size_t size)
+{
+	snprintf(why, size, "%s",
+		 k->request.message[0] ? k->request.message : strerror(-r));
+}
+
+int kernel_connect(struct kernel *k, const char *volume, int fd,
+		   unsigned int ping_ms, char *why, size_t why_size)
+{
+	struct nl_msg *msg;
+	int r;
+
+	msg = sm_genl_request(&k->request, SYNCMIRROR_CMD_CONNECT, 0);
+	if (!msg || nla_put_string(msg, SYNCMIRROR_ATTR_VOLUME_NAME, volume) ||
+	    nla_put_u32(msg, SYNCMIRROR_ATTR_SOCKET_FD, fd) ||
+	    (ping_ms && nla_put_u32(msg, SYNCMIRROR_ATTR_PING_TIMEOUT_MS,
+				    ping_ms))) {
+		nlmsg_free(msg);
+		snprintf(why, why_size, "out of memory");
+		return -ENOMEM;
+	}
+	r = sm_genl_transact(&k->request, msg, NULL, NULL);
+	if (r)
+		reason(k, r, why, why_size);
+	return r;
+}
+
+int kernel_disconnect(struct kernel *k, const char *volume, char *why,
+		      size_t why_size)
+{
+	struct nl_msg *msg;
+	int r;
+
+	msg = sm_genl_request(&k->request, SYNCMIRROR_CMD_DISCONNECT, 0);
+	if (!msg || nla_put_string(msg, SYNCMIRROR_ATTR_VOLUME_NAME, volume)) {
+		nlmsg_free(msg);
+		snprintf(why, why_size, "out of memory");
+		return -ENOMEM;
+	}
+	r = sm_genl_transact(&k->request, msg, NULL, NULL);
+	if (r)
+		reason(k, r, why, why_size);
+	return r;
+}

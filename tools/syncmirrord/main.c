@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * syncmirrord - the syncmirror per-host agent.
+ *
+ * Reads every <volume>.conf in the configuration directory, follows the
+ * kernel's "events" multicast group, and for each configured volume that
+ * the kernel has keeps an authenticated peer link (link.c) going.  Every
+ * kernel event is written to syslog as an audit line (audit.c).
+ *
+ * One thread and one ppoll() loop: the events socket, each volume's
+ * listening socket and its connections being set up.  Signals are blocked
+ * except inside ppoll(), so a SIGTERM is never lost between a check and
+ * the wait.  See Documentation/syncmirrord.rst.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/syncmirror.h>
+
+#include "syncmirrord.h"
+
+static volatile sig_atomic_t stop_signal, reload_requested;
+
+long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static void on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		reload_requested = 1;
+	else
+		stop_signal = sig;
+}
+
+static struct volume *find_volume(struct daemon_ctx *d, const char *name)
+{
+	int i;
+
+	for (i = 0; i < d->volume_count; i++)
+		if (!strcmp(d->volumes[i].cfg.volume, name))
+			return &d->volumes[i];
+	return NULL;
+}
+
+/* Every kernel message: audit it, then let the volume's link react. */
+static void on_kernel_volume(const struct kernel_volume *kv, void *arg)
+{
+	struct daemon_ctx *d = arg;
+	struct volume *v;
+
+	if (kv->event)
+		audit_event(kv);
+	v = find_volume(d, kv->name);
+	if (!v)
+		return;
+	switch (kv->event) {
+	case 0:			/* a dump reply: what is there now */
+	case SYNCMIRROR_EVENT_VOLUME_UP:
+		if (v->state == LINK_IDLE || kv->event)
+			link_volume_up(d, v, kv);
+		else if (kv->conn_state != v->kernel_conn_state)
+			link_connection_event(d, v, kv);
+		v->in_kernel = true;
+		break;
+	case SYNCMIRROR_EVENT_VOLUME_DOWN:
+		if (v->state != LINK_IDLE)
+			log_msg(LOG_INFO, "%s: volume down; link stopped",
+				v->cfg.volume);
+		link_stop(v);
+		v->in_kernel = false;
+		break;
+	case SYNCMIRROR_EVENT_CONNECTION:
+		link_connection_event(d, v, kv);
+		break;
+	default:
+		break;
+	}
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(((const struct volume *)a)->cfg.volume,
+		      ((const struct volume *)b)->cfg.volume);
+}
+
+/* Parse every *.conf in @dir; a broken one is logged and left out. */
+static int load_configs(struct daemon_ctx *d, const char *dir)
+{
+	char path[SM_CONFIG_PATH_MAX], error[SM_CONFIG_PATH_MAX + 256];
+	size_t suffix = strlen(SM_CONFIG_SUFFIX), len;
+	struct volume *v;
+	struct dirent *e;
+	DIR *dp;
+
+	dp = opendir(dir);
+	if (!dp) {
+		log_msg(LOG_ERR, "cannot read the configuration directory %s: %m",
+			dir);
+		return -1;
+	}
+	while ((e = readdir(dp))) {
+		len = strlen(e->d_name);
+		if (e->d_name[0] == '.' || len <= suffix ||
+		    strcmp(e->d_name + len - suffix, SM_CONFIG_SUFFIX))
+			continue;
+		v = realloc(d->volumes, (d->volume_count + 1) * sizeof(*v));
+		if (!v) {
+			log_msg(LOG_ERR, "out of memory");
+			break;
+		}
+		d->volumes = v;
+		v = &d->volumes[d->volume_count];
+		memset(v, 0, sizeof(*v));
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (sm_config_parse_file(path, &v->cfg, error, sizeof(error))) {
+			log_msg(LOG_ERR, "%s; volume skipped", error);
+			continue;
+		}
+		v->dialer = v->cfg.node_id < v->cfg.peer_node_id;
+		link_init(v);
+		d->volume_count++;
+		log_msg(LOG_INFO, "%s: configured from %s: node %u, %s peer node %u at %s",
+			v->cfg.volume, path, v->cfg.node_id,
+			v->dialer ? "dials" : "listens for", v->cfg.peer_node_id,
+			v->dialer ? v->cfg.peer_address : v->cfg.address);
+	}
+	closedir(dp);
+	qsort(d->volumes, d->volume_count, sizeof(*d->volumes), compare_names);
+	if (!d->volume_count)
+		log_msg(LOG_WARNING, "no volume is configured in %s", dir);
+	return 0;
+}
+
+static void free_volumes(struct daemon_ctx *d)
+{
+	int i;
+
+	for (i = 0; i < d->volume_count; i++)
+		link_stop(&d->volumes[i]);
+	free(d->volumes);
+	d->volumes = NULL;
+	d->volume_count = 0;
+}
+
+/*
+ * Learn what the kernel has now; volumes it no longer has (their "down"
+ * event was lost) stop.
+ */
+static void resync(struct daemon_ctx *d)
+{
+	int i;
+
+	for (i = 0; i < d->volume_count; i++)
+		d->volumes[i].in_kernel = false;
+	if (kernel_dump(&d->kernel))
+		return;
+	for (i = 0; i < d->volume_count; i++)
+		if (!d->volumes[i].in_kernel &&
+		    d->volumes[i].state != LINK_IDLE) {
+			log_msg(LOG_INFO, "%s: gone from the kernel; link stopped",
+				d->volumes[i].cfg.volume);
+			link_stop(&d->volumes[i]);
+		}
+}
+
+static int run(struct daemon_ctx *d, const char *dir)
+{
+	struct pollfd *fds = NULL;
+	struct timespec ts, *tsp;
+	long long timeout, t;
+	sigset_t waitmask;
+	int i, n, *first, r;
+
+	sigprocmask(SIG_SETMASK, NULL, &waitmask);
+	sigdelset(&waitmask, SIGTERM);
+	sigdelset(&waitmask, SIGINT);
+	sigdelset(&waitmask, SIGHUP);
+
+	resync(d);
+	while (!stop_signal) {
+		if (reload_requested) {
+			reload_requested = 0;
+			log_msg(LOG_NOTICE, "SIGHUP: reloading %s", dir);
+			free_volumes(d);
+			load_configs(d, dir);
+			resync(d);
+		}
+		if (d->kernel.events_lost) {
+			d->kernel.events_lost = false;
+			log_msg(LOG_WARNING, "kernel events were lost; asking the kernel for every volume");
+			resync(d);
+		}
+
+		free(fds);
+		fds = calloc(1 + d->volume_count * (1 + LINK_MAX_PENDING),
+			     sizeof(*fds));
+		first = calloc(d->volume_count + 1, sizeof(*first));
+		if (!fds || !first) {
+			free(first);
+			log_msg(LOG_ERR, "out of memory");
+			break;
+		}
+		fds[0] = (struct pollfd){ .fd = kernel_events_fd(&d->kernel),
+					  .events = POLLIN };
+		n = 1;
+		timeout = -1;
+		for (i = 0; i < d->volume_count; i++) {
+			first[i] = n;
+			n += link_poll_fds(&d->volumes[i], fds + n);
+			t = link_next_timeout(&d->volumes[i]);
+			if (t >= 0 && (timeout < 0 || t < timeout))
+				timeout = t;
+		}
+		first[d->volume_count] = n;
+
+		tsp = NULL;
+		if (timeout >= 0) {
+			ts.tv_sec = timeout / 1000;
+			ts.tv_nsec = (timeout % 1000) * 1000000;
+			tsp = &ts;
+		}
+		r = ppoll(fds, n, tsp, &waitmask);
+		if (r < 0 && errno != EINTR) {
+			log_msg(LOG_ERR, "poll: %m");
+			free(first);
+			break;
+		}
+		if (r < 0) {
+			free(first);
+			continue;
+		}
+		if (fds[0].revents && kernel_read_events(&d->kernel)) {
+			free(first);
+			break;
+		}
+		for (i = 0; i < d->volume_count; i++)
+			link_service(d, &d->volumes[i], fds + first[i],
+				     first[i + 1] - first[i]);
+		free(first);
+	}
+	free(fds);
+	if (stop_signal)
+		log_msg(LOG_NOTICE, "stopping on signal %d; the kernel keeps its links",
+			(int)stop_signal);
+	return stop_signal ? 0 : 1;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: syncmirrord [--config-dir DIR] [--foreground] [--stderr]\n"
+		"       syncmirrord --help\n\n"
+		"The syncmirror agent: for every volume configured in DIR (one\n"
+		"VOLUME.conf each) that the kernel has, it makes the peer link,\n"
+		"authenticates the peer with the volume's secret and hands the\n"
+		"connection to the kernel, and reconnects when the kernel reports\n"
+		"the link lost or refused.  The node with the lower node id dials,\n"
+		"the other listens.  Every kernel state change and every admin\n"
+		"command is logged to syslog (daemon facility) as an audit line.\n\n"
+		"Options:\n"
+		"  --config-dir DIR  configuration directory (default $%s,\n"
+		"                    else %s)\n"
+		"  --foreground      do not detach from the terminal\n"
+		"  --stderr          log to stderr as well as to syslog\n"
+		"  --help            this text\n\n"
+		"Signals: SIGTERM and SIGINT stop it (links the kernel has stay\n"
+		"up); SIGHUP reads the configuration again.\n\n"
+		"Exit status: 0 stopped by a signal, 1 failure, 2 usage error.\n"
+		"See Documentation/syncmirrord.rst.\n",
+		SM_CONFIG_DIR_ENV, SM_CONFIG_DIR_DEFAULT);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "config-dir", required_argument, NULL, 'c' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "stderr", no_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	struct daemon_ctx d = { 0 };
+	const char *dir_option = NULL, *dir;
+	bool foreground = false, to_stderr = false;
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigset_t block;
+	int opt, r;
+
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (opt) {
+		case 'c': dir_option = optarg; break;
+		case 'f': foreground = true; break;
+		case 's': to_stderr = true; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	dir = sm_config_dir(dir_option);
+
+	/* Before detaching, so that a missing module is seen at once. */
+	if (kernel_open(&d.kernel, on_kernel_volume, &d))
+		return 1;
+	if (!foreground && daemon(0, 0)) {
+		perror("syncmirrord: daemon");
+		return 1;
+	}
+	log_open(to_stderr);
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	log_msg(LOG_NOTICE, "started, configuration in %s", dir);
+	if (load_configs(&d, dir)) {
+		kernel_close(&d.kernel);
+		return 1;
+	}
+	r = run(&d, dir);
+	free_volumes(&d);
+	kernel_close(&d.kernel);
+	return r;
+}

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * syncmirrord: the per-host agent.  One thread, one poll() loop (main.c);
+ * the kernel side over generic netlink (kernel.c); per volume, the peer
+ * link: listen or dial, authenticate, hand over, reconnect (link.c); the
+ * log and the audit trail of kernel events (audit.c).
+ */
+#ifndef SYNCMIRRORD_H
+#define SYNCMIRRORD_H
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <syslog.h>
+
+#include "../lib/auth.h"
+#include "../lib/config.h"
+#include "../lib/genl.h"
+
+/* ---- audit.c: logging ---- */
+
+/* Log to syslog (and stderr with --stderr). */
+void log_open(bool to_stderr);
+void log_msg(int priority, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* ---- kernel.c: the syncmirror generic netlink family ---- */
+
+/* One volume as the kernel reports it: a GET_VOLUME reply or an EVENT. */
+struct kernel_volume {
+	char name[SM_CONFIG_NAME_MAX];
+	uint32_t event;			/* enum syncmirror_event; 0: a reply */
+	bool has_uuid;
+	uint8_t uuid[16];
+	uint32_t node_id;
+	uint32_t role;
+	uint64_t data_sectors;
+	uint32_t conn_state;		/* enum syncmirror_conn_state */
+	char conn_reason[128];
+	bool has_peer;
+	uint32_t peer_node_id;
+	bool has_diverged;
+	bool diverged;
+	bool has_actor;			/* who caused the event */
+	uint32_t actor_cmd, actor_uid, actor_pid;
+	char actor_comm[32];
+};
+
+typedef void (*kernel_volume_fn)(const struct kernel_volume *kv, void *arg);
+
+struct kernel {
+	struct sm_genl request;		/* commands and their replies */
+	struct nl_sock *events;		/* the "events" multicast group */
+	kernel_volume_fn on_volume;
+	void *arg;
+	bool events_lost;		/* overrun: a dump must resync us */
+};
+
+/* Returns 0, or -1 with the reason on stderr (run before daemonizing). */
+int kernel_open(struct kernel *k, kernel_volume_fn on_volume, void *arg);
+void kernel_close(struct kernel *k);
+int kernel_events_fd(struct kernel *k);
+/* Hand every pending event to on_volume.  -1: the socket failed. */
+int kernel_read_events(struct kernel *k);
+/* Every volume to on_volume (event 0).  Returns 0 or -errno. */
+int kernel_dump(struct kernel *k);
+/*
+ * SYNCMIRROR_CMD_CONNECT with @fd; PING_TIMEOUT_MS only when @ping_ms.
+ * Returns 0 or -errno with the kernel's reason in @why.
+ */
+int kernel_connect(struct kernel *k, const char *volume, int fd,
+		   unsigned int ping_ms, char *why, size_t why_size);
+int kernel_disconnect(struct kernel *k, const char *volume, char *why,
+		      size_t why_size);
+
+const char *kernel_role_name(uint32_t role);
+const char *kernel_conn_state_name(uint32_t state);
+const char *kernel_cmd_name(uint32_t cmd);
+
+/* ---- audit.c: the audit trail ---- */
+
+/* One "audit: <volume>: ..." line for a kernel event. */
+void audit_event(const struct kernel_volume *kv);
+
+/* ---- link.c: a volume's peer link ---- */
+
+#define LINK_MAX_PENDING	4	/* incoming connections authenticating */
+#define LINK_BACKOFF_MIN_MS	1000
+#define LINK_BACKOFF_MAX_MS	30000
+#define LINK_CONNECT_TIMEOUT_MS	10000
+
+enum link_state {
+	LINK_IDLE,		/* volume not in the kernel (or unusable) */
+	LINK_WAITING,		/* dialer: until next_attempt */
+	LINK_DIALING,		/* dialer: connect or authentication running */
+	LINK_HANDED_OVER,	/* the kernel has the link */
+	LINK_LISTENING,		/* listener: accepting the peer */
+};
+
+/* One TCP connection before the handover. */
+struct pending {
+	int fd;			/* -1: slot free */
+	bool connecting;	/* non-blocking connect() not finished */
+	char address[SM_CONFIG_ADDR_MAX + 8];	/* the peer's, for logs */
+	long long deadline;	/* monotonic ms */
+	enum sm_auth_result want;
+	struct sm_secret secret;
+	struct sm_auth auth;
+};
+
+struct volume {
+	struct sm_config cfg;
+	bool dialer;		/* lower node id dials, the other listens */
+
+	/* From the kernel. */
+	bool in_kernel;
+	uint8_t uuid[16];
+	uint32_t kernel_conn_state;
+
+	enum link_state state;
+	long long next_attempt;	/* dialer WAITING, listener bind retry */
+	int backoff_ms;
+	int listen_fd;
+	struct pending pending[LINK_MAX_PENDING];	/* dialer: only [0] */
+};
+
+struct daemon_ctx {
+	struct kernel kernel;
+	struct volume *volumes;
+	int volume_count;
+};
+
+long long now_ms(void);
+
+void link_init(struct volume *v);
+/* The kernel has the volume (dump or "up" event): start the link. */
+void link_volume_up(struct daemon_ctx *d, struct volume *v,
+		    const struct kernel_volume *kv);
+/* The volume is gone, or we are stopping: close everything. */
+void link_stop(struct volume *v);
+/* A CONNECTION event (or a dump reply) for the volume. */
+void link_connection_event(struct daemon_ctx *d, struct volume *v,
+			   const struct kernel_volume *kv);
+/* Add the volume's fds to @fds (room for 1 + LINK_MAX_PENDING). */
+int link_poll_fds(struct volume *v, struct pollfd *fds);
+/* Act on poll results for the fds link_poll_fds() gave, and on timers. */
+void link_service(struct daemon_ctx *d, struct volume *v,
+		  const struct pollfd *fds, int count);
+/* Milliseconds until the volume's next timer, or -1 for none. */
+long long link_next_timeout(const struct volume *v);
+
+#endif
