@@ -17,12 +17,20 @@ here=$(cd "$(dirname "$0")" && pwd)
 # Programs every node has besides busybox.
 # bash runs the commands scenarios send: busybox ash would run its own
 # applets (tc, ip, nc ...) in place of the real programs of the same name.
-PROGRAMS="bash fio dmsetup ip tc nft setpriv blkdiscard"
+PROGRAMS="bash fio dmsetup ip tc nft setpriv blkdiscard drbdadm drbdsetup drbdmeta"
+
+# drbd-utils 9 drives the 8.4 module of the stock kernel through these
+# helpers, which its drbdadm and drbdsetup run in place of themselves.
+DRBD_84_HELPERS="/lib/drbd/drbdadm-84 /lib/drbd/drbdsetup-84"
 
 # Stock-kernel modules, each pulled in with its dependencies.
 MODULES="virtio_pci virtio_blk virtio_net virtio_console 9pnet_virtio 9p
 	dm-mod dm-flakey dm-delay sch_netem nf_tables tls crc32c_generic
 	libcrc32c"
+
+# Stock-kernel modules shipped but not loaded at boot: 'modprobe NAME' when
+# needed (make bench compares syncmirror with DRBD 8.4).
+ON_DEMAND_MODULES="drbd"
 
 # copy_with_libs ROOT BINARY [PATH IN ROOT]: the binary and every shared
 # library it needs.
@@ -61,6 +69,13 @@ build_base() {
 		fi
 		copy_with_libs "$root" "$path"
 	done
+	for path in $DRBD_84_HELPERS; do
+		if [ ! -x "$path" ]; then
+			echo "mkinitramfs: $path missing (run 'make deps' for drbd-utils)" >&2
+			return 1
+		fi
+		copy_with_libs "$root" "$path"
+	done
 	# tc's delay distributions, for netem jitter.
 	if [ -d /usr/lib/x86_64-linux-gnu/tc ]; then
 		mkdir -p "$root/usr/lib/x86_64-linux-gnu"
@@ -75,6 +90,14 @@ build_base() {
 		while read -r path; do
 			install -D -m 0644 "$path" "$root$path"
 		done < "$root/etc/modules.order"
+		# On-demand modules: in the tree (init's depmod indexes them)
+		# but not in modules.order.
+		for mod in $ON_DEMAND_MODULES; do
+			modprobe --show-depends -S "$kver" "$mod" |
+				awk '$1 == "insmod" { print $2 }'
+		done | while read -r path; do
+			[ -e "$root$path" ] || install -D -m 0644 "$path" "$root$path"
+		done
 	fi
 	pack "$root" "$out"
 }
