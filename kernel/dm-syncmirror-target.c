@@ -165,14 +165,15 @@ static int syncmirror_ctr(struct dm_target *ti, unsigned int argc,
 		goto out_free_sb_page;
 	}
 	syncmirror_replication_init(sm);
-	atomic_set(&sm->peer_writes, 0);
 	init_waitqueue_head(&sm->peer_writes_wait);
 
 	/* One wire WRITE carries at most SYNCMIRROR_WIRE_MAX_PAYLOAD. */
 	r = dm_set_target_max_io_len(ti, SYNCMIRROR_WIRE_MAX_PAYLOAD >>
 				     SECTOR_SHIFT);
-	if (r)
+	if (r) {
+		ti->error = "Cannot set the largest I/O size";
 		goto out_bioset;
+	}
 
 	sm->vol = syncmirror_volume_get(dm_table_get_md(ti->table), &sm->md,
 					&ti->error);
@@ -241,7 +242,14 @@ static int syncmirror_map(struct dm_target *ti, struct bio *bio)
 static void syncmirror_resume(struct dm_target *ti)
 {
 	struct syncmirror *sm = ti->private;
+	struct request_queue *q = dm_disk(dm_table_get_md(ti->table))->queue;
 
+	/*
+	 * A write is read twice (written locally, checksummed and sent):
+	 * its pages must not change while it is in flight, or the copies
+	 * could differ.  dm core set the flag from the data device already.
+	 */
+	blk_queue_flag_set(QUEUE_FLAG_STABLE_WRITES, q);
 	syncmirror_volume_set_active(sm->vol, sm);
 }
 

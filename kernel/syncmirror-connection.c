@@ -40,6 +40,8 @@
 /* Receive timeout: a tick of the keepalive clock. */
 #define RECEIVE_TICK	HZ
 #define HELLO_TIMEOUT	10
+/* A request unanswered for this many ping timeouts ends the link. */
+#define REQUEST_TIMEOUTS	4
 
 static const char *const wire_error_reasons[] = {
 	[SYNCMIRROR_WIRE_ERR_NONE] = "no error",
@@ -89,12 +91,13 @@ static void record_state(struct syncmirror_connection *conn, int state,
  * @final_type (ERROR with @final_status, or DISCONNECT) the send thread
  * sends that message before it closes the socket; otherwise the socket
  * is shut down at once, which also ends any send or receive in progress.
- * Thread context only (it announces the change).
+ * The receive thread announces the end once it has swept the requests.
+ * Any context but interrupts; takes no lock but the link's.
  */
 static void end_link(struct syncmirror_connection *conn, int state,
 		     const char *reason, u16 final_type, u32 final_status)
 {
-	bool stopping, close_now;
+	bool close_now;
 
 	spin_lock_irq(&conn->lock);
 	if (conn->dead) {
@@ -102,8 +105,7 @@ static void end_link(struct syncmirror_connection *conn, int state,
 		return;
 	}
 	conn->dead = true;
-	stopping = conn->stopping;
-	if (!stopping)
+	if (!conn->stopping)
 		record_state(conn, state, reason);
 	conn->final_type = final_type;
 	conn->final_status = final_status;
@@ -113,10 +115,6 @@ static void end_link(struct syncmirror_connection *conn, int state,
 	if (close_now)
 		kernel_sock_shutdown(conn->sock, SHUT_RDWR);
 	wake_up(&conn->send_wait);
-	/* A link being stopped has no news: the stopper reports it. */
-	if (!stopping)
-		syncmirror_volume_notify(conn->vol,
-					 SYNCMIRROR_EVENT_CONNECTION);
 }
 
 static int send_iter(struct syncmirror_connection *conn,
@@ -445,6 +443,9 @@ static enum pick pick_message(struct syncmirror_connection *conn,
 		if (*slot)
 			return PICK_NONE;
 		send->seq = conn->next_seq++;
+		send->sending = true;
+		send->early_ack = false;
+		send->sent_at = jiffies;
 		*slot = send;
 	}
 	list_del_init(&send->entry);
@@ -486,6 +487,51 @@ static void park(void)
 	}
 }
 
+/*
+ * The ACKs still queued on an ended link are dropped at once: they hold
+ * payload pages the receive thread may be waiting for.
+ */
+static void drop_acks(struct syncmirror_connection *conn)
+{
+	struct syncmirror_send *send, *next;
+	LIST_HEAD(acks);
+
+	spin_lock_irq(&conn->lock);
+	list_for_each_entry_safe(send, next, &conn->send_queue, entry)
+		if (send->type == SYNCMIRROR_WIRE_ACK)
+			list_move_tail(&send->entry, &acks);
+	spin_unlock_irq(&conn->lock);
+
+	list_for_each_entry_safe(send, next, &acks, entry) {
+		list_del_init(&send->entry);
+		send->done(send, 0);
+	}
+}
+
+/*
+ * @send is on the wire.  A peer that acknowledged it before it was all
+ * sent (broken, or hostile) had its ACK held back: complete it now, once
+ * nothing reads its pages any more.
+ */
+static void request_sent(struct syncmirror_connection *conn,
+			 struct syncmirror_send *send)
+{
+	bool early;
+	int status;
+
+	spin_lock_irq(&conn->lock);
+	send->sending = false;
+	early = send->early_ack;
+	status = send->early_status;
+	if (early)
+		conn->slots[send->seq % SYNCMIRROR_SLOTS] = NULL;
+	spin_unlock_irq(&conn->lock);
+	if (early) {
+		wake_up(&conn->send_wait);
+		send->done(send, status);
+	}
+}
+
 static int sender_thread(void *data)
 {
 	struct syncmirror_connection *conn = data;
@@ -512,20 +558,27 @@ static int sender_thread(void *data)
 			continue;
 		}
 
-		/* Once sent, a request may complete at any moment. */
 		is_ack = send && send->type == SYNCMIRROR_WIRE_ACK;
 		r = send_message(conn, &msg, NULL, send ? send->data : NULL);
 		if (is_ack)
 			send->done(send, 0);
+		else if (send)
+			request_sent(conn, send);
 		if (pick == PICK_LAST) {
 			kernel_sock_shutdown(conn->sock, SHUT_RDWR);
 			break;
 		}
-		if (r)
+		if (r) {
+			/* Nothing more fits in a stream broken mid-message. */
+			spin_lock_irq(&conn->lock);
+			conn->final_type = 0;
+			spin_unlock_irq(&conn->lock);
 			end_link(conn, SYNCMIRROR_CONN_LOST, lost_reason(r),
 				 0, 0);
+		}
 	}
 	kernel_sock_shutdown(conn->sock, SHUT_RDWR);
+	drop_acks(conn);
 	complete(&conn->sender_done);
 	memalloc_noio_restore(noio);
 	park();
@@ -547,20 +600,28 @@ static int receive_ack(struct syncmirror_connection *conn,
 	struct syncmirror_send *send, **slot;
 	int status = msg->status;
 
+	if (status < 0 || status > MAX_ERRNO)
+		status = EIO;
+
 	spin_lock_irq(&conn->lock);
 	slot = &conn->slots[msg->seq % SYNCMIRROR_SLOTS];
 	send = *slot;
-	if (!send || send->seq != msg->seq) {
+	if (!send || send->seq != msg->seq || send->early_ack) {
 		spin_unlock_irq(&conn->lock);
 		*error = "acknowledgment of no request in flight";
 		return -EBADMSG;
+	}
+	if (send->sending) {
+		/* The send thread completes it once it stops reading it. */
+		send->early_ack = true;
+		send->early_status = status;
+		spin_unlock_irq(&conn->lock);
+		return 0;
 	}
 	*slot = NULL;
 	spin_unlock_irq(&conn->lock);
 	wake_up(&conn->send_wait);
 
-	if (status < 0 || status > MAX_ERRNO)
-		status = EIO;
 	send->done(send, status);
 	return 0;
 }
@@ -674,14 +735,47 @@ static int receive_message(struct syncmirror_connection *conn,
 	}
 }
 
+/*
+ * A peer that answers pings but never completes a request (its disk hangs)
+ * is as good as dead: true when the oldest request in flight waited longer
+ * than REQUEST_TIMEOUTS ping timeouts.
+ */
+static bool request_overdue(struct syncmirror_connection *conn)
+{
+	unsigned long limit = msecs_to_jiffies(conn->ping_timeout_ms) *
+			      REQUEST_TIMEOUTS;
+	bool overdue = false;
+	unsigned int i;
+
+	spin_lock_irq(&conn->lock);
+	for (i = 0; i < SYNCMIRROR_SLOTS && !overdue; i++)
+		overdue = conn->slots[i] &&
+			  time_after(jiffies, conn->slots[i]->sent_at + limit);
+	spin_unlock_irq(&conn->lock);
+	return overdue;
+}
+
 static void receive_loop(struct syncmirror_connection *conn)
 {
+	unsigned long next_check = jiffies + RECEIVE_TICK;
 	const char *error = NULL;
 	struct syncmirror_msg msg;
 	unsigned int idle = 0;
 	int r;
 
 	while (!kthread_should_stop()) {
+		if (time_after(jiffies, next_check)) {
+			next_check = jiffies + RECEIVE_TICK;
+			if (request_overdue(conn)) {
+				DMERR("%s: the peer has not completed a write for %u s",
+				      conn->vol->name, REQUEST_TIMEOUTS *
+				      conn->ping_timeout_ms / 1000);
+				end_link(conn, SYNCMIRROR_CONN_LOST,
+					 "the peer does not complete writes",
+					 SYNCMIRROR_WIRE_DISCONNECT, 0);
+				return;
+			}
+		}
 		r = recv_header(conn, &msg, &error);
 		if (r == -EAGAIN) {
 			if (++idle >= conn->idle_limit) {
@@ -778,6 +872,13 @@ static int receiver_thread(void *data)
 	kernel_sock_shutdown(conn->sock, SHUT_RDWR);
 	sweep(conn);
 	memalloc_noio_restore(noio);
+	/*
+	 * News only now, when every request knows its fate (and so does
+	 * the volume's divergence), and never while writes wait for it.
+	 */
+	if (!READ_ONCE(conn->stopping))
+		syncmirror_volume_notify(conn->vol,
+					 SYNCMIRROR_EVENT_CONNECTION);
 	park();
 	return 0;
 }
@@ -801,6 +902,35 @@ bool syncmirror_connection_submit(struct syncmirror_connection *conn,
 	if (queued)
 		wake_up(&conn->send_wait);
 	return queued;
+}
+
+/*
+ * End the link with ERROR @code: the copies diverged while it was up.  No
+ * lock needed; may be called with the volumes lock held.
+ */
+void syncmirror_connection_refuse(struct syncmirror_connection *conn,
+				  u32 code)
+{
+	end_link(conn, SYNCMIRROR_CONN_REFUSED, wire_error_reason(code),
+		 SYNCMIRROR_WIRE_ERROR, code);
+}
+
+void syncmirror_connection_get_peer_write(struct syncmirror_connection *conn)
+{
+	spin_lock_irq(&conn->lock);
+	conn->peer_writes++;
+	spin_unlock_irq(&conn->lock);
+}
+
+/* Any context.  The waker holds the lock the waiter frees @conn after. */
+void syncmirror_connection_put_peer_write(struct syncmirror_connection *conn)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&conn->lock, flags);
+	if (!--conn->peer_writes)
+		wake_up(&conn->peer_writes_wait);
+	spin_unlock_irqrestore(&conn->lock, flags);
 }
 
 /* Our role changed: tell the peer. */
@@ -873,6 +1003,9 @@ syncmirror_connection_start(struct syncmirror_volume *vol, int fd,
 	 * long as the peer may be silent.  The socket is on the I/O path:
 	 * its allocations must not recurse into I/O and may use reserves.
 	 */
+	conn->saved_rcvtimeo = sock->sk->sk_rcvtimeo;
+	conn->saved_sndtimeo = sock->sk->sk_sndtimeo;
+	conn->saved_allocation = sock->sk->sk_allocation;
 	sock->sk->sk_rcvtimeo = RECEIVE_TICK;
 	sock->sk->sk_sndtimeo = msecs_to_jiffies(ping_timeout_ms);
 	sock->sk->sk_allocation = GFP_NOIO | __GFP_MEMALLOC;
@@ -911,8 +1044,17 @@ void syncmirror_connection_stop(struct syncmirror_connection *conn)
 	kthread_stop(conn->receiver);
 	if (conn->sender)
 		kthread_stop(conn->sender);
-	wait_event(conn->peer_writes_wait, !atomic_read(&conn->peer_writes));
+	spin_lock_irq(&conn->lock);
+	wait_event_lock_irq(conn->peer_writes_wait, !conn->peer_writes,
+			    conn->lock);
+	spin_unlock_irq(&conn->lock);
 	syncmirror_receiver_exit(conn);
+
+	/* The socket goes back to its owner as it came. */
+	sk_clear_memalloc(conn->sock->sk);
+	conn->sock->sk->sk_allocation = conn->saved_allocation;
+	conn->sock->sk->sk_rcvtimeo = conn->saved_rcvtimeo;
+	conn->sock->sk->sk_sndtimeo = conn->saved_sndtimeo;
 	sockfd_put(conn->sock);
 	kfree(conn);
 }

@@ -37,6 +37,10 @@ struct syncmirror_volume;
  * @size: bytes a request covers
  * @status: an ACK's result (0 or a positive errno)
  * @data: a WRITE's payload, the bio's current range
+ * @sent_at: when a request went on the wire (jiffies)
+ * @sending: a request's payload is being sent (under the link's lock)
+ * @early_ack: its ACK came before the send ended (under the link's lock)
+ * @early_status: that ACK's status
  * @done: a request: called once with 0 when the peer acknowledged it, a
  *	positive errno when the peer failed it, -ENOTCONN when it will never
  *	be acknowledged (link lost); an ACK: called once sent or dropped.
@@ -51,6 +55,10 @@ struct syncmirror_send {
 	u32 size;
 	u32 status;
 	struct bio *data;
+	unsigned long sent_at;
+	bool sending;
+	bool early_ack;
+	int early_status;
 	void (*done)(struct syncmirror_send *send, int status);
 };
 
@@ -89,8 +97,11 @@ struct syncmirror_send {
  * @received_seq: last request number received (receive thread only)
  * @pages: payload pages of the peer's writes
  * @bios: bios of the peer's writes
- * @peer_writes: peer writes allocated and not yet freed
+ * @peer_writes: peer writes allocated and not yet freed (under @lock)
  * @peer_writes_wait: woken when @peer_writes drops to zero
+ * @saved_rcvtimeo: the socket's settings before the link took it
+ * @saved_sndtimeo: see @saved_rcvtimeo
+ * @saved_allocation: see @saved_rcvtimeo
  */
 struct syncmirror_connection {
 	struct syncmirror_volume *vol;
@@ -125,8 +136,11 @@ struct syncmirror_connection {
 	u64 received_seq;
 	mempool_t *pages;
 	struct bio_set bios;
-	atomic_t peer_writes;
+	unsigned int peer_writes;
 	wait_queue_head_t peer_writes_wait;
+	long saved_rcvtimeo;
+	long saved_sndtimeo;
+	gfp_t saved_allocation;
 };
 
 struct syncmirror_connection *
@@ -141,5 +155,9 @@ void syncmirror_connection_get_state(struct syncmirror_connection *conn,
 bool syncmirror_connection_submit(struct syncmirror_connection *conn,
 				  struct syncmirror_send *send);
 void syncmirror_connection_role_changed(struct syncmirror_connection *conn);
+void syncmirror_connection_refuse(struct syncmirror_connection *conn,
+				  u32 code);
+void syncmirror_connection_get_peer_write(struct syncmirror_connection *conn);
+void syncmirror_connection_put_peer_write(struct syncmirror_connection *conn);
 
 #endif /* SYNCMIRROR_CONNECTION_H */

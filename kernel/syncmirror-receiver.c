@@ -38,7 +38,6 @@ int syncmirror_receiver_init(struct syncmirror_connection *conn)
 		mempool_destroy(conn->pages);
 		return r;
 	}
-	atomic_set(&conn->peer_writes, 0);
 	init_waitqueue_head(&conn->peer_writes_wait);
 	return 0;
 }
@@ -59,20 +58,13 @@ static void peer_write_free(struct syncmirror_peer_write *pw)
 	bio_for_each_segment_all(bvec, &pw->bio, iter)
 		mempool_free(bvec->bv_page, conn->pages);
 	bio_put(&pw->bio);
-	if (atomic_dec_and_test(&conn->peer_writes))
-		wake_up(&conn->peer_writes_wait);
+	syncmirror_connection_put_peer_write(conn);
 }
 
 static void ack_sent(struct syncmirror_send *send, int status)
 {
 	peer_write_free(container_of(send, struct syncmirror_peer_write,
 				     ack));
-}
-
-static void put_target(struct syncmirror *sm)
-{
-	if (atomic_dec_and_test(&sm->peer_writes))
-		wake_up(&sm->peer_writes_wait);
 }
 
 static void peer_write_endio(struct bio *bio)
@@ -86,9 +78,10 @@ static void peer_write_endio(struct bio *bio)
 			    sm->vol->name,
 			    (unsigned long long)pw->ack.sector,
 			    blk_status_to_errno(bio->bi_status));
-	pw->ack.status = blk_status_to_errno(bio->bi_status);
+	/* The wire carries positive errno values. */
+	pw->ack.status = -blk_status_to_errno(bio->bi_status);
 	/* The target may go once its last peer write is done. */
-	put_target(sm);
+	syncmirror_volume_put_active(sm->vol, sm);
 	if (!syncmirror_connection_submit(pw->conn, &pw->ack))
 		peer_write_free(pw);
 }
@@ -151,7 +144,7 @@ syncmirror_peer_write_alloc(struct syncmirror_connection *conn,
 	pw = container_of(bio, struct syncmirror_peer_write, bio);
 	pw->conn = conn;
 	pw->sm = sm;
-	atomic_inc(&conn->peer_writes);
+	syncmirror_connection_get_peer_write(conn);
 
 	INIT_LIST_HEAD(&pw->ack.entry);
 	pw->ack.type = SYNCMIRROR_WIRE_ACK;
@@ -191,5 +184,5 @@ void syncmirror_peer_write_abort(struct syncmirror_peer_write *pw)
 	struct syncmirror *sm = pw->sm;
 
 	peer_write_free(pw);
-	put_target(sm);
+	syncmirror_volume_put_active(sm->vol, sm);
 }

@@ -34,48 +34,40 @@ static void finish_write(struct syncmirror_io *io)
 	    syncmirror_conflicts_release(&sm->conflicts, &io->range))
 		queue_work(syncmirror_wq, &sm->deferred_work);
 
-	if (!io->peer_status) {
-		if (io->local_status) {
-			/*
-			 * Only the peer has it: the copies differ, and the
-			 * write is reported failed, never "done".
-			 */
-			DMERR_LIMIT("%s: local write at sector %llu failed: %d",
-				    sm->vol->name,
-				    (unsigned long long)io->range.first,
-				    blk_status_to_errno(io->local_status));
-			bio->bi_status = io->local_status;
-			if (io->ranged) {
-				syncmirror_volume_complete_diverged(sm->vol,
-								    sm, bio);
-				return;
-			}
-		} else {
-			atomic64_inc(&sm->vol->replicated_writes);
-		}
-		bio_endio(bio);
-		return;
-	}
-
-	if (io->peer_status > 0)
-		DMERR_LIMIT("%s: the peer failed the write at sector %llu: %d",
-			    sm->vol->name, (unsigned long long)io->range.first,
-			    io->peer_status);
 	if (io->local_status) {
 		DMERR_LIMIT("%s: local write at sector %llu failed: %d",
 			    sm->vol->name, (unsigned long long)io->range.first,
 			    blk_status_to_errno(io->local_status));
+		/* Reported failed, never "done", even if the peer has it. */
 		bio->bi_status = io->local_status;
-		bio_endio(bio);
-		return;
 	}
-	/* A flush without the peer leaves the peer lacking no data. */
-	if (!io->ranged) {
-		bio_endio(bio);
-		return;
+	if (!io->peer_status) {
+		if (!io->local_status) {
+			atomic64_inc(&sm->vol->replicated_writes);
+			bio_endio(bio);
+			return;
+		}
+		/* A failed local flush leaves the copies as they were. */
+		if (!io->ranged) {
+			bio_endio(bio);
+			return;
+		}
+	} else {
+		if (io->peer_status > 0)
+			DMERR_LIMIT("%s: the peer failed the write at sector %llu: %d",
+				    sm->vol->name,
+				    (unsigned long long)io->range.first,
+				    io->peer_status);
+		if (!io->local_status)
+			atomic64_inc(&sm->vol->local_only_writes);
 	}
-	atomic64_inc(&sm->vol->local_only_writes);
-	syncmirror_volume_complete_diverged(sm->vol, sm, bio);
+	/*
+	 * The copies may differ: one has a write the other lacks, or a
+	 * flush did not reach the peer (which may then lose writes it
+	 * acknowledged from a volatile cache).  Complete once that is on
+	 * record.
+	 */
+	syncmirror_volume_complete_diverged(sm->vol, bio);
 }
 
 static void put_io(struct syncmirror_io *io)
@@ -99,6 +91,8 @@ static void peer_write_done(struct syncmirror_send *send, int status)
 						send);
 
 	io->peer_status = status;
+	if (status)
+		syncmirror_volume_mark_diverged(io->sm->vol);
 	put_io(io);
 }
 
@@ -153,10 +147,14 @@ static void start_write(struct syncmirror_io *io)
 
 	rcu_read_lock();
 	conn = rcu_dereference(sm->vol->conn);
-	if (conn) {
-		atomic_inc(&io->pending);
-		if (!syncmirror_connection_submit(conn, &io->send))
-			atomic_dec(&io->pending);
+	atomic_inc(&io->pending);
+	if (!conn || !syncmirror_connection_submit(conn, &io->send)) {
+		atomic_dec(&io->pending);
+		/*
+		 * Known before the write goes anywhere: so no link that
+		 * says hello from now on calls the copies consistent.
+		 */
+		syncmirror_volume_mark_diverged(sm->vol);
 	}
 	rcu_read_unlock();
 

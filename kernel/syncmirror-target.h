@@ -31,7 +31,8 @@ struct syncmirror_volume;
  * @clones: local halves of replicated writes
  * @conflicts: writes in flight and waiting (syncmirror-conflict.c)
  * @deferred_work: starts waiting writes once they no longer overlap
- * @peer_writes: the peer's writes in flight to @data_dev
+ * @peer_writes: the peer's writes in flight to @data_dev (under the
+ *	volume's active_lock)
  * @peer_writes_wait: woken when @peer_writes drops to zero
  */
 struct syncmirror {
@@ -48,7 +49,7 @@ struct syncmirror {
 	struct syncmirror_conflicts conflicts;
 	struct work_struct deferred_work;
 
-	atomic_t peer_writes;
+	unsigned int peer_writes;
 	wait_queue_head_t peer_writes_wait;
 };
 

@@ -17,6 +17,7 @@
 #include <linux/device-mapper.h>
 #include <linux/mutex.h>
 #include <linux/netlink.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 
 #include "syncmirror-connection.h"
@@ -109,6 +110,7 @@ struct syncmirror_volume *syncmirror_volume_nth(unsigned long n)
 }
 
 static void write_diverged(struct work_struct *work);
+static void refuse_link(struct work_struct *work);
 
 /*
  * Join the volume of @md, creating it (as secondary) for its first table.
@@ -161,6 +163,7 @@ struct syncmirror_volume *syncmirror_volume_get(struct mapped_device *md,
 	spin_lock_init(&vol->diverged_lock);
 	bio_list_init(&vol->diverged_waiters);
 	INIT_WORK(&vol->diverged_work, write_diverged);
+	INIT_WORK(&vol->refuse_work, refuse_link);
 	atomic64_set(&vol->replicated_writes, 0);
 	atomic64_set(&vol->local_only_writes, 0);
 	/*
@@ -219,6 +222,7 @@ void syncmirror_volume_put(struct syncmirror_volume *vol)
 		stop_connection(vol, conn);
 	/* Every write is done (dm drained them), but the work may still run. */
 	flush_work(&vol->diverged_work);
+	flush_work(&vol->refuse_work);
 	kref_put(&vol->kref, volume_release);
 }
 
@@ -244,13 +248,15 @@ syncmirror_volume_conn(struct syncmirror_volume *vol)
 
 /*
  * Give the volume named @name a peer link over the socket @fd.  An old,
- * finished link is replaced; a live one must be disconnected first.
+ * finished link is stopped first, so that its requests are swept (and the
+ * volume's divergence known) before the new link says hello; a live one
+ * must be disconnected first.
  */
 int syncmirror_volume_connect(const char *name, int fd,
 			      unsigned int ping_timeout_ms,
 			      struct netlink_ext_ack *extack)
 {
-	struct syncmirror_connection *conn, *old = NULL;
+	struct syncmirror_connection *conn, *old;
 	struct syncmirror_volume *vol;
 	const char *reason;
 	int state, role, r = 0;
@@ -258,25 +264,31 @@ int syncmirror_volume_connect(const char *name, int fd,
 	u32 peer;
 
 	mutex_lock(&volumes_lock);
-	vol = syncmirror_volume_find(name);
-	if (!vol) {
-		NL_SET_ERR_MSG(extack, "no syncmirror volume of that name");
-		r = -ENOENT;
-		goto out;
-	}
-	old = syncmirror_volume_conn(vol);
-	if (old) {
+	for (;;) {
+		vol = syncmirror_volume_find(name);
+		if (!vol) {
+			NL_SET_ERR_MSG(extack, "no syncmirror volume of that name");
+			r = -ENOENT;
+			goto out;
+		}
+		old = syncmirror_volume_conn(vol);
+		if (!old)
+			break;
 		syncmirror_connection_get_state(old, &state, &reason, &peer,
 						&role, &since);
 		if (state == SYNCMIRROR_CONN_HANDSHAKE ||
 		    state == SYNCMIRROR_CONN_CONNECTED) {
 			NL_SET_ERR_MSG(extack, "volume already has a peer link");
-			old = NULL;
 			r = -EBUSY;
 			goto out;
 		}
 		RCU_INIT_POINTER(vol->conn, NULL);
+		mutex_unlock(&volumes_lock);
+		/* Unlocked: its threads take the lock to announce news. */
+		stop_connection(vol, old);
+		mutex_lock(&volumes_lock);
 	}
+
 	kref_get(&vol->kref);
 	conn = syncmirror_connection_start(vol, fd, ping_timeout_ms, extack);
 	if (IS_ERR(conn)) {
@@ -289,8 +301,6 @@ int syncmirror_volume_connect(const char *name, int fd,
 				  SYNCMIRROR_CMD_CONNECT);
 out:
 	mutex_unlock(&volumes_lock);
-	if (old)
-		stop_connection(vol, old);
 	return r;
 }
 
@@ -324,18 +334,22 @@ int syncmirror_volume_disconnect(const char *name,
 }
 
 /*
- * Write the superblock with @primary as the role flag and the divergence
+ * Write the superblock with @primary (or KEEP_ROLE) as the role flag and the divergence
  * as it is now (in memory: a node that crashed as primary knows it before
  * the disk does), through @sm's devices, and record both as on disk.
  */
+#define KEEP_ROLE	(-1)
+
 static int write_superblock(struct syncmirror_volume *vol,
-			    struct syncmirror *sm, bool primary)
+			    struct syncmirror *sm, int primary)
 {
 	struct syncmirror_md md;
 	bool diverged;
 	int r;
 
 	mutex_lock(&vol->sb_lock);
+	if (primary == KEEP_ROLE)
+		primary = vol->md_info.primary;
 	/* Divergence is only ever set before a write that needs it waits. */
 	diverged = syncmirror_volume_diverged(vol);
 	md = vol->md_info;
@@ -444,8 +458,22 @@ void syncmirror_volume_clear_active(struct syncmirror_volume *vol,
 	spin_lock_irq(&vol->active_lock);
 	if (vol->active == sm)
 		vol->active = NULL;
+	/* Under the lock the last put wakes us with: @sm may go after. */
+	wait_event_lock_irq(sm->peer_writes_wait, !sm->peer_writes,
+			    vol->active_lock);
 	spin_unlock_irq(&vol->active_lock);
-	wait_event(sm->peer_writes_wait, !atomic_read(&sm->peer_writes));
+}
+
+/* A peer write on @sm is done.  Any context. */
+void syncmirror_volume_put_active(struct syncmirror_volume *vol,
+				  struct syncmirror *sm)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&vol->active_lock, flags);
+	if (!--sm->peer_writes)
+		wake_up(&sm->peer_writes_wait);
+	spin_unlock_irqrestore(&vol->active_lock, flags);
 }
 
 /*
@@ -459,7 +487,7 @@ struct syncmirror *syncmirror_volume_get_active(struct syncmirror_volume *vol)
 	spin_lock_irq(&vol->active_lock);
 	sm = vol->active;
 	if (sm)
-		atomic_inc(&sm->peer_writes);
+		sm->peer_writes++;
 	spin_unlock_irq(&vol->active_lock);
 	return sm;
 }
@@ -492,6 +520,7 @@ static void write_diverged(struct work_struct *work)
 						     diverged_work);
 	struct bio_list waiters;
 	struct syncmirror *sm;
+	unsigned int noio;
 	bool on_disk;
 	struct bio *bio;
 	int r = 0;
@@ -504,21 +533,20 @@ static void write_diverged(struct work_struct *work)
 	if (bio_list_empty(&waiters))
 		return;
 
+	/* Writes wait on this: no reclaim may recurse into their device. */
+	noio = memalloc_noio_save();
 	if (!on_disk) {
 		/* Live: the waiting writes keep dm from suspending it. */
 		spin_lock_irq(&vol->active_lock);
 		sm = vol->active;
 		spin_unlock_irq(&vol->active_lock);
-		r = sm ? write_superblock(vol, sm, vol->md_info.primary) :
-			 -ENODEV;
-		if (r) {
+		r = sm ? write_superblock(vol, sm, KEEP_ROLE) : -ENODEV;
+		if (r)
 			DMERR("%s: cannot record in the superblock that the copies diverged: %d",
 			      vol->name, r);
-		} else {
+		else
 			DMWARN("%s: the copies diverged: the peer lacks writes",
 			       vol->name);
-			syncmirror_volume_notify(vol, SYNCMIRROR_EVENT_DISK);
-		}
 	}
 
 	/* A write whose divergence is not on record must not look done. */
@@ -527,6 +555,54 @@ static void write_diverged(struct work_struct *work)
 			bio->bi_status = BLK_STS_IOERR;
 		bio_endio(bio);
 	}
+	memalloc_noio_restore(noio);
+
+	/* News last: the registry lock is no place for writes to wait. */
+	if (!on_disk && !r)
+		syncmirror_volume_notify(vol, SYNCMIRROR_EVENT_DISK);
+}
+
+/*
+ * The copies just diverged: a link that is up (or saying hello) would
+ * call them consistent.  End it; syncmirrord's next attempt is refused at
+ * the hello.
+ */
+static void refuse_link(struct work_struct *work)
+{
+	struct syncmirror_volume *vol = container_of(work,
+						     struct syncmirror_volume,
+						     refuse_work);
+	struct syncmirror_connection *conn;
+
+	/* A published link is not stopped (freed) while the lock is held. */
+	mutex_lock(&volumes_lock);
+	conn = syncmirror_volume_conn(vol);
+	if (conn)
+		syncmirror_connection_refuse(conn,
+					     SYNCMIRROR_WIRE_ERR_RESYNC_NEEDED);
+	mutex_unlock(&volumes_lock);
+}
+
+/*
+ * The copies may differ from now on (a write's peer half is lost).  Set at
+ * once, in memory, so that no hello from now on says otherwise; written to
+ * disk before such a write completes (syncmirror_volume_complete_diverged).
+ * Any context.
+ */
+void syncmirror_volume_mark_diverged(struct syncmirror_volume *vol)
+{
+	unsigned long flags;
+	bool first;
+
+	spin_lock_irqsave(&vol->diverged_lock, flags);
+	first = !vol->diverged;
+	if (first) {
+		vol->diverged = true;
+		vol->diverged_since = ktime_get_real_seconds();
+	}
+	spin_unlock_irqrestore(&vol->diverged_lock, flags);
+	if (first)
+		queue_work(syncmirror_wq, &vol->refuse_work);
 }
 
 /*
@@ -534,20 +610,16 @@ static void write_diverged(struct work_struct *work)
  * Any context.
  */
 void syncmirror_volume_complete_diverged(struct syncmirror_volume *vol,
-					 struct syncmirror *sm,
 					 struct bio *bio)
 {
 	unsigned long flags;
 
+	syncmirror_volume_mark_diverged(vol);
 	spin_lock_irqsave(&vol->diverged_lock, flags);
 	if (vol->diverged_on_disk) {
 		spin_unlock_irqrestore(&vol->diverged_lock, flags);
 		bio_endio(bio);
 		return;
-	}
-	if (!vol->diverged) {
-		vol->diverged = true;
-		vol->diverged_since = ktime_get_real_seconds();
 	}
 	bio_list_add(&vol->diverged_waiters, bio);
 	spin_unlock_irqrestore(&vol->diverged_lock, flags);

@@ -54,6 +54,7 @@ struct syncmirror_connection;
  *	complete
  * @diverged_waiters: writes the peer lacks, waiting for @diverged_on_disk
  * @diverged_work: writes the superblock for @diverged_waiters
+ * @refuse_work: ends a link that is up when the copies diverge
  * @replicated_writes: writes acknowledged by the peer
  * @local_only_writes: writes completed without the peer
  */
@@ -77,6 +78,7 @@ struct syncmirror_volume {
 	bool diverged_on_disk;
 	struct bio_list diverged_waiters;
 	struct work_struct diverged_work;
+	struct work_struct refuse_work;
 
 	atomic64_t replicated_writes;
 	atomic64_t local_only_writes;
@@ -107,14 +109,16 @@ void syncmirror_volume_set_active(struct syncmirror_volume *vol,
 void syncmirror_volume_clear_active(struct syncmirror_volume *vol,
 				    struct syncmirror *sm);
 struct syncmirror *syncmirror_volume_get_active(struct syncmirror_volume *vol);
+void syncmirror_volume_put_active(struct syncmirror_volume *vol,
+				  struct syncmirror *sm);
 void syncmirror_volume_shutdown(struct syncmirror_volume *vol,
 				struct syncmirror *sm);
 
 bool syncmirror_volume_diverged(struct syncmirror_volume *vol);
 void syncmirror_volume_get_diverged(struct syncmirror_volume *vol,
 				    bool *diverged, time64_t *since);
+void syncmirror_volume_mark_diverged(struct syncmirror_volume *vol);
 void syncmirror_volume_complete_diverged(struct syncmirror_volume *vol,
-					 struct syncmirror *sm,
 					 struct bio *bio);
 int syncmirror_volume_disconnect(const char *name,
 				 struct netlink_ext_ack *extack);
