@@ -445,7 +445,6 @@ static enum pick pick_message(struct syncmirror_connection *conn,
 		send->seq = conn->next_seq++;
 		send->sending = true;
 		send->early_ack = false;
-		send->sent_at = jiffies;
 		*slot = send;
 	}
 	list_del_init(&send->entry);
@@ -521,6 +520,7 @@ static void request_sent(struct syncmirror_connection *conn,
 
 	spin_lock_irq(&conn->lock);
 	send->sending = false;
+	send->sent_at = jiffies;
 	early = send->early_ack;
 	status = send->early_status;
 	if (early)
@@ -737,8 +737,9 @@ static int receive_message(struct syncmirror_connection *conn,
 
 /*
  * A peer that answers pings but never completes a request (its disk hangs)
- * is as good as dead: true when the oldest request in flight waited longer
- * than REQUEST_TIMEOUTS ping timeouts.
+ * is as good as dead: true when a request that is all on the wire has
+ * waited for its ACK longer than REQUEST_TIMEOUTS ping timeouts.  (A send
+ * that does not progress is the send timeout's business.)
  */
 static bool request_overdue(struct syncmirror_connection *conn)
 {
@@ -749,7 +750,7 @@ static bool request_overdue(struct syncmirror_connection *conn)
 
 	spin_lock_irq(&conn->lock);
 	for (i = 0; i < SYNCMIRROR_SLOTS && !overdue; i++)
-		overdue = conn->slots[i] &&
+		overdue = conn->slots[i] && !conn->slots[i]->sending &&
 			  time_after(jiffies, conn->slots[i]->sent_at + limit);
 	spin_unlock_irq(&conn->lock);
 	return overdue;

@@ -37,7 +37,7 @@ struct syncmirror_volume;
  * @size: bytes a request covers
  * @status: an ACK's result (0 or a positive errno)
  * @data: a WRITE's payload, the bio's current range
- * @sent_at: when a request went on the wire (jiffies)
+ * @sent_at: when a request was all on the wire (jiffies)
  * @sending: a request's payload is being sent (under the link's lock)
  * @early_ack: its ACK came before the send ended (under the link's lock)
  * @early_status: that ACK's status
