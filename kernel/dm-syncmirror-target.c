@@ -405,6 +405,7 @@ static void __exit dm_syncmirror_exit(void)
 	destroy_workqueue(syncmirror_wq);
 }
 
+/* Not module_dm(): 6.1 lacks it, and the module registers more than a target. */
 module_init(dm_syncmirror_init);
 module_exit(dm_syncmirror_exit);
 
