@@ -160,14 +160,32 @@ static u32 bio_payload_crc32c(struct bio *bio)
 	return ~crc;
 }
 
+/*
+ * The current range of @bio in one send, straight from its (possibly
+ * shared, multi-page) bvec table, as the loop driver reads a request.
+ */
+static int send_bio(struct syncmirror_connection *conn, struct bio *bio)
+{
+	struct bvec_iter iter;
+	struct iov_iter from;
+	struct bio_vec bvec;
+	unsigned int nr = 0;
+
+	bio_for_each_bvec(bvec, bio, iter)
+		nr++;
+	iov_iter_bvec(&from, ITER_SOURCE,
+		      __bvec_iter_bvec(bio->bi_io_vec, bio->bi_iter), nr,
+		      bio->bi_iter.bi_size);
+	from.iov_offset = bio->bi_iter.bi_bvec_done;
+	return send_iter(conn, &from, false);
+}
+
 /* Send @msg with its payload: @buf, or the current range of @bio. */
 static int send_message(struct syncmirror_connection *conn,
 			struct syncmirror_msg *msg, void *buf,
 			struct bio *bio)
 {
 	struct syncmirror_wire_header header;
-	struct bvec_iter iter;
-	struct bio_vec bvec;
 	int r;
 
 	if (bio)
@@ -182,16 +200,7 @@ static int send_message(struct syncmirror_connection *conn,
 	if (!bio)
 		return send_buffer(conn, buf, msg->payload_len, false);
 
-	bio_for_each_segment(bvec, bio, iter) {
-		struct iov_iter from;
-
-		iov_iter_bvec(&from, ITER_SOURCE, &bvec, 1, bvec.bv_len);
-		r = send_iter(conn, &from,
-			      iter.bi_size > bvec.bv_len);
-		if (r)
-			return r;
-	}
-	return 0;
+	return send_bio(conn, bio);
 }
 
 /*
