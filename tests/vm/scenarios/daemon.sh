@@ -10,25 +10,11 @@
 # volume, removes a closed one and the agent stops its link.
 # timeout: 400
 
+. "$SM_VM/mirror.sh"
+
 cluster A B
 uuid=7c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5
 secret='correct horse battery staple'
-
-# peer_state NODE: "<state> (<reason>)" of vol0's link on NODE.
-peer_state() {
-	on "$1" smctl -j status vol0 | sed -n 's/.*"peer":{"state":"\([a-z]*\)","reason":"\([^"]*\)".*/\1 (\2)/p'
-}
-
-# wait_state NODE STATE SECONDS: poll until the link is in STATE.
-wait_state() {
-	local deadline=$((SECONDS + $3)) state
-	while :; do
-		state=$(peer_state "$1")
-		[ "${state%% *}" = "$2" ] && { echo "$state"; return 0; }
-		[ $SECONDS -lt $deadline ] || fail "$1: peer state '$state' after $3 s, want $2"
-		sleep 0.5
-	done
-}
 
 # logged NODE PATTERN: NODE's syslog has a line matching the grep -E PATTERN.
 logged() {
@@ -82,8 +68,8 @@ assert_eq "$out" "smctl: nosuch: no syncmirror volume of that name" "smctl prima
 # Up on both: the agents link them.
 on B smctl up vol0
 on A smctl up vol0
-wait_state A connected 30 > /dev/null
-wait_state B connected 30 > /dev/null
+mirror_wait_state A connected 30 > /dev/null
+mirror_wait_state B connected 30 > /dev/null
 logged A 'syncmirrord\[[0-9]+\]: audit: vol0: volume up, node 0, uuid '$uuid', [0-9]+ sectors, role secondary'
 logged A 'vol0: link to peer node 1 \(10\.0\.0\.2:7789\) handed over to the kernel'
 logged B 'vol0: peer node 0 \(10\.0\.0\.1:[0-9]+\) authenticated'
@@ -108,10 +94,10 @@ logged A "audit: vol0: role primary by uid 0 pid $pid \\(smctl\\)" ||
 # a good link) and says so.
 on A smctl disconnect vol0
 start=$SECONDS
-wait_state A connected 15 > /dev/null
+mirror_wait_state A connected 15 > /dev/null
 log "A relinked $((SECONDS - start)) s after smctl disconnect"
 logged A 'vol0: link closed \(no peer link\); reconnecting in 1 s'
-wait_state B connected 10 > /dev/null
+mirror_wait_state B connected 10 > /dev/null
 
 # The listener still has a link when the dialer comes back (B never hears
 # that A closed the old connection): B replaces its stale link.
@@ -121,8 +107,8 @@ port=$(on B "grep 'vol0: connection from 10.0.0.1:' /tmp/messages | tail -n 1" |
 on B "nft add rule ip harness input ip saddr 10.0.0.1 tcp sport $port drop"
 on A smctl disconnect vol0
 wait_logged B 'vol0: peer node 0 \(10\.0\.0\.1:[0-9]+\) reconnected while the kernel still has a link to it; replacing that link' 15
-wait_state A connected 10 > /dev/null
-wait_state B connected 10 > /dev/null
+mirror_wait_state A connected 10 > /dev/null
+mirror_wait_state B connected 10 > /dev/null
 heal
 
 # A wrong secret on B: both agents say so, and the link never comes up.
@@ -134,10 +120,10 @@ wait_logged B 'vol0: peer node 0 \(10\.0\.0\.1:[0-9]+\) failed authentication: w
 wait_logged B 'vol0: peer node 0 \(10\.0\.0\.1:[0-9]+\) rejected our authentication: wrong secret\?$' 5
 logged A 'vol0: next attempt to reach peer node 1 in [0-9]+ s'
 for i in 1 2 3 4 5 6; do
-	assert_eq "$(peer_state A)" "none (no peer link)" "A with a wrong secret on B ($i)"
+	assert_eq "$(mirror_peer_state A)" "none (no peer link)" "A with a wrong secret on B ($i)"
 	sleep 1
 done
-state=$(peer_state B)
+state=$(mirror_peer_state B)
 [ "${state%% *}" != connected ] || fail "B connected with a wrong secret"
 # The secret never crosses the wire, so it is in no log either.
 must_fail logged B 'correct horse|not the right secret'
@@ -145,14 +131,14 @@ must_fail logged B 'correct horse|not the right secret'
 # The right secret again: the next attempt (within the 30 s backoff cap)
 # links.
 on B "printf '%s\n' '$secret' > /etc/syncmirror/vol0.secret"
-wait_state A connected 40 > /dev/null
+mirror_wait_state A connected 40 > /dev/null
 
 # ping-timeout, read on SIGHUP, goes to the kernel with the link.
 on A "echo 'ping-timeout 7' >> /etc/syncmirror/vol0.conf && kill -HUP \$(pidof syncmirrord)"
 wait_logged A 'SIGHUP: reloading /etc/syncmirror' 10
 on A smctl disconnect vol0
 wait_logged A 'vol0: link to peer node 1 \(10\.0\.0\.2:7789\) handed over to the kernel \(ping timeout 7 s\)$' 20
-wait_state A connected 20 > /dev/null
+mirror_wait_state A connected 20 > /dev/null
 on A smctl -j status vol0 | grep -q '"ping_timeout_ms":7000' ||
 	fail "A's link does not use the configured ping timeout: $(on A smctl -j status vol0)"
 
@@ -160,12 +146,12 @@ on A smctl -j status vol0 | grep -q '"ping_timeout_ms":7000' ||
 out=$(on A "exec 3< /dev/mapper/vol0; smctl down vol0 2>&1; echo rc=\$?")
 assert_eq "$out" "smctl: vol0: in use (open 1 time); close it first
 rc=1" "smctl down of an open volume"
-assert_eq "$(peer_state A)" "connected (hello agreed)" "A after a refused down"
+assert_eq "$(mirror_peer_state A)" "connected (hello agreed)" "A after a refused down"
 on B smctl down vol0
 must_fail on B dmsetup info vol0
 wait_logged B 'vol0: volume down; link stopped' 10
 wait_logged B 'audit: vol0: volume down' 10
-wait_state A lost 15 > /dev/null
+mirror_wait_state A lost 15 > /dev/null
 out=$(on B smctl down vol0 || true)
 assert_eq "$out" "smctl: vol0: no such device-mapper device" "second smctl down"
 

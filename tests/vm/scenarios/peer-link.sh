@@ -5,8 +5,9 @@
 # of another volume or size is refused with the reason on both sides; a
 # crashed peer is declared lost within the ping timeout; disconnect and
 # volume removal with a live link neither hang nor upset lockdep/KASAN.
-# (No replication yet: this is the link it will run on.)
 # timeout: 900
+
+. "$SM_VM/mirror.sh"
 
 cluster A B
 uuid=7c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5
@@ -29,37 +30,21 @@ link() {
 	on_wait B "$waiter"
 }
 
-# peer_state NODE: "<state> (<reason>)" of vol0's link on NODE.
-peer_state() {
-	on "$1" smctl -j status vol0 | sed -n 's/.*"peer":{"state":"\([a-z]*\)","reason":"\([^"]*\)".*/\1 (\2)/p'
-}
-
-# wait_state NODE STATE SECONDS: poll until the link is in STATE.
-wait_state() {
-	local deadline=$((SECONDS + $3)) state
-	while :; do
-		state=$(peer_state "$1")
-		[ "${state%% *}" = "$2" ] && { echo "$state"; return 0; }
-		[ $SECONDS -lt $deadline ] || fail "$1: peer state '$state' after $3 s, want $2"
-		sleep 0.5
-	done
-}
-
 for node in A B; do on $node modprobe dm-syncmirror; done
 volume A 0 --uuid $uuid
 volume B 1 --uuid $uuid
-assert_eq "$(peer_state A)" "none (no peer link)" "A before connecting"
+assert_eq "$(mirror_peer_state A)" "none (no peer link)" "A before connecting"
 
 link
-wait_state A connected 10 > /dev/null
-wait_state B connected 10 > /dev/null
+mirror_wait_state A connected 10 > /dev/null
+mirror_wait_state B connected 10 > /dev/null
 on A smctl -j status vol0 | grep -q '"peer":{"state":"connected","reason":"hello agreed","since":"[0-9T:Z-]*","peer_node_id":1,"peer_role":"secondary","ping_timeout_ms":5000}' ||
 	fail "A does not show node 1 as its peer"
 on B smctl -j status vol0 | grep -q '"peer_node_id":0,' || fail "B does not show node 0 as its peer"
 
 # Idle for longer than the ping timeout: pings keep the link up.
 sleep 8
-assert_eq "$(peer_state A)" "connected (hello agreed)" "A after 8 idle seconds"
+assert_eq "$(mirror_peer_state A)" "connected (hello agreed)" "A after 8 idle seconds"
 
 # A second link on a live one is refused by both kernels.
 waiter=$(on_bg B smctl connect vol0 --listen 10.0.0.2:7790 --timeout 60)
@@ -71,12 +56,12 @@ grep -q "smctl: vol0: volume already has a peer link" "$SM_RUNDIR/second.out" ||
 if on_wait B "$waiter" > /dev/null 2>&1; then
 	fail "B accepted a second link"
 fi
-assert_eq "$(peer_state A)" "connected (hello agreed)" "A's first link after the refused second"
+assert_eq "$(mirror_peer_state A)" "connected (hello agreed)" "A's first link after the refused second"
 
 # Power cut on B: A declares it lost within the ping timeout (5 s) + slack.
 crash B
 start=$SECONDS
-wait_state A lost 15 > "$SM_RUNDIR/lost"
+mirror_wait_state A lost 15 > "$SM_RUNDIR/lost"
 log "A declared B lost after $((SECONDS - start)) s: $(cat "$SM_RUNDIR/lost")"
 grep -q "lost (the peer stopped answering)" "$SM_RUNDIR/lost" || fail "lost for the wrong reason: $(cat "$SM_RUNDIR/lost")"
 
@@ -85,26 +70,26 @@ boot B
 on B modprobe dm-syncmirror
 volume B 1 --uuid 00000000-1111-4222-8333-444444444444
 link
-assert_eq "$(wait_state A refused 15)" "refused (the peer has another volume UUID)" "A facing another volume"
-assert_eq "$(wait_state B refused 15)" "refused (the peer has another volume UUID)" "B facing another volume"
+assert_eq "$(mirror_wait_state A refused 15)" "refused (the peer has another volume UUID)" "A facing another volume"
+assert_eq "$(mirror_wait_state B refused 15)" "refused (the peer has another volume UUID)" "B facing another volume"
 
 # Same volume, other data size.
 volume B 1 --uuid $uuid --md-size 2097152
 link
-assert_eq "$(wait_state A refused 15)" "refused (the peer's data size differs)" "A facing another size"
+assert_eq "$(mirror_wait_state A refused 15)" "refused (the peer's data size differs)" "A facing another size"
 
 # Same node id on both sides.
 volume B 0 --uuid $uuid
 link
-assert_eq "$(wait_state A refused 15)" "refused (the peer has the same node id)" "A facing its own node id"
+assert_eq "$(mirror_wait_state A refused 15)" "refused (the peer has the same node id)" "A facing its own node id"
 
 # Connected again; an orderly disconnect on A is seen as a close on B.
 volume B 1 --uuid $uuid
 link
-wait_state A connected 10 > /dev/null
+mirror_wait_state A connected 10 > /dev/null
 on A smctl disconnect vol0
-assert_eq "$(peer_state A)" "none (no peer link)" "A after disconnect"
-assert_eq "$(wait_state B lost 15)" "lost (the peer disconnected)" "B after A disconnected"
+assert_eq "$(mirror_peer_state A)" "none (no peer link)" "A after disconnect"
+assert_eq "$(mirror_wait_state B lost 15)" "lost (the peer disconnected)" "B after A disconnected"
 if on A smctl disconnect vol0 > "$SM_RUNDIR/again.out" 2>&1; then
 	fail "disconnect without a link succeeded"
 fi
@@ -114,7 +99,7 @@ grep -q "smctl: vol0: volume has no peer link" "$SM_RUNDIR/again.out" ||
 # Removing a volume with a live link tears the link down.
 volume B 1 --uuid $uuid
 link
-wait_state A connected 10 > /dev/null
+mirror_wait_state A connected 10 > /dev/null
 on A dmsetup remove vol0
-assert_eq "$(wait_state B lost 15)" "lost (the peer disconnected)" "B after A removed its volume"
+assert_eq "$(mirror_wait_state B lost 15)" "lost (the peer disconnected)" "B after A removed its volume"
 on A rmmod dm_syncmirror
