@@ -292,6 +292,16 @@ disk_hash() {
 	fi
 }
 
+# stream_append STREAM ALL: add an ackcheck ISSUE/ACK STREAM to the file
+# ALL of every round; a torn last line (cut by a crash) is dropped.
+stream_append() {
+	if [ -n "$(tail -c 1 "$1")" ]; then
+		sed '$d' "$1"
+	else
+		cat "$1"
+	fi >> "$2"
+}
+
 sm_teardown() {
 	local rc=$? node pidfile
 	for node in "${SM_NODES[@]}"; do

@@ -103,32 +103,41 @@ static int read_block(const struct md_location *loc, void *block)
 	return 0;
 }
 
-int smctl_read_superblock(const char *data, const char *meta,
-			  struct sm_superblock *sb)
+/* Open @loc (located already: paths set) and decode its superblock. */
+static int read_superblock(struct md_location *loc, struct sm_superblock *sb)
 {
-	struct md_location loc = { .data_path = data, .meta_path = meta,
-				   .fd = -1 };
 	const char *problem;
 	void *block = NULL;
 	int ret = -1;
 
-	if (locate(&loc, O_RDONLY))
-		goto out;
+	if (locate(loc, O_RDONLY))
+		return -1;
 	if (posix_memalign(&block, 4096, SYNCMIRROR_SB_SIZE)) {
 		fprintf(stderr, "smctl: out of memory\n");
-		goto out;
+		return -1;
 	}
-	if (read_block(&loc, block))
+	if (read_block(loc, block))
 		goto out;
 	problem = sm_sb_decode(block, sb);
 	if (problem) {
 		fprintf(stderr, "smctl: %s: no valid syncmirror superblock: %s\n",
-			meta ? meta : data, problem);
+			loc->meta_path ? loc->meta_path : loc->data_path,
+			problem);
 		goto out;
 	}
 	ret = 0;
 out:
 	free(block);
+	return ret;
+}
+
+int smctl_read_superblock(const char *data, const char *meta,
+			  struct sm_superblock *sb)
+{
+	struct md_location loc = { .data_path = data, .meta_path = meta,
+				   .fd = -1 };
+	int ret = read_superblock(&loc, sb);
+
 	if (loc.fd >= 0)
 		close(loc.fd);
 	return ret;
@@ -329,9 +338,7 @@ int cmd_dump_md(int argc, char **argv)
 	};
 	struct md_location loc = { .fd = -1 };
 	struct sm_superblock sb;
-	const char *problem;
 	char uuid[37], created[32];
-	void *block = NULL;
 	struct tm tm;
 	time_t t;
 	int opt, ret = 1;
@@ -355,20 +362,8 @@ int cmd_dump_md(int argc, char **argv)
 		return 2;
 	}
 
-	if (locate(&loc, O_RDONLY))
+	if (read_superblock(&loc, &sb))
 		goto out;
-	if (posix_memalign(&block, 4096, SYNCMIRROR_SB_SIZE)) {
-		fprintf(stderr, "smctl: dump-md: out of memory\n");
-		goto out;
-	}
-	if (read_block(&loc, block))
-		goto out;
-	problem = sm_sb_decode(block, &sb);
-	if (problem) {
-		fprintf(stderr, "smctl: %s: no valid syncmirror superblock: %s\n",
-			loc.meta_path ? loc.meta_path : loc.data_path, problem);
-		goto out;
-	}
 
 	sm_uuid_format(sb.volume_uuid, uuid);
 	t = sb.create_time;
@@ -400,7 +395,6 @@ int cmd_dump_md(int argc, char **argv)
 	}
 	ret = 0;
 out:
-	free(block);
 	if (loc.fd >= 0)
 		close(loc.fd);
 	return ret;

@@ -12,41 +12,9 @@
 #include <netlink/genl/ctrl.h>
 
 #include "../lib/genl.h"
+#include "../lib/names.h"
 #include "../lib/superblock.h"
 #include "smctl.h"
-
-static const char *role_name(uint32_t role)
-{
-	switch (role) {
-	case SYNCMIRROR_ROLE_PRIMARY: return "primary";
-	case SYNCMIRROR_ROLE_SECONDARY: return "secondary";
-	default: return "unknown";
-	}
-}
-
-static const char *conn_state_name(uint32_t state)
-{
-	switch (state) {
-	case SYNCMIRROR_CONN_NONE: return "none";
-	case SYNCMIRROR_CONN_HANDSHAKE: return "handshake";
-	case SYNCMIRROR_CONN_CONNECTED: return "connected";
-	case SYNCMIRROR_CONN_REFUSED: return "refused";
-	case SYNCMIRROR_CONN_LOST: return "lost";
-	default: return "unknown";
-	}
-}
-
-static const char *event_name(uint32_t event)
-{
-	switch (event) {
-	case SYNCMIRROR_EVENT_VOLUME_UP: return "up";
-	case SYNCMIRROR_EVENT_VOLUME_DOWN: return "down";
-	case SYNCMIRROR_EVENT_ROLE: return "role";
-	case SYNCMIRROR_EVENT_CONNECTION: return "connection";
-	case SYNCMIRROR_EVENT_DISK: return "disk";
-	default: return "unknown";
-	}
-}
 
 /* Print one volume (a GET_VOLUME reply or an EVENT), text or JSON. */
 static int print_volume(struct nl_msg *msg, void *arg)
@@ -106,10 +74,10 @@ static int print_volume(struct nl_msg *msg, void *arg)
 
 		snprintf(peer_json + strlen(peer_json),
 			 sizeof(peer_json) - strlen(peer_json),
-			 ",\"peer_role\":\"%s\"", role_name(peer_role));
+			 ",\"peer_role\":\"%s\"", sm_role_name(peer_role));
 		snprintf(peer_text + strlen(peer_text),
 			 sizeof(peer_text) - strlen(peer_text),
-			 " (%s)", role_name(peer_role));
+			 " (%s)", sm_role_name(peer_role));
 	}
 	if (attrs[SYNCMIRROR_ATTR_PING_TIMEOUT_MS])
 		snprintf(peer_json + strlen(peer_json),
@@ -148,29 +116,29 @@ static int print_volume(struct nl_msg *msg, void *arg)
 		printf("%s{", (count && (*count)++) ? "," : "");
 		if (event)
 			printf("\"time\":\"%s\",\"event\":\"%s\",", when,
-			       event_name(event));
+			       sm_event_name(event));
 		printf("\"name\":\"%s\",\"role\":\"%s\",\"node_id\":%u,"
 		       "\"volume_uuid\":\"%s\",\"data_sectors\":%" PRIu64 ","
 		       "\"open_count\":%u,%s,\"replicated_writes\":%" PRIu64
 		       ",\"local_only_writes\":%" PRIu64 ","
 		       "\"peer\":{\"state\":\"%s\","
 		       "\"reason\":\"%s\"%s}}",
-		       name, role_name(role), node_id, uuid, sectors,
+		       name, sm_role_name(role), node_id, uuid, sectors,
 		       open_count, disk_json, replicated, local_only,
-		       conn_state_name(conn), reason, peer_json);
+		       sm_conn_state_name(conn), reason, peer_json);
 		if (event)
 			printf("\n");
 	} else if (event) {
 		printf("%s %s: %s, role %s, %s, peer %s (%s)%s\n", when, name,
-		       event_name(event), role_name(role), disk_text,
-		       conn_state_name(conn), reason, peer_text);
+		       sm_event_name(event), sm_role_name(role), disk_text,
+		       sm_conn_state_name(conn), reason, peer_text);
 	} else {
 		printf("%s: role %s node-id %u uuid %s size %" PRIu64
 		       " sectors open %u\n    %s; writes replicated %" PRIu64
 		       ", local only %" PRIu64 "\n    peer %s (%s)%s\n", name,
-		       role_name(role), node_id, uuid, sectors, open_count,
+		       sm_role_name(role), node_id, uuid, sectors, open_count,
 		       disk_text, replicated, local_only,
-		       conn_state_name(conn), reason, peer_text);
+		       sm_conn_state_name(conn), reason, peer_text);
 	}
 	fflush(stdout);
 	return NL_OK;

@@ -69,7 +69,7 @@ void audit_event(const struct kernel_volume *kv)
 			sm_uuid_format(kv->uuid, uuid);
 		log_msg(LOG_NOTICE, "audit: %s: volume up, node %u, uuid %s, %" PRIu64 " sectors, role %s%s",
 			kv->name, kv->node_id, uuid, kv->data_sectors,
-			kernel_role_name(kv->role), actor);
+			sm_role_name(kv->role), actor);
 		break;
 	case SYNCMIRROR_EVENT_VOLUME_DOWN:
 		log_msg(LOG_NOTICE, "audit: %s: volume down%s", kv->name,
@@ -77,14 +77,14 @@ void audit_event(const struct kernel_volume *kv)
 		break;
 	case SYNCMIRROR_EVENT_ROLE:
 		log_msg(LOG_NOTICE, "audit: %s: role %s%s", kv->name,
-			kernel_role_name(kv->role), actor);
+			sm_role_name(kv->role), actor);
 		break;
 	case SYNCMIRROR_EVENT_CONNECTION:
 		if (kv->has_peer)
 			snprintf(peer, sizeof(peer), ", peer node %u",
 				 kv->peer_node_id);
 		log_msg(LOG_NOTICE, "audit: %s: connection %s (%s)%s%s",
-			kv->name, kernel_conn_state_name(kv->conn_state),
+			kv->name, sm_conn_state_name(kv->conn_state),
 			kv->conn_reason, peer, actor);
 		break;
 	case SYNCMIRROR_EVENT_DISK:

@@ -13,27 +13,6 @@
 
 #include "syncmirrord.h"
 
-const char *kernel_role_name(uint32_t role)
-{
-	switch (role) {
-	case SYNCMIRROR_ROLE_PRIMARY: return "primary";
-	case SYNCMIRROR_ROLE_SECONDARY: return "secondary";
-	default: return "unknown";
-	}
-}
-
-const char *kernel_conn_state_name(uint32_t state)
-{
-	switch (state) {
-	case SYNCMIRROR_CONN_NONE: return "none";
-	case SYNCMIRROR_CONN_HANDSHAKE: return "handshake";
-	case SYNCMIRROR_CONN_CONNECTED: return "connected";
-	case SYNCMIRROR_CONN_REFUSED: return "refused";
-	case SYNCMIRROR_CONN_LOST: return "lost";
-	default: return "unknown";
-	}
-}
-
 const char *kernel_cmd_name(uint32_t cmd)
 {
 	switch (cmd) {

@@ -254,7 +254,7 @@ void link_volume_up(struct daemon_ctx *d, struct volume *v,
 	} else if (kv->conn_state == SYNCMIRROR_CONN_HANDSHAKE ||
 		   kv->conn_state == SYNCMIRROR_CONN_CONNECTED) {
 		log_msg(LOG_INFO, "%s: the kernel already has a link (%s); watching it",
-			v->cfg.volume, kernel_conn_state_name(kv->conn_state));
+			v->cfg.volume, sm_conn_state_name(kv->conn_state));
 		v->state = LINK_HANDED_OVER;
 	} else {
 		v->state = LINK_WAITING;
@@ -288,7 +288,7 @@ void link_connection_event(struct daemon_ctx *d, struct volume *v,
 	}
 	/* NONE: closed on this node (smctl disconnect); we link again. */
 	what = state == SYNCMIRROR_CONN_NONE ? "closed" :
-	       kernel_conn_state_name(state);
+	       sm_conn_state_name(state);
 	if (!v->dialer) {
 		log_msg(LOG_WARNING, "%s: link %s (%s); waiting for peer node %u to reconnect",
 			v->cfg.volume, what, kv->conn_reason,

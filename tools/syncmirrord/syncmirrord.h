@@ -16,6 +16,7 @@
 #include "../lib/auth.h"
 #include "../lib/config.h"
 #include "../lib/genl.h"
+#include "../lib/names.h"
 
 /* ---- audit.c: logging ---- */
 
@@ -73,8 +74,6 @@ int kernel_connect(struct kernel *k, const char *volume, int fd,
 int kernel_disconnect(struct kernel *k, const char *volume, char *why,
 		      size_t why_size);
 
-const char *kernel_role_name(uint32_t role);
-const char *kernel_conn_state_name(uint32_t state);
 const char *kernel_cmd_name(uint32_t cmd);
 
 /* ---- audit.c: the audit trail ---- */

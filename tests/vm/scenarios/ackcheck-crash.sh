@@ -33,11 +33,7 @@ for round in $(seq 1 "$rounds"); do
 	on A "dmsetup create vol0 --table '$line' && smctl primary vol0"
 	# Every round's stream: blocks keep stamps from earlier rounds.  A
 	# torn last line (cut by the crash) is dropped before joining.
-	if [ -n "$(tail -c 1 "$log")" ]; then
-		sed '$d' "$log"
-	else
-		cat "$log"
-	fi >> "$SM_RUNDIR/A/share/all-rounds.log"
+	stream_append "$log" "$SM_RUNDIR/A/share/all-rounds.log"
 	on A ackcheck verify --device /dev/mapper/vol0 --log /host/all-rounds.log --writer 7 ||
 		fail "round $round: an acknowledged write was lost"
 	on A dmsetup remove vol0

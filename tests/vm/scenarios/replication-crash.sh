@@ -43,11 +43,7 @@ for round in $(seq 1 "$rounds"); do
 	crash A
 	log "round $round (netem $delay): crashed A after ${wait_ms} ms, $acks acknowledged writes"
 	# A torn last line (cut by the crash) is dropped before joining.
-	if [ -n "$(tail -c 1 "$stream")" ]; then
-		sed '$d' "$stream"
-	else
-		cat "$stream"
-	fi >> "$all"
+	stream_append "$stream" "$all"
 	on B ackcheck verify --device /dev/mapper/data --log /host/all-rounds.log --writer 7 ||
 		fail "round $round: an acknowledged write is missing on B"
 	mirror_wait_state B lost 15 > /dev/null
