@@ -35,13 +35,27 @@
  *            REPLICATED_WRITES, LOCAL_ONLY_WRITES,
  *            CONN_STATE, CONN_REASON; with a link CONN_SINCE,
  *            PING_TIMEOUT_MS and, once the hellos agreed, PEER_NODE_ID
- *            and PEER_ROLE
- *   SYNCMIRROR_CMD_SET_ROLE    VOLUME_NAME, ROLE  (admin)
+ *            and PEER_ROLE; DISK_STATE, PEER_DISK_STATE, REGION_SIZE,
+ *            OUT_OF_SYNC_BYTES, AL_CAPACITY_BYTES, CURRENT_UUID,
+ *            BITMAP_UUID, SYNC_STATE, SYNC_PAUSED, SYNC_TOTAL_BYTES,
+ *            SYNC_DONE_BYTES, SYNC_RATE, SYNC_MIN_RATE, SYNC_MAX_RATE,
+ *            RESYNCED_BYTES, RESYNC_RECEIVED_BYTES, VERIFY_STATE,
+ *            VERIFY_TOTAL_BYTES, VERIFY_DONE_BYTES, VERIFY_MISMATCHES
+ *   SYNCMIRROR_CMD_SET_ROLE    VOLUME_NAME, ROLE, [FORCE]  (admin);
+ *                              FORCE promotes an inconsistent copy (the
+ *                              first promotion of a new volume)
  *   SYNCMIRROR_CMD_CONNECT     VOLUME_NAME, SOCKET_FD,
  *                              [PING_TIMEOUT_MS]  (admin): take over a
  *                              connected, authenticated TCP socket to the
  *                              peer and start the protocol on it
  *   SYNCMIRROR_CMD_DISCONNECT  VOLUME_NAME  (admin)
+ *   SYNCMIRROR_CMD_RESYNC      VOLUME_NAME, [RESYNC_ACTION],
+ *                              [RESYNC_MIN_RATE], [RESYNC_MAX_RATE]
+ *                              (admin): pause or resume the resync, set
+ *                              its rate limits (bytes/s, 0: no maximum)
+ *   SYNCMIRROR_CMD_VERIFY      VOLUME_NAME, [VERIFY_ACTION]  (admin):
+ *                              start (default) or stop an online verify
+ *                              against the connected peer
  *   SYNCMIRROR_CMD_EVENT       multicast only: EVENT, then the volume's
  *                              attributes as for GET_VOLUME; an event
  *                              caused by an admin command also carries
@@ -59,6 +73,8 @@ enum syncmirror_cmd {
 	SYNCMIRROR_CMD_EVENT,
 	SYNCMIRROR_CMD_CONNECT,
 	SYNCMIRROR_CMD_DISCONNECT,
+	SYNCMIRROR_CMD_RESYNC,
+	SYNCMIRROR_CMD_VERIFY,
 
 	__SYNCMIRROR_CMD_MAX,
 };
@@ -90,6 +106,32 @@ enum syncmirror_attr {
 	SYNCMIRROR_ATTR_ACTOR_UID,	/* u32, caller's uid */
 	SYNCMIRROR_ATTR_ACTOR_PID,	/* u32, caller's pid */
 	SYNCMIRROR_ATTR_ACTOR_COMM,	/* string, caller's command name */
+	SYNCMIRROR_ATTR_DISK_STATE,	/* u32, enum syncmirror_disk_state */
+	SYNCMIRROR_ATTR_PEER_DISK_STATE,	/* u32, as the peer says */
+	SYNCMIRROR_ATTR_REGION_SIZE,	/* u32, bytes per bitmap bit */
+	SYNCMIRROR_ATTR_OUT_OF_SYNC_BYTES,	/* u64, set bits x region */
+	SYNCMIRROR_ATTR_AL_CAPACITY_BYTES,	/* u64, extents x extent size */
+	SYNCMIRROR_ATTR_CURRENT_UUID,	/* u64, data generation */
+	SYNCMIRROR_ATTR_BITMAP_UUID,	/* u64, generation the bitmap counts from */
+	SYNCMIRROR_ATTR_SYNC_STATE,	/* u32, enum syncmirror_sync_state */
+	SYNCMIRROR_ATTR_SYNC_PAUSED,	/* u8 */
+	SYNCMIRROR_ATTR_SYNC_TOTAL_BYTES,	/* u64, to move when it began */
+	SYNCMIRROR_ATTR_SYNC_DONE_BYTES,	/* u64, moved since it began */
+	SYNCMIRROR_ATTR_SYNC_RATE,	/* u64, bytes/s over the last second */
+	SYNCMIRROR_ATTR_SYNC_MIN_RATE,	/* u64, bytes/s */
+	SYNCMIRROR_ATTR_SYNC_MAX_RATE,	/* u64, bytes/s, 0: no limit */
+	SYNCMIRROR_ATTR_RESYNCED_BYTES,	/* u64, sent as sync source, ever */
+	SYNCMIRROR_ATTR_RESYNC_RECEIVED_BYTES,	/* u64, as sync target */
+	SYNCMIRROR_ATTR_RESYNC_ACTION,	/* u32, enum syncmirror_resync_action */
+	SYNCMIRROR_ATTR_RESYNC_MIN_RATE,	/* u64, bytes/s */
+	SYNCMIRROR_ATTR_RESYNC_MAX_RATE,	/* u64, bytes/s, 0: no limit */
+	SYNCMIRROR_ATTR_VERIFY_ACTION,	/* u32, enum syncmirror_verify_action */
+	SYNCMIRROR_ATTR_VERIFY_STATE,	/* u32, 0 idle, 1 running */
+	SYNCMIRROR_ATTR_VERIFY_TOTAL_BYTES,	/* u64 */
+	SYNCMIRROR_ATTR_VERIFY_DONE_BYTES,	/* u64 */
+	SYNCMIRROR_ATTR_VERIFY_MISMATCHES,	/* u64, regions found different */
+	SYNCMIRROR_ATTR_VERIFY_FIRST_MISMATCH,	/* u64, byte offset of the first */
+	SYNCMIRROR_ATTR_FORCE,		/* flag: SET_ROLE of an inconsistent copy */
 
 	__SYNCMIRROR_ATTR_MAX,
 };
@@ -108,8 +150,41 @@ enum syncmirror_event {
 	SYNCMIRROR_EVENT_VOLUME_DOWN,	/* last table of a volume gone */
 	SYNCMIRROR_EVENT_ROLE,		/* role changed */
 	SYNCMIRROR_EVENT_CONNECTION,	/* peer link state changed */
-	SYNCMIRROR_EVENT_DISK,		/* copies diverged (or not) */
+	SYNCMIRROR_EVENT_DISK,		/* disk state or out-of-sync changed */
+	SYNCMIRROR_EVENT_RESYNC,	/* resync began, paused, resumed, ended */
+	SYNCMIRROR_EVENT_VERIFY,	/* verify began or ended */
 };
+
+enum syncmirror_disk_state {
+	SYNCMIRROR_DISK_UNKNOWN,	/* the peer's, before its hello */
+	SYNCMIRROR_DISK_UP_TO_DATE,	/* a consistent, current copy */
+	SYNCMIRROR_DISK_INCONSISTENT,	/* new, or a resync target not done */
+	SYNCMIRROR_DISK_OUTDATED,	/* consistent, but the peer is newer */
+	SYNCMIRROR_DISK_DISKLESS,	/* detached after an I/O error */
+};
+
+enum syncmirror_sync_state {
+	SYNCMIRROR_SYNC_NONE,		/* no resync */
+	SYNCMIRROR_SYNC_WAIT_BITMAP,	/* source, waiting for the peer's bitmap */
+	SYNCMIRROR_SYNC_SOURCE,		/* sending out-of-sync regions */
+	SYNCMIRROR_SYNC_TARGET,		/* receiving them */
+};
+
+enum syncmirror_resync_action {
+	SYNCMIRROR_RESYNC_NONE,
+	SYNCMIRROR_RESYNC_PAUSE,
+	SYNCMIRROR_RESYNC_RESUME,
+	SYNCMIRROR_RESYNC_START,	/* resync the out-of-sync regions now */
+};
+
+enum syncmirror_verify_action {
+	SYNCMIRROR_VERIFY_START,
+	SYNCMIRROR_VERIFY_STOP,
+};
+
+/* RESYNC: defaults of the rate limits (bytes/s). */
+#define SYNCMIRROR_RESYNC_MIN_RATE_DEFAULT	(4ULL << 20)
+#define SYNCMIRROR_RESYNC_MAX_RATE_DEFAULT	0	/* no limit */
 
 /* CONNECT: default and range of SYNCMIRROR_ATTR_PING_TIMEOUT_MS. */
 #define SYNCMIRROR_PING_TIMEOUT_MS_DEFAULT	5000
@@ -125,27 +200,52 @@ enum syncmirror_conn_state {
 };
 
 /*
- * On-disk superblock, format version 1.
+ * On-disk metadata, format version 2 (Documentation/syncmirror-metadata.rst).
  *
- * One 4096-byte block, all integers little-endian.  With external metadata
- * it is the first block of the metadata device; with internal metadata it
- * is the last 4096 bytes of the data device.  @csum is the standard CRC-32C
- * (Castagnoli; initial value and final xor 0xffffffff) of the whole block
- * computed with @csum set to zero.  Bytes past the named fields are zero in
- * version 1 and reserved for later versions.
+ * All integers little-endian, all blocks 4096 bytes, every block checksummed
+ * with the standard CRC-32C (Castagnoli; initial value and final xor
+ * 0xffffffff) of the block computed with its @csum field set to zero.
+ *
+ * The metadata area holds two superblock slots, the activity-log ring and
+ * one dirty bitmap per peer slot.  Slot 0 is where version 1 kept its only
+ * superblock: with external metadata the first block of the area, with
+ * internal metadata the last 4096 bytes of the data device.  Slot 1 is the
+ * block after slot 0 (external) or before it (internal).  The valid slot
+ * with the highest @seq is the superblock; writes alternate between them.
  */
 #define SYNCMIRROR_SB_MAGIC		0x524d5953	/* "SYMR" on disk */
-#define SYNCMIRROR_SB_VERSION		1
+#define SYNCMIRROR_SB_VERSION_1		1	/* superblock only; refused */
+#define SYNCMIRROR_SB_VERSION		2
 #define SYNCMIRROR_SB_SIZE		4096
+#define SYNCMIRROR_MD_BLOCK_SIZE	4096
 #define SYNCMIRROR_MAX_NODE_ID		31
+#define SYNCMIRROR_MAX_PEER_SLOTS	4
+#define SYNCMIRROR_NO_NODE		0xffffffffU
+#define SYNCMIRROR_HISTORY_UUIDS	4
 
 /* Superblock flags */
 #define SYNCMIRROR_SB_F_INTERNAL	(1U << 0)	/* metadata inside data dev */
 #define SYNCMIRROR_SB_F_PRIMARY		(1U << 1)	/* promoted, not demoted */
-#define SYNCMIRROR_SB_F_DIVERGED	(1U << 2)	/* peer lacks some writes */
+#define SYNCMIRROR_SB_F_DIVERGED	(1U << 2)	/* version 1 only */
+#define SYNCMIRROR_SB_F_INCONSISTENT	(1U << 3)	/* data not a usable copy */
 #define SYNCMIRROR_SB_F_KNOWN		(SYNCMIRROR_SB_F_INTERNAL | \
 					 SYNCMIRROR_SB_F_PRIMARY | \
-					 SYNCMIRROR_SB_F_DIVERGED)
+					 SYNCMIRROR_SB_F_INCONSISTENT)
+
+/* Peer slot flags */
+#define SYNCMIRROR_PEER_F_FULL_SYNC	(1U << 0)	/* bitmap not trusted */
+
+/* Defaults of smctl create-md */
+#define SYNCMIRROR_REGION_SHIFT_DEFAULT	7	/* 64 KiB regions */
+#define SYNCMIRROR_AL_EXTENT_SHIFT_DEFAULT 13	/* 4 MiB extents */
+#define SYNCMIRROR_AL_BLOCKS_DEFAULT	64
+#define SYNCMIRROR_AL_EXTENTS_DEFAULT	127
+
+struct syncmirror_sb_peer {
+	__le32 node_id;		/* SYNCMIRROR_NO_NODE: slot free */
+	__le32 flags;		/* SYNCMIRROR_PEER_F_* */
+	__le64 bitmap_uuid;	/* generation the bitmap counts from, 0: none */
+};
 
 struct syncmirror_sb {
 	__le32 magic;		/* SYNCMIRROR_SB_MAGIC */
@@ -155,19 +255,67 @@ struct syncmirror_sb {
 	__u8 volume_uuid[16];	/* same on every node of the volume */
 	__le64 data_sectors;	/* size of the mirrored data, 512-byte units */
 	__le64 md_offset;	/* metadata area: byte offset on the meta dev */
-	__le64 md_size;		/* metadata area: bytes, superblock included */
+	__le64 md_size;		/* metadata area: bytes */
 	__le32 node_id;		/* this node, 0..SYNCMIRROR_MAX_NODE_ID */
-	__le32 pad0;		/* zero */
+	__le32 region_shift;	/* log2 of a bitmap region, in sectors */
 	__le64 create_time;	/* creation, seconds since the epoch (UTC) */
-};				/* 72 bytes used; the rest of the block zero */
+	/* version 2 from here */
+	__le64 seq;		/* slot generation: the highest valid wins */
+	__le64 current_uuid;	/* data generation of this copy, 0: none */
+	__le64 history_uuid[SYNCMIRROR_HISTORY_UUIDS];	/* newest first */
+	__le32 al_extent_shift;	/* log2 of an activity-log extent, sectors */
+	__le32 al_blocks;	/* blocks in the activity-log ring */
+	__le32 al_extents;	/* extents one transaction may hold */
+	__le32 peer_slots;	/* bitmaps, 1..SYNCMIRROR_MAX_PEER_SLOTS */
+	__le64 bitmap_blocks;	/* blocks per bitmap */
+	__le64 al_offset;	/* byte offset of the ring on the meta dev */
+	__le64 bitmap_offset;	/* byte offset of slot 0's bitmap */
+	struct syncmirror_sb_peer peer[SYNCMIRROR_MAX_PEER_SLOTS];
+};				/* 224 bytes used; the rest of the block zero */
 
 /*
- * Wire protocol, version 1 (Documentation/syncmirror-protocol.rst).
+ * Dirty bitmap block: a header, then SYNCMIRROR_BM_BITS_PER_BLOCK bits,
+ * bit n of the block in byte n / 8 at bit n % 8.  A set bit: that region
+ * may differ on the peer.  A damaged block reads as all ones.
+ */
+#define SYNCMIRROR_BM_MAGIC		0x504d4253	/* "SBMP" */
+
+struct syncmirror_bm_header {
+	__le32 magic;		/* SYNCMIRROR_BM_MAGIC */
+	__le32 csum;		/* CRC-32C of the block, this field zero */
+	__le32 index;		/* block number within its bitmap */
+	__le32 peer_slot;	/* which bitmap */
+};
+
+#define SYNCMIRROR_BM_BYTES_PER_BLOCK	(SYNCMIRROR_MD_BLOCK_SIZE - \
+					 sizeof(struct syncmirror_bm_header))
+#define SYNCMIRROR_BM_BITS_PER_BLOCK	(SYNCMIRROR_BM_BYTES_PER_BLOCK * 8)
+
+/*
+ * Activity-log transaction block: the whole set of extents in which
+ * writes may be in flight, @count extent numbers after the header.
+ */
+#define SYNCMIRROR_AL_MAGIC		0x4c414d53	/* "SMAL" */
+
+struct syncmirror_al_header {
+	__le32 magic;		/* SYNCMIRROR_AL_MAGIC */
+	__le32 csum;		/* CRC-32C of the block, this field zero */
+	__le64 seq;		/* transaction number, +1 each */
+	__le32 count;		/* extents that follow */
+	__le32 pad;		/* zero */
+};				/* then __le32 extent[count] */
+
+#define SYNCMIRROR_AL_MAX_EXTENTS	((SYNCMIRROR_MD_BLOCK_SIZE - \
+					  sizeof(struct syncmirror_al_header)) / \
+					 sizeof(__le32))
+
+/*
+ * Wire protocol, version 2 (Documentation/syncmirror-protocol.rst).
  * Every message: a struct syncmirror_wire_header, then payload_len bytes.
  * All integers big-endian; checksums CRC-32C.
  */
 #define SYNCMIRROR_WIRE_MAGIC		0x534d5031	/* "SMP1" */
-#define SYNCMIRROR_WIRE_VERSION		1
+#define SYNCMIRROR_WIRE_VERSION		2
 #define SYNCMIRROR_WIRE_MAX_PAYLOAD	(1024 * 1024)
 #define SYNCMIRROR_WIRE_MAX_ERROR_TEXT	256
 
@@ -184,17 +332,24 @@ enum syncmirror_wire_type {
 	SYNCMIRROR_WIRE_DISCONNECT,
 	SYNCMIRROR_WIRE_ERROR,
 	SYNCMIRROR_WIRE_STATE,
+	SYNCMIRROR_WIRE_BITMAP,		/* sync target's bitmap, to the source */
+	SYNCMIRROR_WIRE_RESYNC_DONE,	/* source: every region sent and acked */
+	SYNCMIRROR_WIRE_VERIFY,		/* request: checksum your copy of a range */
 
 	__SYNCMIRROR_WIRE_TYPE_MAX,
 };
 
 #define SYNCMIRROR_WIRE_TYPE_MAX	(__SYNCMIRROR_WIRE_TYPE_MAX - 1)
 
-/* Header flags, WRITE only */
+/* Header flags: FUA, PREFLUSH and RESYNC on WRITE, LAST on BITMAP */
 #define SYNCMIRROR_WIRE_F_FUA		(1U << 0)
 #define SYNCMIRROR_WIRE_F_PREFLUSH	(1U << 1)
+#define SYNCMIRROR_WIRE_F_RESYNC	(1U << 2)	/* resync data */
+#define SYNCMIRROR_WIRE_F_LAST		(1U << 3)	/* last bitmap part */
 #define SYNCMIRROR_WIRE_F_KNOWN		(SYNCMIRROR_WIRE_F_FUA | \
-					 SYNCMIRROR_WIRE_F_PREFLUSH)
+					 SYNCMIRROR_WIRE_F_PREFLUSH | \
+					 SYNCMIRROR_WIRE_F_RESYNC | \
+					 SYNCMIRROR_WIRE_F_LAST)
 
 /* ERROR status codes */
 enum syncmirror_wire_error {
@@ -206,10 +361,17 @@ enum syncmirror_wire_error {
 	SYNCMIRROR_WIRE_ERR_PROTOCOL,
 	SYNCMIRROR_WIRE_ERR_RESYNC_NEEDED,
 	SYNCMIRROR_WIRE_ERR_DUAL_PRIMARY,
+	SYNCMIRROR_WIRE_ERR_SPLIT_BRAIN,	/* both wrote without the other */
+	SYNCMIRROR_WIRE_ERR_UNRELATED,		/* no common data generation */
+	SYNCMIRROR_WIRE_ERR_NO_SOURCE,		/* neither copy is consistent */
+	SYNCMIRROR_WIRE_ERR_TARGET_PRIMARY,	/* the older copy is primary */
+	SYNCMIRROR_WIRE_ERR_GEOMETRY,		/* region sizes differ */
 };
 
 /* Hello flags */
-#define SYNCMIRROR_WIRE_HELLO_F_DIVERGED	(1U << 0)
+#define SYNCMIRROR_WIRE_HELLO_F_INCONSISTENT	(1U << 1)	/* see SB flag */
+#define SYNCMIRROR_WIRE_HELLO_F_CRASHED		(1U << 2)	/* crashed primary */
+#define SYNCMIRROR_WIRE_HELLO_F_DISKLESS	(1U << 3)	/* no local disk */
 
 struct syncmirror_wire_header {
 	__be32 magic;		/* SYNCMIRROR_WIRE_MAGIC */
@@ -235,6 +397,18 @@ struct syncmirror_wire_hello {
 	__be32 max_payload;	/* largest WRITE payload accepted */
 	__be32 role;		/* enum syncmirror_role of the sender */
 	__be32 flags;		/* SYNCMIRROR_WIRE_HELLO_F_* */
-};				/* 48 bytes */
+	/* version 2 from here */
+	__be64 current_uuid;	/* data generation of the sender's copy */
+	__be64 bitmap_uuid;	/* generation its bitmap for us counts from */
+	__be64 dirty_regions;	/* bits set in that bitmap */
+	__be32 region_shift;	/* log2 of a bitmap region, sectors */
+	__be32 reserved;	/* zero */
+};				/* 80 bytes */
+
+/* RESYNC_DONE payload: the generation the target now has. */
+struct syncmirror_wire_resync_done {
+	__be64 current_uuid;
+	__be64 bytes;		/* bytes this resync moved */
+};
 
 #endif /* _UAPI_LINUX_SYNCMIRROR_H */
