@@ -38,11 +38,9 @@ struct workqueue_struct *syncmirror_wq;
 
 /* Durably write @md as the superblock of @sm's devices. */
 int syncmirror_write_superblock(struct syncmirror *sm,
-				const struct syncmirror_md *md)
+				struct syncmirror_md *md)
 {
-	return syncmirror_md_write(sm->meta_dev ? sm->meta_dev->bdev :
-				   sm->data_dev->bdev, sm->sb_sector, md,
-				   sm->sb_page);
+	return syncmirror_md_write(syncmirror_md_bdev(sm), md, sm->sb_page);
 }
 
 /*
@@ -54,20 +52,19 @@ static int load_metadata(struct syncmirror *sm, char **error)
 {
 	struct syncmirror_md *md = &sm->md;
 	struct block_device *data = sm->data_dev->bdev;
-	sector_t sb_sector = 0;
+	u64 slot0 = 0;
 	int r;
 
 	if (!sm->meta_dev) {
-		if (bdev_nr_sectors(data) < 2 * SB_SECTORS) {
+		if (bdev_nr_sectors(data) < 3 * SB_SECTORS) {
 			*error = "Data device too small for internal metadata";
 			return -EINVAL;
 		}
-		sb_sector = bdev_nr_sectors(data) - SB_SECTORS;
+		slot0 = bdev_nr_bytes(data) - SYNCMIRROR_SB_SIZE;
 	}
 
-	sm->sb_sector = sb_sector;
-	r = syncmirror_md_read(sm->meta_dev ? sm->meta_dev->bdev : data,
-			       sb_sector, md, error);
+	r = syncmirror_md_read(syncmirror_md_bdev(sm), slot0, !sm->meta_dev,
+			       md, error);
 	if (r)
 		return r;
 
@@ -181,6 +178,12 @@ static int syncmirror_ctr(struct dm_target *ti, unsigned int argc,
 		r = PTR_ERR(sm->vol);
 		goto out_bioset;
 	}
+	/* The first table loads the bitmap and the activity log. */
+	r = syncmirror_volume_load(sm->vol, sm, &ti->error);
+	if (r) {
+		syncmirror_volume_put(sm->vol);
+		goto out_bioset;
+	}
 
 	ti->num_flush_bios = 1;
 	ti->num_discard_bios = sm->discard_passdown ? 1 : 0;
@@ -272,10 +275,11 @@ static const char *const conn_state_names[] = {
 /*
  * Status output:
  *
- *   STATUSTYPE_INFO:  <volume uuid> <node id> <role> <peer> <copies>
+ *   STATUSTYPE_INFO:  <volume uuid> <node id> <role> <peer> <disk>
+ *                     <out-of-sync sectors>
  *                     role: primary | secondary
  *                     peer: none | handshake | connected | refused | lost
- *                     copies: consistent | diverged
+ *                     disk: up-to-date | inconsistent
  *   STATUSTYPE_TABLE: the table line in canonical form,
  *                     <meta dev|internal> <data dev> [1 no_discard_passdown]
  *   STATUSTYPE_IMA:   target name and version, devices, features
@@ -296,12 +300,15 @@ static void syncmirror_status(struct dm_target *ti, status_type_t type,
 		if (conn)
 			state = READ_ONCE(conn->state);
 		rcu_read_unlock();
-		DMEMIT("%pUb %u %s %s %s", &sm->md.volume_uuid,
+		DMEMIT("%pUb %u %s %s %s %llu", &sm->md.volume_uuid,
 		       sm->md.node_id,
 		       READ_ONCE(sm->vol->role) == SYNCMIRROR_ROLE_PRIMARY ?
 		       "primary" : "secondary", conn_state_names[state],
-		       syncmirror_volume_diverged(sm->vol) ?
-		       "diverged" : "consistent");
+		       syncmirror_volume_disk_state(sm->vol) ==
+		       SYNCMIRROR_DISK_INCONSISTENT ? "inconsistent" :
+		       "up-to-date",
+		       (unsigned long long)(syncmirror_volume_out_of_sync(sm->vol) >>
+					    SECTOR_SHIFT));
 		break;
 
 	case STATUSTYPE_TABLE:
@@ -334,6 +341,7 @@ static void syncmirror_io_hints(struct dm_target *ti,
 				struct queue_limits *limits)
 {
 	struct syncmirror *sm = ti->private;
+	unsigned int max_range;
 
 	/*
 	 * The data device's limits are already stacked in by dm core through
@@ -346,13 +354,18 @@ static void syncmirror_io_hints(struct dm_target *ti,
 		limits->max_discard_sectors = 0;
 		limits->max_hw_discard_sectors = 0;
 	}
-	/* A wire request's size is 32 bits of bytes. */
+	/*
+	 * A wire request's size is 32 bits of bytes, and a write may span
+	 * two activity-log extents at most.
+	 */
+	max_range = min_t(sector_t, MAX_RANGE_SECTORS,
+			  1ULL << sm->md.al_extent_shift);
 	limits->max_discard_sectors = min(limits->max_discard_sectors,
-					  MAX_RANGE_SECTORS);
+					  max_range);
 	limits->max_hw_discard_sectors = min(limits->max_hw_discard_sectors,
-					     MAX_RANGE_SECTORS);
+					     max_range);
 	limits->max_write_zeroes_sectors = min(limits->max_write_zeroes_sectors,
-					       MAX_RANGE_SECTORS);
+					       max_range);
 }
 
 static struct target_type syncmirror_target = {

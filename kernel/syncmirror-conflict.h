@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Conflict detection for a primary's writes: the ranges of the writes in
+ * Conflict detection for a node's writes (application, resync, verify): the ranges of the writes in
  * flight, so that two overlapping writes are never in flight together,
  * and the writes waiting, in arrival order, for an overlapping one.
  */
@@ -19,6 +19,8 @@
  * @rb: node in the interval tree of writes in flight
  * @subtree_last: interval tree bookkeeping
  * @deferred: entry in the list of waiting writes
+ * @start: starts the I/O once it waited (an application write, or a
+ *	resync or verify request of syncmirror-resync.c)
  */
 struct syncmirror_range {
 	sector_t first;
@@ -26,6 +28,7 @@ struct syncmirror_range {
 	struct rb_node rb;
 	sector_t subtree_last;
 	struct list_head deferred;
+	void (*start)(struct syncmirror_range *range);
 };
 
 /**

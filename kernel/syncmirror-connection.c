@@ -33,6 +33,7 @@
 
 #include "syncmirror-connection.h"
 #include "syncmirror-receiver.h"
+#include "syncmirror-resync.h"
 #include "syncmirror-volume.h"
 
 #define DM_MSG_PREFIX "syncmirror"
@@ -51,9 +52,33 @@ static const char *const wire_error_reasons[] = {
 	[SYNCMIRROR_WIRE_ERR_NODE_ID] = "the peer has the same node id",
 	[SYNCMIRROR_WIRE_ERR_PROTOCOL] = "protocol error",
 	[SYNCMIRROR_WIRE_ERR_RESYNC_NEEDED] =
-		"the copies have diverged: a resync is needed",
+		"the copies diverged while connected: reconnect to resync",
 	[SYNCMIRROR_WIRE_ERR_DUAL_PRIMARY] = "both nodes are primary",
+	[SYNCMIRROR_WIRE_ERR_SPLIT_BRAIN] =
+		"split-brain: both copies have writes the other lacks",
+	[SYNCMIRROR_WIRE_ERR_UNRELATED] =
+		"the copies share no data generation (unrelated data)",
+	[SYNCMIRROR_WIRE_ERR_NO_SOURCE] =
+		"neither copy is consistent: promote one with smctl primary --force",
+	[SYNCMIRROR_WIRE_ERR_TARGET_PRIMARY] =
+		"the copy that needs the resync is primary: demote it first",
+	[SYNCMIRROR_WIRE_ERR_GEOMETRY] = "the peer's bitmap region size differs",
 };
+
+/* Requests take a slot and wait for the peer's ACK; the rest do not. */
+bool syncmirror_wire_is_request(u16 type)
+{
+	switch (type) {
+	case SYNCMIRROR_WIRE_WRITE:
+	case SYNCMIRROR_WIRE_DISCARD:
+	case SYNCMIRROR_WIRE_WRITE_ZEROES:
+	case SYNCMIRROR_WIRE_FLUSH:
+	case SYNCMIRROR_WIRE_VERIFY:
+		return true;
+	default:
+		return false;
+	}
+}
 
 static const char *wire_error_reason(u32 code)
 {
@@ -344,8 +369,7 @@ static int handshake(struct syncmirror_connection *conn)
 	int r;
 
 	conn->local.role = READ_ONCE(conn->vol->role);
-	conn->local.flags = syncmirror_volume_diverged(conn->vol) ?
-			    SYNCMIRROR_WIRE_HELLO_F_DIVERGED : 0;
+	syncmirror_volume_hello(conn->vol, &conn->local);
 	syncmirror_wire_encode_hello(&conn->local, &wire);
 	r = send_message(conn, &msg, &wire, NULL);
 	if (r) {
@@ -379,6 +403,9 @@ static int handshake(struct syncmirror_connection *conn)
 
 	syncmirror_wire_decode_hello(&payload.hello, &remote);
 	verdict = syncmirror_wire_check_hello(&conn->local, &remote, &version);
+	if (verdict == SYNCMIRROR_WIRE_ERR_NONE)
+		verdict = syncmirror_wire_sync_verdict(&conn->local, &remote,
+						       &conn->sync_verdict);
 	if (verdict != SYNCMIRROR_WIRE_ERR_NONE) {
 		DMWARN("%s: peer node %u refused: %s", conn->vol->name,
 		       remote.node_id, wire_error_reason(verdict));
@@ -391,10 +418,10 @@ static int handshake(struct syncmirror_connection *conn)
 	spin_lock_irq(&conn->lock);
 	conn->peer_node_id = remote.node_id;
 	conn->peer_role = remote.role;
+	conn->remote = remote;
 	if (!conn->dead)
 		record_state(conn, SYNCMIRROR_CONN_CONNECTED, "hello agreed");
 	spin_unlock_irq(&conn->lock);
-	syncmirror_volume_notify(conn->vol, SYNCMIRROR_EVENT_CONNECTION);
 	return 0;
 }
 
@@ -447,7 +474,7 @@ static enum pick pick_message(struct syncmirror_connection *conn,
 					struct syncmirror_send, entry);
 	if (!send)
 		return PICK_NONE;
-	if (send->type != SYNCMIRROR_WIRE_ACK) {
+	if (syncmirror_wire_is_request(send->type)) {
 		slot = &conn->slots[conn->next_seq % SYNCMIRROR_SLOTS];
 		if (*slot)
 			return PICK_NONE;
@@ -464,7 +491,10 @@ static enum pick pick_message(struct syncmirror_connection *conn,
 	msg->sector = send->sector;
 	msg->size = send->size;
 	msg->status = send->status;
-	msg->payload_len = send->data ? send->size : 0;
+	msg->payload_len = send->data || send->buf ? send->size : 0;
+	/* A VERIFY names a range it carries no data of. */
+	if (send->type == SYNCMIRROR_WIRE_VERIFY)
+		msg->payload_len = 0;
 	*sendp = send;
 	return PICK_MESSAGE;
 }
@@ -479,7 +509,7 @@ static bool sender_has_work(struct syncmirror_connection *conn)
 					struct syncmirror_send, entry);
 	work = conn->dead || conn->pong_due || conn->ping_due ||
 	       conn->state_due ||
-	       (head && (head->type == SYNCMIRROR_WIRE_ACK ||
+	       (head && (!syncmirror_wire_is_request(head->type) ||
 			 !conn->slots[conn->next_seq % SYNCMIRROR_SLOTS]));
 	spin_unlock_irq(&conn->lock);
 	return work;
@@ -496,8 +526,8 @@ static void park(void)
 }
 
 /*
- * The ACKs still queued on an ended link are dropped at once: they hold
- * payload pages the receive thread may be waiting for.
+ * The ACKs (and other messages) still queued on an ended link are dropped
+ * at once: they hold payload pages the receive thread may be waiting for.
  */
 static void drop_acks(struct syncmirror_connection *conn)
 {
@@ -506,7 +536,7 @@ static void drop_acks(struct syncmirror_connection *conn)
 
 	spin_lock_irq(&conn->lock);
 	list_for_each_entry_safe(send, next, &conn->send_queue, entry)
-		if (send->type == SYNCMIRROR_WIRE_ACK)
+		if (!syncmirror_wire_is_request(send->type))
 			list_move_tail(&send->entry, &acks);
 	spin_unlock_irq(&conn->lock);
 
@@ -567,8 +597,9 @@ static int sender_thread(void *data)
 			continue;
 		}
 
-		is_ack = send && send->type == SYNCMIRROR_WIRE_ACK;
-		r = send_message(conn, &msg, NULL, send ? send->data : NULL);
+		is_ack = send && !syncmirror_wire_is_request(send->type);
+		r = send_message(conn, &msg, send ? send->buf : NULL,
+				 send ? send->data : NULL);
 		if (is_ack)
 			send->done(send, 0);
 		else if (send)
@@ -624,10 +655,12 @@ static int receive_ack(struct syncmirror_connection *conn,
 		/* The send thread completes it once it stops reading it. */
 		send->early_ack = true;
 		send->early_status = status;
+		send->reply = msg->size;
 		spin_unlock_irq(&conn->lock);
 		return 0;
 	}
 	*slot = NULL;
+	send->reply = msg->size;
 	spin_unlock_irq(&conn->lock);
 	wake_up(&conn->send_wait);
 
@@ -644,7 +677,8 @@ static int receive_request(struct syncmirror_connection *conn,
 	struct iov_iter iter;
 	int r;
 
-	if (READ_ONCE(conn->vol->role) != SYNCMIRROR_ROLE_SECONDARY) {
+	if (msg->type != SYNCMIRROR_WIRE_VERIFY &&
+	    READ_ONCE(conn->vol->role) != SYNCMIRROR_ROLE_SECONDARY) {
 		*error = "the peer sent a write to a primary";
 		return -EPERM;
 	}
@@ -670,8 +704,53 @@ static int receive_request(struct syncmirror_connection *conn,
 			return r;
 		}
 	}
+	if (msg->flags & SYNCMIRROR_WIRE_F_RESYNC)
+		syncmirror_resync_received(conn->vol, msg->size);
 	syncmirror_peer_write_submit(pw);
 	return 0;
+}
+
+/* Part of the sync target's bitmap, for the sync source. */
+static int receive_bitmap(struct syncmirror_connection *conn,
+			  const struct syncmirror_msg *msg,
+			  const char **error)
+{
+	__le64 *words = NULL;
+	int r;
+
+	if (msg->payload_len) {
+		words = kvmalloc(msg->payload_len, GFP_KERNEL);
+		if (!words) {
+			*error = "cannot allocate for the peer's bitmap";
+			return -EIO;
+		}
+		r = recv_small_payload(conn, msg, words, msg->payload_len,
+				       error);
+		if (r)
+			goto out;
+	}
+	r = syncmirror_resync_receive_bitmap(conn->vol, msg->sector, words,
+					     msg->payload_len / sizeof(*words),
+					     msg->flags & SYNCMIRROR_WIRE_F_LAST,
+					     error);
+out:
+	kvfree(words);
+	return r;
+}
+
+static int receive_resync_done(struct syncmirror_connection *conn,
+			       const struct syncmirror_msg *msg,
+			       const char **error)
+{
+	struct syncmirror_wire_resync_done done;
+	int r;
+
+	r = recv_small_payload(conn, msg, &done, sizeof(done), error);
+	if (r)
+		return r;
+	return syncmirror_resync_receive_done(conn->vol,
+					      be64_to_cpu(done.current_uuid),
+					      error);
 }
 
 /* The peer's role changed. */
@@ -716,7 +795,12 @@ static int receive_message(struct syncmirror_connection *conn,
 	case SYNCMIRROR_WIRE_DISCARD:
 	case SYNCMIRROR_WIRE_WRITE_ZEROES:
 	case SYNCMIRROR_WIRE_FLUSH:
+	case SYNCMIRROR_WIRE_VERIFY:
 		return receive_request(conn, msg, error);
+	case SYNCMIRROR_WIRE_BITMAP:
+		return receive_bitmap(conn, msg, error);
+	case SYNCMIRROR_WIRE_RESYNC_DONE:
+		return receive_resync_done(conn, msg, error);
 	case SYNCMIRROR_WIRE_PING:
 		spin_lock_irq(&conn->lock);
 		conn->pong_seq = msg->seq;
@@ -845,8 +929,8 @@ static void sweep(struct syncmirror_connection *conn)
 
 	list_for_each_entry_safe(send, next, &swept, entry) {
 		list_del_init(&send->entry);
-		send->done(send, send->type == SYNCMIRROR_WIRE_ACK ?
-			   0 : -ENOTCONN);
+		send->done(send, syncmirror_wire_is_request(send->type) ?
+			   -ENOTCONN : 0);
 	}
 }
 
@@ -855,6 +939,7 @@ static int receiver_thread(void *data)
 	struct syncmirror_connection *conn = data;
 	unsigned int noio = memalloc_noio_save();
 	struct task_struct *sender = NULL;
+	bool connected = false;
 
 	if (!handshake(conn)) {
 		sender = kthread_create(sender_thread, conn, "smsend/%u",
@@ -871,7 +956,14 @@ static int receiver_thread(void *data)
 			conn->sender = sender;
 			spin_unlock_irq(&conn->lock);
 			wake_up_process(sender);
-			receive_loop(conn);
+			connected = true;
+			if (!syncmirror_resync_link_up(conn->vol, conn,
+						       &conn->remote,
+						       conn->sync_verdict)) {
+				syncmirror_volume_notify(conn->vol,
+							 SYNCMIRROR_EVENT_CONNECTION);
+				receive_loop(conn);
+			}
 		}
 	}
 
@@ -881,6 +973,11 @@ static int receiver_thread(void *data)
 		wait_for_completion(&conn->sender_done);
 	kernel_sock_shutdown(conn->sock, SHUT_RDWR);
 	sweep(conn);
+	if (connected) {
+		syncmirror_resync_link_down(conn->vol);
+		/* The peer's disk cache may have lost what it acknowledged. */
+		syncmirror_volume_mark_unflushed(conn->vol);
+	}
 	memalloc_noio_restore(noio);
 	/*
 	 * News only now, when every request knows its fate (and so does

@@ -29,14 +29,18 @@ struct syncmirror_volume;
 /**
  * struct syncmirror_send - one message waiting for the send thread
  * @entry: in the link's send queue
- * @type: SYNCMIRROR_WIRE_WRITE, _DISCARD, _WRITE_ZEROES, _FLUSH (requests,
- *	which wait for the peer's ACK) or _ACK
+ * @type: SYNCMIRROR_WIRE_WRITE, _DISCARD, _WRITE_ZEROES, _FLUSH, _VERIFY
+ *	(requests, which wait for the peer's ACK), or _ACK, _BITMAP,
+ *	_RESYNC_DONE (messages, done once sent)
  * @flags: SYNCMIRROR_WIRE_F_*
  * @seq: a request's number, given when it is sent; an ACK's request
  * @sector: first sector of a request
  * @size: bytes a request covers
  * @status: an ACK's result (0 or a positive errno)
  * @data: a WRITE's payload, the bio's current range
+ * @buf: a message's payload of @size bytes, when not @data
+ * @reply: what the peer's ACK carried in its size field (a VERIFY's
+ *	checksum of the peer's copy)
  * @sent_at: when a request was all on the wire (jiffies)
  * @sending: a request's payload is being sent (under the link's lock)
  * @early_ack: its ACK came before the send ended (under the link's lock)
@@ -55,6 +59,8 @@ struct syncmirror_send {
 	u32 size;
 	u32 status;
 	struct bio *data;
+	void *buf;
+	u32 reply;
 	unsigned long sent_at;
 	bool sending;
 	bool early_ack;
@@ -70,6 +76,8 @@ struct syncmirror_send {
  *	ends, the teardown
  * @sender: the send thread, started once the hellos agreed
  * @local: what this node says in its hello
+ * @remote: what the peer said in its hello (receive thread only)
+ * @sync_verdict: what the hellos say the copies need (receive thread only)
  * @ping_timeout_ms: silence after which the peer is lost
  * @idle_limit: receive timeouts (of a second) in a row that make it lost
  * @lock: protects everything below up to @send_wait; taken from bio
@@ -109,6 +117,8 @@ struct syncmirror_connection {
 	struct task_struct *receiver;
 	struct task_struct *sender;
 	struct syncmirror_hello local;
+	struct syncmirror_hello remote;
+	enum syncmirror_sync_verdict sync_verdict;
 	unsigned int ping_timeout_ms;
 	unsigned int idle_limit;
 
@@ -154,6 +164,7 @@ void syncmirror_connection_get_state(struct syncmirror_connection *conn,
 				     time64_t *since);
 bool syncmirror_connection_submit(struct syncmirror_connection *conn,
 				  struct syncmirror_send *send);
+bool syncmirror_wire_is_request(u16 type);
 void syncmirror_connection_role_changed(struct syncmirror_connection *conn);
 void syncmirror_connection_refuse(struct syncmirror_connection *conn,
 				  u32 code);

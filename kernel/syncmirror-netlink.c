@@ -27,6 +27,25 @@ static const struct nla_policy set_role_policy[] = {
 	[SYNCMIRROR_ATTR_ROLE] = NLA_POLICY_RANGE(NLA_U32,
 						  SYNCMIRROR_ROLE_SECONDARY,
 						  SYNCMIRROR_ROLE_PRIMARY),
+	[SYNCMIRROR_ATTR_FORCE] = { .type = NLA_FLAG },
+};
+
+static const struct nla_policy resync_policy[] = {
+	[SYNCMIRROR_ATTR_VOLUME_NAME] = { .type = NLA_NUL_STRING,
+					  .len = DM_NAME_LEN - 1 },
+	[SYNCMIRROR_ATTR_RESYNC_ACTION] =
+		NLA_POLICY_RANGE(NLA_U32, SYNCMIRROR_RESYNC_NONE,
+				 SYNCMIRROR_RESYNC_START),
+	[SYNCMIRROR_ATTR_RESYNC_MIN_RATE] = { .type = NLA_U64 },
+	[SYNCMIRROR_ATTR_RESYNC_MAX_RATE] = { .type = NLA_U64 },
+};
+
+static const struct nla_policy verify_policy[] = {
+	[SYNCMIRROR_ATTR_VOLUME_NAME] = { .type = NLA_NUL_STRING,
+					  .len = DM_NAME_LEN - 1 },
+	[SYNCMIRROR_ATTR_VERIFY_ACTION] =
+		NLA_POLICY_RANGE(NLA_U32, SYNCMIRROR_VERIFY_START,
+				 SYNCMIRROR_VERIFY_STOP),
 };
 
 /* Wider than NLA_POLICY_RANGE()'s s16 bounds (6.1 takes it non-const). */
@@ -83,22 +102,54 @@ static int fill_connection(struct sk_buff *skb,
 	return 0;
 }
 
+static int put_u64(struct sk_buff *skb, int attr, u64 value)
+{
+	return nla_put_u64_64bit(skb, attr, value, SYNCMIRROR_ATTR_PAD);
+}
+
 static int fill_disk(struct sk_buff *skb, struct syncmirror_volume *vol)
 {
-	time64_t since;
-	bool diverged;
+	u64 out_of_sync = syncmirror_volume_out_of_sync(vol);
+	struct syncmirror_resync_status st;
+	const struct syncmirror_md *md = &vol->md_info;
 
-	syncmirror_volume_get_diverged(vol, &diverged, &since);
-	if (nla_put_u8(skb, SYNCMIRROR_ATTR_DIVERGED, diverged) ||
-	    (diverged &&
-	     nla_put_u64_64bit(skb, SYNCMIRROR_ATTR_DIVERGED_SINCE, since,
-			       SYNCMIRROR_ATTR_PAD)) ||
-	    nla_put_u64_64bit(skb, SYNCMIRROR_ATTR_REPLICATED_WRITES,
-			      atomic64_read(&vol->replicated_writes),
-			      SYNCMIRROR_ATTR_PAD) ||
-	    nla_put_u64_64bit(skb, SYNCMIRROR_ATTR_LOCAL_ONLY_WRITES,
-			      atomic64_read(&vol->local_only_writes),
-			      SYNCMIRROR_ATTR_PAD))
+	syncmirror_resync_get_status(vol, &st);
+	if (nla_put_u8(skb, SYNCMIRROR_ATTR_DIVERGED, !!out_of_sync) ||
+	    (out_of_sync &&
+	     put_u64(skb, SYNCMIRROR_ATTR_DIVERGED_SINCE,
+		     vol->out_of_sync_since)) ||
+	    put_u64(skb, SYNCMIRROR_ATTR_REPLICATED_WRITES,
+		    atomic64_read(&vol->replicated_writes)) ||
+	    put_u64(skb, SYNCMIRROR_ATTR_LOCAL_ONLY_WRITES,
+		    atomic64_read(&vol->local_only_writes)) ||
+	    nla_put_u32(skb, SYNCMIRROR_ATTR_DISK_STATE,
+			syncmirror_volume_disk_state(vol)) ||
+	    nla_put_u32(skb, SYNCMIRROR_ATTR_PEER_DISK_STATE, st.peer_disk) ||
+	    nla_put_u32(skb, SYNCMIRROR_ATTR_REGION_SIZE,
+			1U << (md->region_shift + SECTOR_SHIFT)) ||
+	    put_u64(skb, SYNCMIRROR_ATTR_OUT_OF_SYNC_BYTES, out_of_sync) ||
+	    put_u64(skb, SYNCMIRROR_ATTR_AL_CAPACITY_BYTES,
+		    (u64)md->al_extents << (md->al_extent_shift +
+					    SECTOR_SHIFT)) ||
+	    put_u64(skb, SYNCMIRROR_ATTR_CURRENT_UUID, md->current_uuid) ||
+	    put_u64(skb, SYNCMIRROR_ATTR_BITMAP_UUID, md->peer[0].bitmap_uuid) ||
+	    nla_put_u32(skb, SYNCMIRROR_ATTR_SYNC_STATE, st.state) ||
+	    nla_put_u8(skb, SYNCMIRROR_ATTR_SYNC_PAUSED, st.paused) ||
+	    put_u64(skb, SYNCMIRROR_ATTR_SYNC_TOTAL_BYTES, st.total_bytes) ||
+	    put_u64(skb, SYNCMIRROR_ATTR_SYNC_DONE_BYTES, st.done_bytes) ||
+	    put_u64(skb, SYNCMIRROR_ATTR_SYNC_RATE, st.rate) ||
+	    put_u64(skb, SYNCMIRROR_ATTR_SYNC_MIN_RATE, st.min_rate) ||
+	    put_u64(skb, SYNCMIRROR_ATTR_SYNC_MAX_RATE, st.max_rate) ||
+	    put_u64(skb, SYNCMIRROR_ATTR_RESYNCED_BYTES, st.resynced_bytes) ||
+	    put_u64(skb, SYNCMIRROR_ATTR_RESYNC_RECEIVED_BYTES,
+		    st.received_bytes) ||
+	    nla_put_u32(skb, SYNCMIRROR_ATTR_VERIFY_STATE, st.verifying) ||
+	    put_u64(skb, SYNCMIRROR_ATTR_VERIFY_TOTAL_BYTES, st.verify_total) ||
+	    put_u64(skb, SYNCMIRROR_ATTR_VERIFY_DONE_BYTES, st.verify_done) ||
+	    put_u64(skb, SYNCMIRROR_ATTR_VERIFY_MISMATCHES, st.mismatches) ||
+	    (st.mismatches &&
+	     put_u64(skb, SYNCMIRROR_ATTR_VERIFY_FIRST_MISMATCH,
+		     st.first_mismatch)))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -225,6 +276,7 @@ static int set_role_doit(struct sk_buff *skb, struct genl_info *info)
 	vol = volume_from_info(info);
 	r = vol ? syncmirror_volume_set_role(vol,
 			nla_get_u32(info->attrs[SYNCMIRROR_ATTR_ROLE]),
+			nla_get_flag(info->attrs[SYNCMIRROR_ATTR_FORCE]),
 			info->extack) : -ENOENT;
 	syncmirror_volumes_unlock();
 	return r;
@@ -259,6 +311,57 @@ static int disconnect_doit(struct sk_buff *skb, struct genl_info *info)
 	return syncmirror_volume_disconnect(name, info->extack);
 }
 
+static int resync_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *action = info->attrs[SYNCMIRROR_ATTR_RESYNC_ACTION];
+	struct nlattr *lo = info->attrs[SYNCMIRROR_ATTR_RESYNC_MIN_RATE];
+	struct nlattr *hi = info->attrs[SYNCMIRROR_ATTR_RESYNC_MAX_RATE];
+	struct syncmirror_volume *vol;
+	u64 min_rate, max_rate;
+	int r;
+
+	if (GENL_REQ_ATTR_CHECK(info, SYNCMIRROR_ATTR_VOLUME_NAME))
+		return -EINVAL;
+	if (lo)
+		min_rate = nla_get_u64(lo);
+	if (hi)
+		max_rate = nla_get_u64(hi);
+
+	syncmirror_volumes_lock();
+	vol = volume_from_info(info);
+	r = vol ? syncmirror_resync_control(vol, action ? nla_get_u32(action) :
+					    SYNCMIRROR_RESYNC_NONE,
+					    lo ? &min_rate : NULL,
+					    hi ? &max_rate : NULL,
+					    info->extack) : -ENOENT;
+	if (!r)
+		syncmirror_netlink_notify(vol, SYNCMIRROR_EVENT_RESYNC,
+					  SYNCMIRROR_CMD_RESYNC);
+	syncmirror_volumes_unlock();
+	return r;
+}
+
+static int verify_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *action = info->attrs[SYNCMIRROR_ATTR_VERIFY_ACTION];
+	struct syncmirror_volume *vol;
+	int r;
+
+	if (GENL_REQ_ATTR_CHECK(info, SYNCMIRROR_ATTR_VOLUME_NAME))
+		return -EINVAL;
+
+	syncmirror_volumes_lock();
+	vol = volume_from_info(info);
+	r = vol ? syncmirror_verify_control(vol, action ? nla_get_u32(action) :
+					    SYNCMIRROR_VERIFY_START,
+					    info->extack) : -ENOENT;
+	if (!r)
+		syncmirror_netlink_notify(vol, SYNCMIRROR_EVENT_VERIFY,
+					  SYNCMIRROR_CMD_VERIFY);
+	syncmirror_volumes_unlock();
+	return r;
+}
+
 static const struct genl_ops syncmirror_genl_ops[] = {
 	{
 		.cmd = SYNCMIRROR_CMD_GET_VOLUME,
@@ -286,6 +389,20 @@ static const struct genl_ops syncmirror_genl_ops[] = {
 		.doit = disconnect_doit,
 		.policy = get_volume_policy,
 		.maxattr = ARRAY_SIZE(get_volume_policy) - 1,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = SYNCMIRROR_CMD_RESYNC,
+		.doit = resync_doit,
+		.policy = resync_policy,
+		.maxattr = ARRAY_SIZE(resync_policy) - 1,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = SYNCMIRROR_CMD_VERIFY,
+		.doit = verify_doit,
+		.policy = verify_policy,
+		.maxattr = ARRAY_SIZE(verify_policy) - 1,
 		.flags = GENL_ADMIN_PERM,
 	},
 };

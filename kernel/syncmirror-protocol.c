@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * syncmirror wire protocol v1: encode and check message headers and the
+ * syncmirror wire protocol v2: encode and check message headers and the
  * hello handshake (Documentation/syncmirror-protocol.rst).
  *
  * Pure functions on buffers, so KUnit can test every malformed header a
@@ -18,7 +18,8 @@
 #include "syncmirror-protocol.h"
 
 static_assert(sizeof(struct syncmirror_wire_header) == 48);
-static_assert(sizeof(struct syncmirror_wire_hello) == 48);
+static_assert(sizeof(struct syncmirror_wire_hello) == 80);
+static_assert(sizeof(struct syncmirror_wire_resync_done) == 16);
 
 /* Standard CRC-32C, as every checksum of the protocol. */
 u32 syncmirror_wire_crc32c(const void *data, size_t len)
@@ -77,16 +78,36 @@ static const char *check_type_rules(const struct syncmirror_msg *msg)
 		if (msg->size)
 			return "flush with a size";
 		break;
+	case SYNCMIRROR_WIRE_VERIFY:
+		if (!msg->size || msg->size % SECTOR_SIZE ||
+		    msg->size > SYNCMIRROR_WIRE_MAX_PAYLOAD)
+			return "verify size is not a multiple of 512 up to 1 MiB";
+		break;
+	case SYNCMIRROR_WIRE_BITMAP:
+		if (msg->payload_len % sizeof(__le64))
+			return "bitmap payload is not whole 64-bit words";
+		if (msg->flags & ~SYNCMIRROR_WIRE_F_LAST)
+			return "bitmap with flags it does not take";
+		return NULL;
+	case SYNCMIRROR_WIRE_RESYNC_DONE:
+		if (msg->payload_len != sizeof(struct syncmirror_wire_resync_done))
+			return "resync-done payload has the wrong size";
+		break;
 	default:
 		break;
 	}
 
 	if (msg->type != SYNCMIRROR_WIRE_HELLO &&
 	    msg->type != SYNCMIRROR_WIRE_WRITE &&
+	    msg->type != SYNCMIRROR_WIRE_RESYNC_DONE &&
 	    msg->type != SYNCMIRROR_WIRE_ERROR && msg->payload_len)
 		return "payload on a message that takes none";
-	if (msg->type != SYNCMIRROR_WIRE_WRITE && msg->flags)
+	if (msg->type == SYNCMIRROR_WIRE_WRITE) {
+		if (msg->flags & SYNCMIRROR_WIRE_F_LAST)
+			return "write with the bitmap's last flag";
+	} else if (msg->flags) {
 		return "flags on a message that takes none";
+	}
 	return NULL;
 }
 
@@ -158,6 +179,10 @@ void syncmirror_wire_encode_hello(const struct syncmirror_hello *hello,
 	wire->max_payload = cpu_to_be32(hello->max_payload);
 	wire->role = cpu_to_be32(hello->role);
 	wire->flags = cpu_to_be32(hello->flags);
+	wire->current_uuid = cpu_to_be64(hello->current_uuid);
+	wire->bitmap_uuid = cpu_to_be64(hello->bitmap_uuid);
+	wire->dirty_regions = cpu_to_be64(hello->dirty_regions);
+	wire->region_shift = cpu_to_be32(hello->region_shift);
 }
 EXPORT_SYMBOL_IF_KUNIT(syncmirror_wire_encode_hello);
 
@@ -174,6 +199,10 @@ void syncmirror_wire_decode_hello(const struct syncmirror_wire_hello *wire,
 	hello->max_payload = be32_to_cpu(wire->max_payload);
 	hello->role = be32_to_cpu(wire->role);
 	hello->flags = be32_to_cpu(wire->flags);
+	hello->current_uuid = be64_to_cpu(wire->current_uuid);
+	hello->bitmap_uuid = be64_to_cpu(wire->bitmap_uuid);
+	hello->dirty_regions = be64_to_cpu(wire->dirty_regions);
+	hello->region_shift = be32_to_cpu(wire->region_shift);
 }
 EXPORT_SYMBOL_IF_KUNIT(syncmirror_wire_decode_hello);
 
@@ -206,11 +235,93 @@ syncmirror_wire_check_hello(const struct syncmirror_hello *local,
 	if (local->role == SYNCMIRROR_ROLE_PRIMARY &&
 	    remote->role == SYNCMIRROR_ROLE_PRIMARY)
 		return SYNCMIRROR_WIRE_ERR_DUAL_PRIMARY;
-	/* Version 1 cannot resync: copies that differ must not connect. */
-	if ((local->flags | remote->flags) & SYNCMIRROR_WIRE_HELLO_F_DIVERGED)
-		return SYNCMIRROR_WIRE_ERR_RESYNC_NEEDED;
+	/* Bitmaps are exchanged bit for bit: regions must agree. */
+	if (local->region_shift != remote->region_shift)
+		return SYNCMIRROR_WIRE_ERR_GEOMETRY;
 
 	*version = newest;
 	return SYNCMIRROR_WIRE_ERR_NONE;
 }
 EXPORT_SYMBOL_IF_KUNIT(syncmirror_wire_check_hello);
+
+static bool inconsistent(const struct syncmirror_hello *hello)
+{
+	return hello->flags & SYNCMIRROR_WIRE_HELLO_F_INCONSISTENT;
+}
+
+/* Both copies are consistent and of one generation; one has bits set. */
+static bool local_sources_equal(const struct syncmirror_hello *local,
+				const struct syncmirror_hello *remote)
+{
+	bool local_crashed = local->flags & SYNCMIRROR_WIRE_HELLO_F_CRASHED;
+	bool remote_crashed = remote->flags & SYNCMIRROR_WIRE_HELLO_F_CRASHED;
+
+	/* What the primary serves is the data; the merged bitmap covers both. */
+	if (local->role != remote->role)
+		return local->role == SYNCMIRROR_ROLE_PRIMARY;
+	if (!!local->dirty_regions != !!remote->dirty_regions)
+		return local->dirty_regions;
+	/* Both have bits (in-flight writes of each): any order converges. */
+	if (local_crashed != remote_crashed)
+		return local_crashed;
+	return local->node_id < remote->node_id;
+}
+
+/*
+ * Decide, from both hellos, whether the copies need a resync and in which
+ * direction (Documentation/syncmirror-protocol.rst, "Resync decision").
+ * Both nodes reach the mirror-image verdict from the same two hellos.
+ * Returns an ERROR code when they must not connect.
+ */
+enum syncmirror_wire_error
+syncmirror_wire_sync_verdict(const struct syncmirror_hello *local,
+			     const struct syncmirror_hello *remote,
+			     enum syncmirror_sync_verdict *verdict)
+{
+	const u64 lc = local->current_uuid, rc = remote->current_uuid;
+	bool local_source;
+	bool full = false;
+
+	if (inconsistent(local) && inconsistent(remote))
+		return SYNCMIRROR_WIRE_ERR_NO_SOURCE;
+
+	if (inconsistent(local) || inconsistent(remote)) {
+		const struct syncmirror_hello *target, *source;
+
+		local_source = inconsistent(remote);
+		target = local_source ? remote : local;
+		source = local_source ? local : remote;
+		/* An interrupted resync goes on from the source's bitmap. */
+		full = !target->current_uuid ||
+		       (target->current_uuid != source->current_uuid &&
+			target->current_uuid != source->bitmap_uuid);
+	} else if (lc == rc) {
+		if (!local->dirty_regions && !remote->dirty_regions) {
+			*verdict = SYNCMIRROR_SYNC_NO;
+			return SYNCMIRROR_WIRE_ERR_NONE;
+		}
+		local_source = local_sources_equal(local, remote);
+	} else if (remote->bitmap_uuid == lc) {
+		local_source = false;
+	} else if (local->bitmap_uuid == rc) {
+		local_source = true;
+	} else if (local->bitmap_uuid &&
+		   local->bitmap_uuid == remote->bitmap_uuid) {
+		return SYNCMIRROR_WIRE_ERR_SPLIT_BRAIN;
+	} else {
+		return SYNCMIRROR_WIRE_ERR_UNRELATED;
+	}
+
+	/* The older copy must not be serving I/O. */
+	if ((local_source ? remote : local)->role == SYNCMIRROR_ROLE_PRIMARY)
+		return SYNCMIRROR_WIRE_ERR_TARGET_PRIMARY;
+
+	if (local_source)
+		*verdict = full ? SYNCMIRROR_SYNC_FULL_SOURCE :
+				  SYNCMIRROR_SYNC_BE_SOURCE;
+	else
+		*verdict = full ? SYNCMIRROR_SYNC_FULL_TARGET :
+				  SYNCMIRROR_SYNC_BE_TARGET;
+	return SYNCMIRROR_WIRE_ERR_NONE;
+}
+EXPORT_SYMBOL_IF_KUNIT(syncmirror_wire_sync_verdict);

@@ -43,6 +43,10 @@ struct syncmirror_msg {
  * @max_payload: largest WRITE payload it accepts
  * @role: its role (enum syncmirror_role)
  * @flags: SYNCMIRROR_WIRE_HELLO_F_*
+ * @current_uuid: data generation of its copy
+ * @bitmap_uuid: generation its bitmap for the peer counts from (0: none)
+ * @dirty_regions: bits set in that bitmap
+ * @region_shift: log2 of its bitmap regions, sectors
  */
 struct syncmirror_hello {
 	u16 version_min;
@@ -54,6 +58,27 @@ struct syncmirror_hello {
 	u32 max_payload;
 	u32 role;
 	u32 flags;
+	u64 current_uuid;
+	u64 bitmap_uuid;
+	u64 dirty_regions;
+	u32 region_shift;
+};
+
+/**
+ * enum syncmirror_sync_verdict - what two connecting copies must do
+ * @SYNCMIRROR_SYNC_NO: they are in sync
+ * @SYNCMIRROR_SYNC_BE_SOURCE: this node sends the regions its (merged)
+ *	bitmap names
+ * @SYNCMIRROR_SYNC_BE_TARGET: this node receives them
+ * @SYNCMIRROR_SYNC_FULL_SOURCE: this node sends every region
+ * @SYNCMIRROR_SYNC_FULL_TARGET: this node receives every region
+ */
+enum syncmirror_sync_verdict {
+	SYNCMIRROR_SYNC_NO,
+	SYNCMIRROR_SYNC_BE_SOURCE,
+	SYNCMIRROR_SYNC_BE_TARGET,
+	SYNCMIRROR_SYNC_FULL_SOURCE,
+	SYNCMIRROR_SYNC_FULL_TARGET,
 };
 
 u32 syncmirror_wire_crc32c(const void *data, size_t len);
@@ -70,5 +95,9 @@ enum syncmirror_wire_error
 syncmirror_wire_check_hello(const struct syncmirror_hello *local,
 			    const struct syncmirror_hello *remote,
 			    u16 *version);
+enum syncmirror_wire_error
+syncmirror_wire_sync_verdict(const struct syncmirror_hello *local,
+			     const struct syncmirror_hello *remote,
+			     enum syncmirror_sync_verdict *verdict);
 
 #endif /* SYNCMIRROR_PROTOCOL_H */

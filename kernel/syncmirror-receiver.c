@@ -12,6 +12,8 @@
  */
 
 #include <linux/blkdev.h>
+#include <linux/crc32c.h>
+#include <linux/highmem.h>
 #include <linux/device-mapper.h>
 
 #include "syncmirror-receiver.h"
@@ -80,6 +82,9 @@ static void peer_write_endio(struct bio *bio)
 			    blk_status_to_errno(bio->bi_status));
 	/* The wire carries positive errno values. */
 	pw->ack.status = -blk_status_to_errno(bio->bi_status);
+	/* A verify's ACK carries the checksum of what was read. */
+	if (bio_op(bio) == REQ_OP_READ && !bio->bi_status)
+		pw->ack.size = syncmirror_bio_pages_crc32c(bio);
 	/* The target may go once its last peer write is done. */
 	syncmirror_volume_put_active(sm->vol, sm);
 	if (!syncmirror_connection_submit(pw->conn, &pw->ack))
@@ -97,6 +102,8 @@ static blk_opf_t request_opf(const struct syncmirror_msg *msg)
 		return REQ_OP_WRITE_ZEROES;
 	case SYNCMIRROR_WIRE_FLUSH:
 		return REQ_OP_WRITE | REQ_PREFLUSH | REQ_SYNC;
+	case SYNCMIRROR_WIRE_VERIFY:
+		return REQ_OP_READ | REQ_SYNC;
 	default:
 		opf = REQ_OP_WRITE | REQ_SYNC;
 		if (msg->flags & SYNCMIRROR_WIRE_F_FUA)
@@ -119,8 +126,10 @@ syncmirror_peer_write_alloc(struct syncmirror_connection *conn,
 			    const char **error)
 {
 	struct syncmirror_volume *vol = conn->vol;
-	unsigned int nr_pages = DIV_ROUND_UP(msg->payload_len, PAGE_SIZE);
-	unsigned int left = msg->payload_len;
+	/* A verify reads what a write would carry. */
+	unsigned int left = msg->type == SYNCMIRROR_WIRE_VERIFY ? msg->size :
+			    msg->payload_len;
+	unsigned int nr_pages = DIV_ROUND_UP(left, PAGE_SIZE);
 	struct syncmirror_peer_write *pw;
 	struct syncmirror *sm;
 	struct bio *bio;
@@ -171,6 +180,25 @@ syncmirror_peer_write_alloc(struct syncmirror_connection *conn,
 	    msg->type == SYNCMIRROR_WIRE_WRITE_ZEROES)
 		bio->bi_iter.bi_size = msg->size;
 	return pw;
+}
+
+/*
+ * CRC-32C of every page segment of a completed @bio (the whole range it
+ * was built for), as a verify compares copies.
+ */
+u32 syncmirror_bio_pages_crc32c(struct bio *bio)
+{
+	struct bvec_iter_all iter;
+	struct bio_vec *bvec;
+	u32 crc = ~0U;
+
+	bio_for_each_segment_all(bvec, bio, iter) {
+		void *p = kmap_local_page(bvec->bv_page);
+
+		crc = crc32c(crc, p + bvec->bv_offset, bvec->bv_len);
+		kunmap_local(p);
+	}
+	return ~crc;
 }
 
 void syncmirror_peer_write_submit(struct syncmirror_peer_write *pw)

@@ -34,5 +34,6 @@ syncmirror_peer_write_alloc(struct syncmirror_connection *conn,
 			    const char **error);
 void syncmirror_peer_write_submit(struct syncmirror_peer_write *pw);
 void syncmirror_peer_write_abort(struct syncmirror_peer_write *pw);
+u32 syncmirror_bio_pages_crc32c(struct bio *bio);
 
 #endif /* SYNCMIRROR_RECEIVER_H */

@@ -1,18 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Primary write path: every write (data, flush, discard, write-zeroes)
- * goes to the local data device and, when the link is up, to the peer, in
- * parallel.  The bio completes once both halves are done.  A write the
- * peer did not acknowledge completes only after the volume has recorded,
- * on disk, that the copies diverged (syncmirror-volume.c).
+ * Primary write path.  A write (data, flush, discard, write-zeroes):
  *
- * Ordering: two overlapping writes are never in flight together
- * (syncmirror-conflict.c), so both disks see overlapping writes in the
- * same order and the copies agree after any sequence of writes.
+ *  1. waits for overlapping writes in flight (syncmirror-conflict.c), so
+ *     both disks see overlapping writes in the same order;
+ *  2. enters the activity log: at once if its extents are in the set on
+ *     disk, else through the AL worker, which commits a transaction first;
+ *  3. goes to the local data device and, when the link is up, to the peer,
+ *     in parallel;
+ *  4. completes once both halves are done.  A write the peer lacks (no
+ *     link, link lost, peer error) completes only after its bitmap bits
+ *     are on disk (syncmirror-volume.c); a flush the peer did not complete
+ *     first marks what the peer acknowledged since its last flush.
  *
- * The map function only queues: it starts the local clone and hands the
- * peer's half to the link's send thread.  Nothing here sleeps except the
- * mempool-backed clone allocation.
+ * The map function only queues; nothing here sleeps except the
+ * mempool-backed clone allocation.  The AL worker and the bitmap flush
+ * run on syncmirror_wq.
  */
 
 #include <linux/device-mapper.h>
@@ -25,9 +28,62 @@
 
 #define DM_MSG_PREFIX "syncmirror"
 
+/* The write's last step: leave the activity log, complete the bio. */
+static void complete_write(struct syncmirror_io *io)
+{
+	struct syncmirror_volume *vol = io->sm->vol;
+	unsigned long flags;
+	bool kick;
+
+	if (io->al_held &&
+	    syncmirror_al_end(&vol->al, io->range.first, io->range.last)) {
+		spin_lock_irqsave(&vol->wait_lock, flags);
+		kick = !list_empty(&vol->al_waiters);
+		spin_unlock_irqrestore(&vol->wait_lock, flags);
+		if (kick)
+			queue_work(syncmirror_wq, &vol->al_work);
+	}
+	bio_endio(io->bio);
+}
+
+/* The bitmap marks this write waited for are on disk (or failed). */
+void syncmirror_replication_bitmap_done(struct list_head *wait, int error)
+{
+	struct syncmirror_io *io = container_of(wait, struct syncmirror_io,
+						wait);
+
+	if (error)
+		io->bio->bi_status = BLK_STS_IOERR;
+	complete_write(io);
+}
+
+/* The peer acknowledged the write: its extents were written this epoch. */
+static void record_epoch(struct syncmirror_io *io)
+{
+	struct syncmirror_volume *vol = io->sm->vol;
+	unsigned int shift = vol->md_info.al_extent_shift;
+	u64 epoch = atomic64_read(&vol->epoch);
+	u64 e;
+
+	for (e = io->range.first >> shift; e <= io->range.last >> shift; e++)
+		WRITE_ONCE(vol->ext_epoch[e], epoch);
+}
+
+static void flush_acknowledged(struct syncmirror_io *io)
+{
+	struct syncmirror_volume *vol = io->sm->vol;
+	unsigned long flags;
+
+	spin_lock_irqsave(&vol->wait_lock, flags);
+	if (io->flush_epoch > vol->flushed_epoch)
+		vol->flushed_epoch = io->flush_epoch;
+	spin_unlock_irqrestore(&vol->wait_lock, flags);
+}
+
 static void finish_write(struct syncmirror_io *io)
 {
 	struct syncmirror *sm = io->sm;
+	struct syncmirror_volume *vol = sm->vol;
 	struct bio *bio = io->bio;
 
 	if (io->ranged &&
@@ -36,38 +92,44 @@ static void finish_write(struct syncmirror_io *io)
 
 	if (io->local_status) {
 		DMERR_LIMIT("%s: local write at sector %llu failed: %d",
-			    sm->vol->name, (unsigned long long)io->range.first,
+			    vol->name, (unsigned long long)io->range.first,
 			    blk_status_to_errno(io->local_status));
 		/* Reported failed, never "done", even if the peer has it. */
 		bio->bi_status = io->local_status;
 	}
 	if (!io->peer_status) {
+		if (io->ranged)
+			record_epoch(io);
+		else
+			flush_acknowledged(io);
 		if (!io->local_status) {
-			atomic64_inc(&sm->vol->replicated_writes);
-			bio_endio(bio);
+			atomic64_inc(&vol->replicated_writes);
+			complete_write(io);
 			return;
 		}
 		/* A failed local flush leaves the copies as they were. */
 		if (!io->ranged) {
-			bio_endio(bio);
+			complete_write(io);
 			return;
 		}
+		/* The peer has what the local disk may lack. */
+		io->need_seq = syncmirror_volume_peer_lacks(vol,
+							    io->range.first,
+							    io->range.last);
 	} else {
 		if (io->peer_status > 0)
 			DMERR_LIMIT("%s: the peer failed the write at sector %llu: %d",
-				    sm->vol->name,
+				    vol->name,
 				    (unsigned long long)io->range.first,
 				    io->peer_status);
 		if (!io->local_status)
-			atomic64_inc(&sm->vol->local_only_writes);
+			atomic64_inc(&vol->local_only_writes);
+		/* The peer's cache may have lost what it acknowledged. */
+		if (!io->ranged)
+			io->need_seq = syncmirror_volume_mark_unflushed(vol);
 	}
-	/*
-	 * The copies may differ: one has a write the other lacks, or a
-	 * flush did not reach the peer (which may then lose writes it
-	 * acknowledged from a volatile cache).  Complete once that is on
-	 * record.
-	 */
-	syncmirror_volume_complete_diverged(sm->vol, bio);
+	/* Complete once the bitmap says what the peer lacks. */
+	syncmirror_volume_wait_bitmap(vol, &io->wait, io->need_seq);
 }
 
 static void put_io(struct syncmirror_io *io)
@@ -91,8 +153,11 @@ static void peer_write_done(struct syncmirror_send *send, int status)
 						send);
 
 	io->peer_status = status;
-	if (status)
-		syncmirror_volume_mark_diverged(io->sm->vol);
+	/* In memory at once: no hello from now on misses it. */
+	if (status && io->ranged)
+		io->need_seq = syncmirror_volume_peer_lacks(io->sm->vol,
+							    io->range.first,
+							    io->range.last);
 	put_io(io);
 }
 
@@ -104,6 +169,7 @@ static void fill_send(struct syncmirror_io *io)
 	INIT_LIST_HEAD(&send->entry);
 	send->flags = 0;
 	send->data = NULL;
+	send->buf = NULL;
 	send->sector = dm_target_offset(io->sm->ti, bio->bi_iter.bi_sector);
 	send->size = bio->bi_iter.bi_size;
 	send->done = peer_write_done;
@@ -132,10 +198,11 @@ static void fill_send(struct syncmirror_io *io)
 	}
 }
 
-/* Issue both halves; @io is in the interval tree already (if ranged). */
+/* Issue both halves; @io is in the interval tree and the AL (if ranged). */
 static void start_write(struct syncmirror_io *io)
 {
 	struct syncmirror *sm = io->sm;
+	struct syncmirror_volume *vol = sm->vol;
 	struct syncmirror_connection *conn;
 	struct bio *clone;
 
@@ -143,18 +210,22 @@ static void start_write(struct syncmirror_io *io)
 	atomic_set(&io->pending, 2);
 	io->local_status = BLK_STS_OK;
 	io->peer_status = -ENOTCONN;
+	io->need_seq = 0;
 	fill_send(io);
+	/* A flush covers, on the peer, what was acknowledged before it. */
+	if (!io->ranged)
+		io->flush_epoch = atomic64_inc_return(&vol->epoch) - 1;
 
 	rcu_read_lock();
-	conn = rcu_dereference(sm->vol->conn);
+	conn = rcu_dereference(vol->conn);
 	atomic_inc(&io->pending);
 	if (!conn || !syncmirror_connection_submit(conn, &io->send)) {
 		atomic_dec(&io->pending);
-		/*
-		 * Known before the write goes anywhere: so no link that
-		 * says hello from now on calls the copies consistent.
-		 */
-		syncmirror_volume_mark_diverged(sm->vol);
+		/* Known before the write goes anywhere: in memory now. */
+		if (io->ranged)
+			io->need_seq = syncmirror_volume_peer_lacks(vol,
+							io->range.first,
+							io->range.last);
 	}
 	rcu_read_unlock();
 
@@ -168,6 +239,102 @@ static void start_write(struct syncmirror_io *io)
 	put_io(io);
 }
 
+/* No overlapping write is in flight: enter the activity log. */
+static void enter_activity_log(struct syncmirror_io *io)
+{
+	struct syncmirror_volume *vol = io->sm->vol;
+	unsigned long flags;
+
+	if (syncmirror_al_begin_fast(&vol->al, io->range.first,
+				     io->range.last)) {
+		io->al_held = true;
+		start_write(io);
+		return;
+	}
+	spin_lock_irqsave(&vol->wait_lock, flags);
+	list_add_tail(&io->wait, &vol->al_waiters);
+	spin_unlock_irqrestore(&vol->wait_lock, flags);
+	queue_work(syncmirror_wq, &vol->al_work);
+}
+
+static void range_admitted(struct syncmirror_range *range)
+{
+	enter_activity_log(container_of(range, struct syncmirror_io, range));
+}
+
+/* A write that could not enter the activity log fails whole. */
+static void fail_write(struct syncmirror_io *io)
+{
+	struct syncmirror *sm = io->sm;
+
+	if (syncmirror_conflicts_release(&sm->conflicts, &io->range))
+		queue_work(syncmirror_wq, &sm->deferred_work);
+	io->bio->bi_status = BLK_STS_IOERR;
+	complete_write(io);
+}
+
+/*
+ * The AL worker: give the waiting writes their extents, in arrival order
+ * (a write that finds no room holds up the ones behind it), commit the
+ * new set, then start them.
+ */
+static void al_worker(struct work_struct *work)
+{
+	struct syncmirror_volume *vol = container_of(work,
+						     struct syncmirror_volume,
+						     al_work);
+	struct syncmirror_io *io, *next;
+	unsigned int noio;
+	LIST_HEAD(ready);
+	u32 ring_block;
+	int r = 0;
+	u64 seq;
+
+	spin_lock_irq(&vol->wait_lock);
+	list_for_each_entry_safe(io, next, &vol->al_waiters, wait) {
+		if (syncmirror_al_begin(&vol->al, io->range.first,
+					io->range.last))
+			break;
+		io->al_held = true;
+		list_move_tail(&io->wait, &ready);
+	}
+	spin_unlock_irq(&vol->wait_lock);
+	if (list_empty(&ready))
+		return;
+
+	if (syncmirror_al_needs_commit(&vol->al)) {
+		/* The waiting writes keep their table live. */
+		struct syncmirror *sm = list_first_entry(&ready,
+							 struct syncmirror_io,
+							 wait)->sm;
+
+		noio = memalloc_noio_save();
+		seq = syncmirror_al_encode(&vol->al, page_address(vol->al_page),
+					   &ring_block);
+		/* Before it, what completed (and may leave the set) is stable. */
+		r = syncmirror_md_write_block(syncmirror_md_bdev(sm),
+					      vol->md_info.al_offset +
+					      (u64)ring_block *
+					      SYNCMIRROR_MD_BLOCK_SIZE,
+					      vol->al_page,
+					      REQ_PREFLUSH | REQ_FUA);
+		memalloc_noio_restore(noio);
+		if (r)
+			DMERR_LIMIT("%s: cannot write the activity log: %d",
+				    vol->name, r);
+		else
+			syncmirror_al_committed(&vol->al, seq);
+	}
+
+	list_for_each_entry_safe(io, next, &ready, wait) {
+		list_del_init(&io->wait);
+		if (r)
+			fail_write(io);
+		else
+			start_write(io);
+	}
+}
+
 static void start_deferred(struct work_struct *work)
 {
 	struct syncmirror *sm = container_of(work, struct syncmirror,
@@ -178,7 +345,7 @@ static void start_deferred(struct work_struct *work)
 	syncmirror_conflicts_collect(&sm->conflicts, &ready);
 	list_for_each_entry_safe(range, next, &ready, deferred) {
 		list_del_init(&range->deferred);
-		start_write(container_of(range, struct syncmirror_io, range));
+		range->start(range);
 	}
 }
 
@@ -186,6 +353,11 @@ void syncmirror_replication_init(struct syncmirror *sm)
 {
 	syncmirror_conflicts_init(&sm->conflicts);
 	INIT_WORK(&sm->deferred_work, start_deferred);
+}
+
+void syncmirror_replication_init_volume(struct syncmirror_volume *vol)
+{
+	INIT_WORK(&vol->al_work, al_worker);
 }
 
 /* Map a write of a primary.  Returns DM_MAPIO_SUBMITTED. */
@@ -196,7 +368,10 @@ int syncmirror_replicate(struct syncmirror *sm, struct bio *bio)
 	io->sm = sm;
 	io->bio = bio;
 	io->ranged = bio_sectors(bio) != 0;
+	io->al_held = false;
+	INIT_LIST_HEAD(&io->wait);
 	INIT_LIST_HEAD(&io->range.deferred);
+	io->range.start = range_admitted;
 	if (!io->ranged) {
 		io->range.first = 0;
 		io->range.last = 0;
@@ -208,6 +383,6 @@ int syncmirror_replicate(struct syncmirror *sm, struct bio *bio)
 	io->range.first = dm_target_offset(sm->ti, bio->bi_iter.bi_sector);
 	io->range.last = io->range.first + bio_sectors(bio) - 1;
 	if (syncmirror_conflicts_admit(&sm->conflicts, &io->range))
-		start_write(io);
+		enter_activity_log(io);
 	return DM_MAPIO_SUBMITTED;
 }

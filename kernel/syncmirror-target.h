@@ -24,7 +24,6 @@ struct syncmirror_volume;
  * @meta_dev: device holding the metadata, NULL when it is internal
  * @data_dev: local device holding the data
  * @md: the superblock as loaded by the constructor
- * @sb_sector: where the superblock is, on @meta_dev or else @data_dev
  * @sb_page: buffer for superblock writes (under the volume's sb_lock)
  * @vol: the volume (role, peer link) this table belongs to
  * @discard_passdown: discards are advertised and passed to @data_dev
@@ -40,7 +39,6 @@ struct syncmirror {
 	struct dm_dev *meta_dev;
 	struct dm_dev *data_dev;
 	struct syncmirror_md md;
-	sector_t sb_sector;
 	struct page *sb_page;
 	struct syncmirror_volume *vol;
 	bool discard_passdown;
@@ -56,6 +54,12 @@ struct syncmirror {
 extern struct workqueue_struct *syncmirror_wq;
 
 int syncmirror_write_superblock(struct syncmirror *sm,
-				const struct syncmirror_md *md);
+				struct syncmirror_md *md);
+
+/* The device holding @sm's metadata. */
+static inline struct block_device *syncmirror_md_bdev(struct syncmirror *sm)
+{
+	return sm->meta_dev ? sm->meta_dev->bdev : sm->data_dev->bdev;
+}
 
 #endif /* SYNCMIRROR_TARGET_H */

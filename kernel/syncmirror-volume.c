@@ -8,20 +8,23 @@
  * control plane (constructor, destructor, netlink) and by a connection
  * thread announcing a state change; nothing on the I/O path takes it.
  *
- * The volume also records whether the copies have diverged: a write that
- * completes without the peer's ACK completes only once the superblock
- * says so, so that no reconnect, however soon, calls the copies in sync.
+ * The volume also owns what must outlive a table reload: the peer's dirty
+ * bitmap and the activity log (loaded by the first table), and the resync.
+ * A write that completes without the peer's ACK completes only once its
+ * bits are on disk, so that no reconnect, however soon, misses it.
  */
 
 #include <linux/blkdev.h>
 #include <linux/device-mapper.h>
 #include <linux/mutex.h>
 #include <linux/netlink.h>
+#include <linux/random.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 
 #include "syncmirror-connection.h"
 #include "syncmirror-netlink.h"
+#include "syncmirror-replication.h"
 #include "syncmirror-target.h"
 #include "syncmirror-volume.h"
 
@@ -109,7 +112,7 @@ struct syncmirror_volume *syncmirror_volume_nth(unsigned long n)
 	return NULL;
 }
 
-static void write_diverged(struct work_struct *work);
+static void flush_bitmap_work(struct work_struct *work);
 static void refuse_link(struct work_struct *work);
 
 /*
@@ -160,25 +163,16 @@ struct syncmirror_volume *syncmirror_volume_get(struct mapped_device *md,
 	vol->md_info = *md_info;
 	spin_lock_init(&vol->active_lock);
 	mutex_init(&vol->sb_lock);
-	spin_lock_init(&vol->diverged_lock);
-	bio_list_init(&vol->diverged_waiters);
-	INIT_WORK(&vol->diverged_work, write_diverged);
+	spin_lock_init(&vol->wait_lock);
+	INIT_LIST_HEAD(&vol->bm_waiters);
+	INIT_LIST_HEAD(&vol->al_waiters);
+	INIT_WORK(&vol->bm_work, flush_bitmap_work);
+	syncmirror_replication_init_volume(vol);
 	INIT_WORK(&vol->refuse_work, refuse_link);
 	atomic64_set(&vol->replicated_writes, 0);
 	atomic64_set(&vol->local_only_writes, 0);
-	/*
-	 * A superblock still marked primary was not demoted or removed
-	 * cleanly: the node crashed as primary, with writes in flight that
-	 * may be on one copy only.
-	 */
-	vol->diverged_on_disk = md_info->diverged;
-	vol->diverged = md_info->diverged || md_info->primary;
-	if (vol->diverged) {
-		vol->diverged_since = ktime_get_real_seconds();
-		DMWARN("%s: the copies may differ (%s): connecting needs a resync",
-		       syncmirror_volume_name(vol), md_info->diverged ?
-		       "diverged before" : "crashed as primary");
-	}
+	atomic64_set(&vol->epoch, 1);
+	syncmirror_resync_init(vol);
 	syncmirror_volume_name(vol);
 	list_add_tail(&vol->list, &volumes);
 	syncmirror_netlink_notify(vol, SYNCMIRROR_EVENT_VOLUME_UP,
@@ -189,7 +183,18 @@ struct syncmirror_volume *syncmirror_volume_get(struct mapped_device *md,
 
 static void volume_release(struct kref *kref)
 {
-	kfree(container_of(kref, struct syncmirror_volume, kref));
+	struct syncmirror_volume *vol = container_of(kref,
+						     struct syncmirror_volume,
+						     kref);
+
+	syncmirror_bitmap_exit(&vol->bitmap);
+	syncmirror_al_exit(&vol->al);
+	kvfree(vol->ext_epoch);
+	if (vol->bm_page)
+		__free_page(vol->bm_page);
+	if (vol->al_page)
+		__free_page(vol->al_page);
+	kfree(vol);
 }
 
 /* Stop a link taken off its volume, and drop the link's reference. */
@@ -221,7 +226,9 @@ void syncmirror_volume_put(struct syncmirror_volume *vol)
 	if (conn)
 		stop_connection(vol, conn);
 	/* Every write is done (dm drained them), but the work may still run. */
-	flush_work(&vol->diverged_work);
+	syncmirror_resync_exit(vol);
+	flush_work(&vol->bm_work);
+	flush_work(&vol->al_work);
 	flush_work(&vol->refuse_work);
 	kref_put(&vol->kref, volume_release);
 }
@@ -334,35 +341,67 @@ int syncmirror_volume_disconnect(const char *name,
 }
 
 /*
- * Write the superblock with @primary (or KEEP_ROLE) as the role flag and the divergence
- * as it is now (in memory: a node that crashed as primary knows it before
- * the disk does), through @sm's devices, and record both as on disk.
+ * Write vol->md_info changed by @change (with @arg) through @sm's devices;
+ * on success the change is what is on disk.  Must be called with sb_lock
+ * held.
  */
-#define KEEP_ROLE	(-1)
+static int change_superblock(struct syncmirror_volume *vol,
+			     struct syncmirror *sm,
+			     void (*change)(struct syncmirror_md *md, u64 arg),
+			     u64 arg)
+{
+	struct syncmirror_md md = vol->md_info;
+	int r;
+
+	lockdep_assert_held(&vol->sb_lock);
+	change(&md, arg);
+	r = syncmirror_write_superblock(sm, &md);
+	if (!r) {
+		vol->md_info = md;
+		WRITE_ONCE(vol->generation_started, !!md.peer[0].bitmap_uuid);
+	}
+	return r;
+}
+
+/* The same through the live table, for callers outside the I/O path. */
+int syncmirror_volume_update_sb(struct syncmirror_volume *vol,
+				void (*change)(struct syncmirror_md *md,
+					       u64 arg),
+				u64 arg)
+{
+	struct syncmirror *sm = syncmirror_volume_get_active(vol);
+	int r;
+
+	if (!sm)
+		return -ENODEV;
+	mutex_lock(&vol->sb_lock);
+	r = change_superblock(vol, sm, change, arg);
+	mutex_unlock(&vol->sb_lock);
+	syncmirror_volume_put_active(vol, sm);
+	return r;
+}
+
+static void set_primary(struct syncmirror_md *md, u64 primary)
+{
+	md->primary = primary;
+}
+
+/* A forced promotion: this copy is the data now, a generation of its own. */
+static void force_consistent(struct syncmirror_md *md, u64 uuid)
+{
+	md->primary = true;
+	md->inconsistent = false;
+	syncmirror_md_new_generation(md, uuid);
+	md->peer[0].bitmap_uuid = 0;
+}
 
 static int write_superblock(struct syncmirror_volume *vol,
-			    struct syncmirror *sm, int primary)
+			    struct syncmirror *sm, bool primary)
 {
-	struct syncmirror_md md;
-	bool diverged;
 	int r;
 
 	mutex_lock(&vol->sb_lock);
-	if (primary == KEEP_ROLE)
-		primary = vol->md_info.primary;
-	/* Divergence is only ever set before a write that needs it waits. */
-	diverged = syncmirror_volume_diverged(vol);
-	md = vol->md_info;
-	md.primary = primary;
-	md.diverged = diverged;
-	r = syncmirror_write_superblock(sm, &md);
-	if (!r) {
-		vol->md_info.primary = primary;
-		vol->md_info.diverged = diverged;
-		spin_lock_irq(&vol->diverged_lock);
-		vol->diverged_on_disk = diverged;
-		spin_unlock_irq(&vol->diverged_lock);
-	}
+	r = change_superblock(vol, sm, set_primary, primary);
 	mutex_unlock(&vol->sb_lock);
 	return r;
 }
@@ -375,7 +414,7 @@ static int write_superblock(struct syncmirror_volume *vol,
  * Must be called with volumes_lock held (which keeps the live table).
  */
 int syncmirror_volume_set_role(struct syncmirror_volume *vol, int role,
-			       struct netlink_ext_ack *extack)
+			       bool force, struct netlink_ext_ack *extack)
 {
 	struct syncmirror_connection *conn = syncmirror_volume_conn(vol);
 	struct syncmirror *sm;
@@ -403,6 +442,17 @@ int syncmirror_volume_set_role(struct syncmirror_volume *vol, int role,
 		}
 	}
 
+	if (role == SYNCMIRROR_ROLE_PRIMARY && vol->md_info.inconsistent) {
+		if (!force) {
+			NL_SET_ERR_MSG(extack, "the local copy is inconsistent (new, or a resync into it is not done); --force makes it the data");
+			return -EROFS;
+		}
+		if (conn) {
+			NL_SET_ERR_MSG(extack, "disconnect the peer before forcing an inconsistent copy primary");
+			return -EBUSY;
+		}
+	}
+
 	spin_lock_irq(&vol->active_lock);
 	sm = vol->active;
 	spin_unlock_irq(&vol->active_lock);
@@ -410,7 +460,19 @@ int syncmirror_volume_set_role(struct syncmirror_volume *vol, int role,
 		NL_SET_ERR_MSG(extack, "volume is suspended");
 		return -EBUSY;
 	}
-	r = write_superblock(vol, sm, role == SYNCMIRROR_ROLE_PRIMARY);
+	if (role == SYNCMIRROR_ROLE_PRIMARY && vol->md_info.inconsistent) {
+		u64 uuid;
+
+		get_random_bytes(&uuid, sizeof(uuid));
+		mutex_lock(&vol->sb_lock);
+		r = change_superblock(vol, sm, force_consistent, uuid | 1);
+		mutex_unlock(&vol->sb_lock);
+		if (!r)
+			DMWARN("%s: forced primary: the local copy is the data now",
+			       syncmirror_volume_name(vol));
+	} else {
+		r = write_superblock(vol, sm, role == SYNCMIRROR_ROLE_PRIMARY);
+	}
 	if (r) {
 		NL_SET_ERR_MSG(extack, "cannot write the superblock");
 		return r;
@@ -492,80 +554,168 @@ struct syncmirror *syncmirror_volume_get_active(struct syncmirror_volume *vol)
 	return sm;
 }
 
-bool syncmirror_volume_diverged(struct syncmirror_volume *vol)
+/* Bytes of the data the peer may lack (or have different). */
+u64 syncmirror_volume_out_of_sync(struct syncmirror_volume *vol)
 {
-	unsigned long flags;
-	bool diverged;
-
-	spin_lock_irqsave(&vol->diverged_lock, flags);
-	diverged = vol->diverged;
-	spin_unlock_irqrestore(&vol->diverged_lock, flags);
-	return diverged;
+	if (!vol->loaded)
+		return 0;
+	return syncmirror_bitmap_weight(&vol->bitmap) <<
+	       (vol->md_info.region_shift + SECTOR_SHIFT);
 }
 
-void syncmirror_volume_get_diverged(struct syncmirror_volume *vol,
-				    bool *diverged, time64_t *since)
+int syncmirror_volume_disk_state(struct syncmirror_volume *vol)
 {
-	spin_lock_irq(&vol->diverged_lock);
-	*diverged = vol->diverged;
-	*since = vol->diverged_since;
-	spin_unlock_irq(&vol->diverged_lock);
+	return READ_ONCE(vol->md_info.inconsistent) ?
+	       SYNCMIRROR_DISK_INCONSISTENT : SYNCMIRROR_DISK_UP_TO_DATE;
 }
 
-/* Record the divergence on disk, then complete the writes that wait. */
-static void write_diverged(struct work_struct *work)
+/* What this node says of its copy in a hello. */
+void syncmirror_volume_hello(struct syncmirror_volume *vol,
+			     struct syncmirror_hello *hello)
+{
+	mutex_lock(&vol->sb_lock);
+	hello->current_uuid = vol->md_info.current_uuid;
+	hello->bitmap_uuid = vol->md_info.peer[0].bitmap_uuid;
+	hello->region_shift = vol->md_info.region_shift;
+	hello->flags = (vol->md_info.inconsistent ?
+			SYNCMIRROR_WIRE_HELLO_F_INCONSISTENT : 0) |
+		       (vol->crashed ? SYNCMIRROR_WIRE_HELLO_F_CRASHED : 0);
+	mutex_unlock(&vol->sb_lock);
+	hello->dirty_regions = syncmirror_bitmap_weight(&vol->bitmap);
+}
+
+/* Write every dirty bitmap block through @sm, then record them durable. */
+static int write_dirty_blocks(struct syncmirror_volume *vol,
+			      struct syncmirror *sm)
+{
+	struct block_device *bdev = syncmirror_md_bdev(sm);
+	struct syncmirror_bitmap *bm = &vol->bitmap;
+	u64 index, seq;
+	int r;
+
+	while (syncmirror_bitmap_take_dirty(bm, &index, &seq)) {
+		syncmirror_bitmap_encode_block(bm, index, 0,
+					       page_address(vol->bm_page));
+		r = syncmirror_md_write_block(bdev, vol->md_info.bitmap_offset +
+					      index * SYNCMIRROR_MD_BLOCK_SIZE,
+					      vol->bm_page, REQ_FUA);
+		if (r) {
+			syncmirror_bitmap_redirty(bm, index);
+			return r;
+		}
+	}
+	syncmirror_bitmap_flushed(bm, seq);
+	return 0;
+}
+
+/* The first write the peer lacks: the copies' generations part here. */
+static void start_generation(struct syncmirror_md *md, u64 uuid)
+{
+	md->peer[0].bitmap_uuid = md->current_uuid;
+	syncmirror_md_new_generation(md, uuid);
+}
+
+/*
+ * Record the out-of-sync bits on disk, then complete the writes that wait
+ * for them.  The first such write also starts a new data generation.
+ */
+static void flush_bitmap_work(struct work_struct *work)
 {
 	struct syncmirror_volume *vol = container_of(work,
 						     struct syncmirror_volume,
-						     diverged_work);
-	struct bio_list waiters;
+						     bm_work);
+	struct list_head *entry, *next;
 	struct syncmirror *sm;
 	unsigned int noio;
-	bool on_disk;
-	struct bio *bio;
+	bool news = false;
+	LIST_HEAD(waiters);
 	int r = 0;
 
-	spin_lock_irq(&vol->diverged_lock);
-	waiters = vol->diverged_waiters;
-	bio_list_init(&vol->diverged_waiters);
-	on_disk = vol->diverged_on_disk;
-	spin_unlock_irq(&vol->diverged_lock);
-	if (bio_list_empty(&waiters))
-		return;
+	spin_lock_irq(&vol->wait_lock);
+	list_splice_init(&vol->bm_waiters, &waiters);
+	spin_unlock_irq(&vol->wait_lock);
 
 	/* Writes wait on this: no reclaim may recurse into their device. */
 	noio = memalloc_noio_save();
-	if (!on_disk) {
-		/* Live: the waiting writes keep dm from suspending it. */
-		spin_lock_irq(&vol->active_lock);
-		sm = vol->active;
-		spin_unlock_irq(&vol->active_lock);
-		r = sm ? write_superblock(vol, sm, KEEP_ROLE) : -ENODEV;
-		if (r)
-			DMERR("%s: cannot record in the superblock that the copies diverged: %d",
-			      vol->name, r);
-		else
-			DMWARN("%s: the copies diverged: the peer lacks writes",
-			       vol->name);
+	/* Live: the waiting writes keep dm from suspending it. */
+	sm = syncmirror_volume_get_active(vol);
+	if (!sm) {
+		r = -ENODEV;
+		goto complete;
 	}
+	mutex_lock(&vol->sb_lock);
+	if (!list_empty(&waiters) && !vol->generation_started) {
+		u64 uuid;
 
-	/* A write whose divergence is not on record must not look done. */
-	while ((bio = bio_list_pop(&waiters))) {
-		if (r)
-			bio->bi_status = BLK_STS_IOERR;
-		bio_endio(bio);
+		get_random_bytes(&uuid, sizeof(uuid));
+		r = change_superblock(vol, sm, start_generation, uuid | 1);
+		if (!r)
+			DMWARN("%s: the peer lacks writes: new data generation %016llx",
+			       vol->name, vol->md_info.current_uuid);
+	}
+	if (!r)
+		r = write_dirty_blocks(vol, sm);
+	mutex_unlock(&vol->sb_lock);
+	syncmirror_volume_put_active(vol, sm);
+	if (r)
+		DMERR("%s: cannot record out-of-sync regions in the bitmap: %d",
+		      vol->name, r);
+
+complete:
+	/* A write whose bits are not on record must not look done. */
+	list_for_each_safe(entry, next, &waiters) {
+		list_del_init(entry);
+		syncmirror_replication_bitmap_done(entry, r);
 	}
 	memalloc_noio_restore(noio);
 
+	spin_lock_irq(&vol->wait_lock);
+	if (!vol->reported_out_of_sync != !syncmirror_bitmap_weight(&vol->bitmap)) {
+		vol->reported_out_of_sync = !vol->reported_out_of_sync;
+		if (vol->reported_out_of_sync)
+			vol->out_of_sync_since = ktime_get_real_seconds();
+		news = true;
+	}
+	spin_unlock_irq(&vol->wait_lock);
 	/* News last: the registry lock is no place for writes to wait. */
-	if (!on_disk && !r)
+	if (news)
 		syncmirror_volume_notify(vol, SYNCMIRROR_EVENT_DISK);
+}
+
+/* Write the dirty bitmap blocks now and wait for it.  Process context. */
+int syncmirror_volume_flush_bitmap(struct syncmirror_volume *vol)
+{
+	u64 seq = syncmirror_bitmap_mark_seq(&vol->bitmap);
+
+	queue_work(syncmirror_wq, &vol->bm_work);
+	flush_work(&vol->bm_work);
+	return syncmirror_bitmap_on_disk(&vol->bitmap, seq) ? 0 : -EIO;
+}
+
+/*
+ * @entry (a write's) completes once the bitmap marks up to @need_seq are
+ * on disk and the superblock names the generation they count from; see
+ * syncmirror_replication_bitmap_done().  Any context.
+ */
+void syncmirror_volume_wait_bitmap(struct syncmirror_volume *vol,
+				   struct list_head *entry, u64 need_seq)
+{
+	unsigned long flags;
+
+	if (READ_ONCE(vol->generation_started) &&
+	    syncmirror_bitmap_on_disk(&vol->bitmap, need_seq)) {
+		syncmirror_replication_bitmap_done(entry, 0);
+		return;
+	}
+	spin_lock_irqsave(&vol->wait_lock, flags);
+	list_add_tail(entry, &vol->bm_waiters);
+	spin_unlock_irqrestore(&vol->wait_lock, flags);
+	queue_work(syncmirror_wq, &vol->bm_work);
 }
 
 /*
  * The copies just diverged: a link that is up (or saying hello) would
- * call them consistent.  End it; syncmirrord's next attempt is refused at
- * the hello.
+ * call them consistent.  End it; the next attempt resyncs.
  */
 static void refuse_link(struct work_struct *work)
 {
@@ -584,44 +734,174 @@ static void refuse_link(struct work_struct *work)
 }
 
 /*
- * The copies may differ from now on (a write's peer half is lost).  Set at
- * once, in memory, so that no hello from now on says otherwise; written to
- * disk before such a write completes (syncmirror_volume_complete_diverged).
+ * The peer lacks (or may lack) sectors @first to @last: set their bits at
+ * once, in memory, so that no hello from now on says otherwise.  The
+ * caller makes them durable (syncmirror_volume_wait_bitmap()) before a
+ * write that needs it completes.  Returns the mark number to wait for.
  * Any context.
  */
-void syncmirror_volume_mark_diverged(struct syncmirror_volume *vol)
+u64 syncmirror_volume_peer_lacks(struct syncmirror_volume *vol,
+				 sector_t first, sector_t last)
 {
-	unsigned long flags;
-	bool first;
+	struct syncmirror_connection *conn;
+	u64 need;
+	int state;
 
-	spin_lock_irqsave(&vol->diverged_lock, flags);
-	first = !vol->diverged;
-	if (first) {
-		vol->diverged = true;
-		vol->diverged_since = ktime_get_real_seconds();
-	}
-	spin_unlock_irqrestore(&vol->diverged_lock, flags);
-	if (first)
+	syncmirror_bitmap_mark(&vol->bitmap, first, last, &need);
+	/* A link that is up while this happens would miss it. */
+	rcu_read_lock();
+	conn = rcu_dereference(vol->conn);
+	state = conn ? READ_ONCE(conn->state) : SYNCMIRROR_CONN_NONE;
+	rcu_read_unlock();
+	if (state == SYNCMIRROR_CONN_HANDSHAKE ||
+	    state == SYNCMIRROR_CONN_CONNECTED)
 		queue_work(syncmirror_wq, &vol->refuse_work);
+	return need;
 }
 
 /*
- * Complete @bio, a write the peer lacks, once the divergence is on disk.
- * Any context.
+ * The peer may have lost what it acknowledged since its last flush (its
+ * disk cache, if it crashed): mark the extents written since then.
+ * Returns the mark number to wait for.  Any context.
  */
-void syncmirror_volume_complete_diverged(struct syncmirror_volume *vol,
-					 struct bio *bio)
+u64 syncmirror_volume_mark_unflushed(struct syncmirror_volume *vol)
 {
+	unsigned int shift = vol->md_info.al_extent_shift;
+	u64 flushed, e, marked = 0, need = 0;
 	unsigned long flags;
 
-	syncmirror_volume_mark_diverged(vol);
-	spin_lock_irqsave(&vol->diverged_lock, flags);
-	if (vol->diverged_on_disk) {
-		spin_unlock_irqrestore(&vol->diverged_lock, flags);
-		bio_endio(bio);
-		return;
+	if (!vol->loaded)
+		return 0;
+	spin_lock_irqsave(&vol->wait_lock, flags);
+	flushed = vol->flushed_epoch;
+	/* What is marked now needs no marking again. */
+	vol->flushed_epoch = atomic64_read(&vol->epoch);
+	spin_unlock_irqrestore(&vol->wait_lock, flags);
+	for (e = 0; e < vol->extents; e++) {
+		if (READ_ONCE(vol->ext_epoch[e]) <= flushed)
+			continue;
+		syncmirror_bitmap_mark(&vol->bitmap, e << shift,
+				       ((e + 1) << shift) - 1, &need);
+		marked++;
 	}
-	bio_list_add(&vol->diverged_waiters, bio);
-	spin_unlock_irqrestore(&vol->diverged_lock, flags);
-	queue_work(syncmirror_wq, &vol->diverged_work);
+	if (marked) {
+		DMWARN_LIMIT("%s: %llu extents written since the peer's last flush marked out of sync",
+			     vol->name, marked);
+		queue_work(syncmirror_wq, &vol->bm_work);
+	}
+	return syncmirror_bitmap_mark_seq(&vol->bitmap);
+}
+
+/*
+ * Load the bitmap and the activity log with the volume's first table.  A
+ * superblock still marked primary means a crash as primary: every extent
+ * of the last activity-log transaction is marked out of sync.
+ */
+int syncmirror_volume_load(struct syncmirror_volume *vol,
+			   struct syncmirror *sm, char **error)
+{
+	struct syncmirror_md *md = &vol->md_info;
+	struct block_device *bdev = syncmirror_md_bdev(sm);
+	u64 i, damaged = 0, best_seq = 0, need;
+	u32 best_block = 0, count, *extents;
+	int r;
+
+	if (vol->loaded)
+		return 0;
+	r = syncmirror_bitmap_init(&vol->bitmap, syncmirror_md_regions(md),
+				   md->region_shift);
+	if (!r)
+		r = syncmirror_al_init(&vol->al, md->al_extents,
+				       md->al_extent_shift, md->al_blocks);
+	vol->extents = DIV_ROUND_UP_ULL(md->data_sectors,
+					1ULL << md->al_extent_shift);
+	vol->ext_epoch = kvcalloc(vol->extents, sizeof(u64), GFP_KERNEL);
+	vol->bm_page = alloc_page(GFP_KERNEL);
+	vol->al_page = alloc_page(GFP_KERNEL);
+	extents = kcalloc(SYNCMIRROR_AL_MAX_EXTENTS, sizeof(u32), GFP_KERNEL);
+	if (r || !vol->ext_epoch || !vol->bm_page || !vol->al_page ||
+	    !extents) {
+		*error = "Cannot allocate the bitmap and activity log";
+		r = -ENOMEM;
+		goto out;
+	}
+
+	for (i = 0; i < md->bitmap_blocks; i++) {
+		r = syncmirror_md_read_block(bdev, md->bitmap_offset +
+					     i * SYNCMIRROR_MD_BLOCK_SIZE,
+					     vol->bm_page);
+		if (r) {
+			*error = "Cannot read the bitmap";
+			goto out;
+		}
+		damaged += !syncmirror_bitmap_decode_block(&vol->bitmap, i, 0,
+						page_address(vol->bm_page));
+	}
+	if (damaged)
+		DMWARN("%s: %llu damaged bitmap blocks: their regions are out of sync",
+		       vol->name, damaged);
+
+	for (i = 0; i < md->al_blocks; i++) {
+		u64 seq;
+
+		r = syncmirror_md_read_block(bdev, md->al_offset +
+					     i * SYNCMIRROR_MD_BLOCK_SIZE,
+					     vol->al_page);
+		if (r) {
+			*error = "Cannot read the activity log";
+			goto out;
+		}
+		if (!syncmirror_al_decode(page_address(vol->al_page),
+					  md->al_extents, &seq, &count,
+					  extents) && seq > best_seq) {
+			best_seq = seq;
+			best_block = i;
+		}
+	}
+	syncmirror_al_loaded(&vol->al, best_seq, best_block);
+
+	if (md->primary) {
+		vol->crashed = true;
+		count = 0;
+		if (best_seq) {
+			r = syncmirror_md_read_block(bdev, md->al_offset +
+						     (u64)best_block *
+						     SYNCMIRROR_MD_BLOCK_SIZE,
+						     vol->al_page);
+			if (r || syncmirror_al_decode(page_address(vol->al_page),
+						      md->al_extents, &best_seq,
+						      &count, extents)) {
+				*error = "Cannot read the activity log";
+				r = r ?: -EIO;
+				goto out;
+			}
+		}
+		for (i = 0; i < count; i++)
+			syncmirror_bitmap_mark(&vol->bitmap,
+					       (sector_t)extents[i] <<
+					       md->al_extent_shift,
+					       (((sector_t)extents[i] + 1) <<
+						md->al_extent_shift) - 1, &need);
+		DMWARN("%s: crashed as primary: %u activity-log extents marked out of sync",
+		       vol->name, count);
+	}
+
+	mutex_lock(&vol->sb_lock);
+	r = write_dirty_blocks(vol, sm);
+	/* The bitmap holds it all now: the crash is on record there. */
+	if (!r && md->primary)
+		r = change_superblock(vol, sm, set_primary, false);
+	mutex_unlock(&vol->sb_lock);
+	if (r) {
+		*error = "Cannot write the bitmap or superblock";
+		goto out;
+	}
+	vol->generation_started = !!md->peer[0].bitmap_uuid;
+	vol->reported_out_of_sync = !!syncmirror_bitmap_weight(&vol->bitmap);
+	if (vol->reported_out_of_sync)
+		vol->out_of_sync_since = ktime_get_real_seconds();
+	vol->loaded = true;
+out:
+	kfree(extents);
+	return r;
 }

@@ -19,7 +19,10 @@
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
+#include "syncmirror-activity-log.h"
+#include "syncmirror-bitmap.h"
 #include "syncmirror-metadata.h"
+#include "syncmirror-resync.h"
 
 struct mapped_device;
 struct netlink_ext_ack;
@@ -38,23 +41,40 @@ struct syncmirror_connection;
  * @tables: target instances (live or being loaded) that use it
  * @role: enum syncmirror_role; written under the registry lock, read by
  *	the I/O path without it
- * @md_info: superblock of the most recently constructed table; its
- *	@primary and @diverged flags are what is on disk (under @sb_lock)
+ * @md_info: the superblock as on disk (changed under @sb_lock)
  * @conn: the peer link, NULL when there is none; changed under the
  *	registry lock, read by the I/O path under RCU
  * @active_lock: protects @active
  * @active: the live table, NULL while suspended
  * @sb_lock: serialises superblock writes (taken after the registry lock)
- * @diverged_lock: protects the divergence state below; taken from bio
+ * @loaded: @bitmap and @al hold what the first table read from disk
+ * @bitmap: the peer's dirty bitmap (peer slot 0)
+ * @al: the activity log
+ * @bm_page: buffer of @bm_work's bitmap block writes
+ * @al_page: buffer of the AL worker's transaction writes
+ * @wait_lock: protects @bm_waiters and @al_waiters; taken from bio
  *	completion, so with interrupts off
- * @diverged: the peer lacks writes this node completed (or may: it
- *	crashed as primary)
- * @diverged_since: when @diverged was first set (seconds since the epoch)
- * @diverged_on_disk: the superblock says so; writes the peer lacks may
- *	complete
- * @diverged_waiters: writes the peer lacks, waiting for @diverged_on_disk
- * @diverged_work: writes the superblock for @diverged_waiters
+ * @bm_waiters: writes the peer lacks, waiting for their bits on disk
+ * @al_waiters: writes waiting for an activity-log transaction
+ * @bm_work: writes dirty bitmap blocks, then completes @bm_waiters
+ * @al_work: the AL worker (syncmirror-replication.c)
+ * @generation_started: the superblock names a bitmap generation (the
+ *	first write the peer lacks started one); read locklessly on the I/O
+ *	path, set under @sb_lock
+ * @crashed: the superblock said primary at load: the activity log's
+ *	extents were marked out of sync
+ * @out_of_sync_since: when the bitmap last went from empty to not
+ *	(seconds since the epoch)
+ * @reported_out_of_sync: whether the last DISK event said out of sync
+ * @epoch: flush epoch: a write the peer acknowledged records it per
+ *	extent; a flush sent to the peer takes the next one
+ * @flushed_epoch: writes acknowledged in epochs up to this are on the
+ *	peer's stable storage (under @wait_lock)
+ * @ext_epoch: per activity-log extent, the epoch of its last write the
+ *	peer acknowledged (0: none)
+ * @extents: entries in @ext_epoch
  * @refuse_work: ends a link that is up when the copies diverge
+ * @resync: resync and verify (syncmirror-resync.c)
  * @replicated_writes: writes acknowledged by the peer
  * @local_only_writes: writes completed without the peer
  */
@@ -72,13 +92,26 @@ struct syncmirror_volume {
 	struct syncmirror *active;
 
 	struct mutex sb_lock;	/* superblock writes */
-	spinlock_t diverged_lock;	/* the divergence state */
-	bool diverged;
-	time64_t diverged_since;
-	bool diverged_on_disk;
-	struct bio_list diverged_waiters;
-	struct work_struct diverged_work;
+	bool loaded;
+	struct syncmirror_bitmap bitmap;
+	struct syncmirror_al al;
+	struct page *bm_page;
+	struct page *al_page;
+	spinlock_t wait_lock;	/* the waiter lists, @flushed_epoch */
+	struct list_head bm_waiters;
+	struct list_head al_waiters;
+	struct work_struct bm_work;
+	struct work_struct al_work;
+	bool generation_started;
+	bool crashed;
+	time64_t out_of_sync_since;
+	bool reported_out_of_sync;
+	atomic64_t epoch;
+	u64 flushed_epoch;
+	u64 *ext_epoch;
+	u64 extents;
 	struct work_struct refuse_work;
+	struct syncmirror_resync resync;
 
 	atomic64_t replicated_writes;
 	atomic64_t local_only_writes;
@@ -96,7 +129,7 @@ struct syncmirror_volume *syncmirror_volume_nth(unsigned long n);
 const char *syncmirror_volume_name(struct syncmirror_volume *vol);
 u32 syncmirror_volume_open_count(const struct syncmirror_volume *vol);
 int syncmirror_volume_set_role(struct syncmirror_volume *vol, int role,
-			       struct netlink_ext_ack *extack);
+			       bool force, struct netlink_ext_ack *extack);
 void syncmirror_volume_notify(struct syncmirror_volume *vol, int event);
 int syncmirror_volume_connect(const char *name, int fd,
 			      unsigned int ping_timeout_ms,
@@ -114,12 +147,22 @@ void syncmirror_volume_put_active(struct syncmirror_volume *vol,
 void syncmirror_volume_shutdown(struct syncmirror_volume *vol,
 				struct syncmirror *sm);
 
-bool syncmirror_volume_diverged(struct syncmirror_volume *vol);
-void syncmirror_volume_get_diverged(struct syncmirror_volume *vol,
-				    bool *diverged, time64_t *since);
-void syncmirror_volume_mark_diverged(struct syncmirror_volume *vol);
-void syncmirror_volume_complete_diverged(struct syncmirror_volume *vol,
-					 struct bio *bio);
+int syncmirror_volume_load(struct syncmirror_volume *vol,
+			   struct syncmirror *sm, char **error);
+u64 syncmirror_volume_out_of_sync(struct syncmirror_volume *vol);
+int syncmirror_volume_disk_state(struct syncmirror_volume *vol);
+u64 syncmirror_volume_peer_lacks(struct syncmirror_volume *vol,
+				 sector_t first, sector_t last);
+u64 syncmirror_volume_mark_unflushed(struct syncmirror_volume *vol);
+void syncmirror_volume_wait_bitmap(struct syncmirror_volume *vol,
+				   struct list_head *entry, u64 need_seq);
+int syncmirror_volume_flush_bitmap(struct syncmirror_volume *vol);
+int syncmirror_volume_update_sb(struct syncmirror_volume *vol,
+				void (*change)(struct syncmirror_md *md,
+					       u64 arg),
+				u64 arg);
+void syncmirror_volume_hello(struct syncmirror_volume *vol,
+			     struct syncmirror_hello *hello);
 int syncmirror_volume_disconnect(const char *name,
 				 struct netlink_ext_ack *extack);
 
