@@ -11,5 +11,11 @@
 const char *sm_role_name(uint32_t role);
 const char *sm_conn_state_name(uint32_t state);
 const char *sm_event_name(uint32_t event);
+const char *sm_cmd_name(uint32_t cmd);
+const char *sm_disk_state_name(uint32_t state);
+const char *sm_sync_state_name(uint32_t state);
+const char *sm_verify_state_name(uint32_t state);
+const char *sm_resync_action_name(uint32_t action);
+const char *sm_verify_action_name(uint32_t action);
 
 #endif

@@ -5,7 +5,8 @@
  *   smctl [-j] <command> [options]
  *
  * One file per object; this one only dispatches.  Exit status: 0 success,
- * 1 the command failed (the message says why), 2 bad usage.
+ * 1 the command failed (the message says why), 2 bad usage; smctl verify
+ * also exits 2 when the copies differ.
  */
 #include <stdio.h>
 #include <string.h>
@@ -19,13 +20,18 @@ static const struct smctl_command commands[] = {
 	  "write a new superblock for a volume" },
 	{ "dump-md", cmd_dump_md, "show the superblock of a volume" },
 	{ "status", cmd_status, "show volumes (all, or the one named)" },
-	{ "primary", cmd_primary, "promote a volume: it serves I/O" },
+	{ "primary", cmd_primary,
+	  "promote a volume: it serves I/O (--force: an inconsistent copy)" },
 	{ "secondary", cmd_secondary,
 	  "demote a volume: it refuses I/O (not while open)" },
 	{ "events", cmd_events, "follow state changes until interrupted" },
 	{ "connect", cmd_connect,
 	  "connect to the peer and hand the link to the kernel" },
 	{ "disconnect", cmd_disconnect, "close the peer link" },
+	{ "resync", cmd_resync,
+	  "start, pause or resume the resync, set its rate; wait for it" },
+	{ "verify", cmd_verify,
+	  "compare both copies online (exit 2: they differ)" },
 	{ "up", cmd_up, "create a configured volume's device (/dev/mapper)" },
 	{ "down", cmd_down, "disconnect and remove a volume's device" },
 	{ "show-config", cmd_show_config,
@@ -46,7 +52,8 @@ static void usage(FILE *out)
 	fprintf(out,
 		"\nOptions:\n"
 		"  -j, --json   machine-readable output (read commands)\n"
-		"\nExit status: 0 success, 1 failure, 2 usage error.\n");
+		"\nExit status: 0 success, 1 failure, 2 usage error; verify exits 2\n"
+		"when the copies differ.  smctl <command> --help says more.\n");
 }
 
 int main(int argc, char **argv)

@@ -3,6 +3,7 @@
 #define SMCTL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct smctl_command {
@@ -24,6 +25,8 @@ int cmd_disconnect(int argc, char **argv);
 int cmd_up(int argc, char **argv);
 int cmd_down(int argc, char **argv);
 int cmd_show_config(int argc, char **argv);
+int cmd_resync(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 
 struct sm_genl;
 struct sm_superblock;
@@ -33,6 +36,41 @@ struct sm_superblock;
  */
 int smctl_read_superblock(const char *data, const char *meta,
 			  struct sm_superblock *sb);
+
+/* A volume's disk, resync and verify state (GET_VOLUME, EVENT). */
+struct smctl_sync {
+	uint32_t conn_state;		/* enum syncmirror_conn_state */
+	char conn_reason[128];
+	uint32_t disk, peer_disk;	/* enum syncmirror_disk_state */
+	uint32_t region_size;
+	uint64_t out_of_sync;		/* bytes */
+	uint64_t al_capacity;		/* bytes */
+	uint64_t current_uuid, bitmap_uuid;
+	uint32_t sync_state;		/* enum syncmirror_sync_state */
+	bool paused;
+	uint64_t total, done;		/* bytes of this resync */
+	uint64_t rate, min_rate, max_rate;	/* bytes/s, max 0: none */
+	uint64_t resynced, received;	/* bytes, ever */
+	uint32_t verify_state;		/* 0 idle, 1 running */
+	uint64_t verify_total, verify_done, mismatches;
+	bool has_first_mismatch;
+	uint64_t first_mismatch;	/* byte offset */
+};
+
+struct nlattr;
+void smctl_sync_parse(struct nlattr **attrs, struct smctl_sync *s);
+/* Percent done (100.0 when there is nothing to move). */
+double smctl_sync_percent(const struct smctl_sync *s);
+/* Seconds left at the current rate; 0 when done, -1 when unknown. */
+long long smctl_sync_eta(const struct smctl_sync *s);
+double smctl_percent(uint64_t done, uint64_t total);
+/* "12.0 MiB", "512 B"; "0:03", "1:02:03", "-" for -1. */
+void smctl_format_bytes(uint64_t bytes, char *out, size_t size);
+void smctl_format_rate(uint64_t rate, char *out, size_t size);
+void smctl_format_eta(long long seconds, char *out, size_t size);
+/* GET_VOLUME for @volume into @s.  Returns 0, or 1 with the reason said. */
+int smctl_get_sync(struct sm_genl *g, const char *volume,
+		   struct smctl_sync *s);
 
 /* Print the kernel's reason for a failed request on @volume; returns 1. */
 int smctl_report(const char *volume, struct sm_genl *g);

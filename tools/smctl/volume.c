@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * smctl status / primary / secondary / events: a volume's state and role,
- * through the syncmirror generic netlink family.
+ * through the syncmirror generic netlink family.  The disk, resync and
+ * verify part of a volume's state is parsed and formatted here for
+ * sync.c (smctl resync / verify) as well.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -15,6 +17,217 @@
 #include "../lib/names.h"
 #include "../lib/superblock.h"
 #include "smctl.h"
+
+static uint32_t get_u32(struct nlattr **attrs, int type)
+{
+	return attrs[type] ? nla_get_u32(attrs[type]) : 0;
+}
+
+static uint64_t get_u64(struct nlattr **attrs, int type)
+{
+	return attrs[type] ? nla_get_u64(attrs[type]) : 0;
+}
+
+void smctl_sync_parse(struct nlattr **a, struct smctl_sync *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->conn_state = get_u32(a, SYNCMIRROR_ATTR_CONN_STATE);
+	if (a[SYNCMIRROR_ATTR_CONN_REASON])
+		snprintf(s->conn_reason, sizeof(s->conn_reason), "%s",
+			 nla_get_string(a[SYNCMIRROR_ATTR_CONN_REASON]));
+	s->disk = get_u32(a, SYNCMIRROR_ATTR_DISK_STATE);
+	s->peer_disk = get_u32(a, SYNCMIRROR_ATTR_PEER_DISK_STATE);
+	s->region_size = get_u32(a, SYNCMIRROR_ATTR_REGION_SIZE);
+	s->out_of_sync = get_u64(a, SYNCMIRROR_ATTR_OUT_OF_SYNC_BYTES);
+	s->al_capacity = get_u64(a, SYNCMIRROR_ATTR_AL_CAPACITY_BYTES);
+	s->current_uuid = get_u64(a, SYNCMIRROR_ATTR_CURRENT_UUID);
+	s->bitmap_uuid = get_u64(a, SYNCMIRROR_ATTR_BITMAP_UUID);
+	s->sync_state = get_u32(a, SYNCMIRROR_ATTR_SYNC_STATE);
+	s->paused = a[SYNCMIRROR_ATTR_SYNC_PAUSED] &&
+		    nla_get_u8(a[SYNCMIRROR_ATTR_SYNC_PAUSED]);
+	s->total = get_u64(a, SYNCMIRROR_ATTR_SYNC_TOTAL_BYTES);
+	s->done = get_u64(a, SYNCMIRROR_ATTR_SYNC_DONE_BYTES);
+	s->rate = get_u64(a, SYNCMIRROR_ATTR_SYNC_RATE);
+	s->min_rate = get_u64(a, SYNCMIRROR_ATTR_SYNC_MIN_RATE);
+	s->max_rate = get_u64(a, SYNCMIRROR_ATTR_SYNC_MAX_RATE);
+	s->resynced = get_u64(a, SYNCMIRROR_ATTR_RESYNCED_BYTES);
+	s->received = get_u64(a, SYNCMIRROR_ATTR_RESYNC_RECEIVED_BYTES);
+	s->verify_state = get_u32(a, SYNCMIRROR_ATTR_VERIFY_STATE);
+	s->verify_total = get_u64(a, SYNCMIRROR_ATTR_VERIFY_TOTAL_BYTES);
+	s->verify_done = get_u64(a, SYNCMIRROR_ATTR_VERIFY_DONE_BYTES);
+	s->mismatches = get_u64(a, SYNCMIRROR_ATTR_VERIFY_MISMATCHES);
+	s->has_first_mismatch = a[SYNCMIRROR_ATTR_VERIFY_FIRST_MISMATCH];
+	s->first_mismatch = get_u64(a, SYNCMIRROR_ATTR_VERIFY_FIRST_MISMATCH);
+}
+
+double smctl_percent(uint64_t done, uint64_t total)
+{
+	if (!total || done >= total)
+		return 100.0;
+	/* Round down: 100.0 only once everything is done. */
+	return (double)(done * 1000 / total) / 10.0;
+}
+
+double smctl_sync_percent(const struct smctl_sync *s)
+{
+	return smctl_percent(s->done, s->total);
+}
+
+long long smctl_sync_eta(const struct smctl_sync *s)
+{
+	if (s->done >= s->total)
+		return 0;
+	if (!s->rate)
+		return -1;
+	return (s->total - s->done + s->rate - 1) / s->rate;
+}
+
+void smctl_format_bytes(uint64_t bytes, char *out, size_t size)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB",
+					     "PiB", "EiB" };
+	double value = bytes;
+	int unit = -1;
+
+	if (bytes < 1024) {
+		snprintf(out, size, "%" PRIu64 " B", bytes);
+		return;
+	}
+	while (value >= 1024 && unit < 5) {
+		value /= 1024;
+		unit++;
+	}
+	snprintf(out, size, "%.1f %s", value, units[unit]);
+}
+
+void smctl_format_rate(uint64_t rate, char *out, size_t size)
+{
+	smctl_format_bytes(rate, out, size);
+	snprintf(out + strlen(out), size - strlen(out), "/s");
+}
+
+void smctl_format_eta(long long seconds, char *out, size_t size)
+{
+	if (seconds < 0)
+		snprintf(out, size, "-");
+	else if (seconds >= 3600)
+		snprintf(out, size, "%lld:%02lld:%02lld", seconds / 3600,
+			 seconds / 60 % 60, seconds % 60);
+	else
+		snprintf(out, size, "%lld:%02lld", seconds / 60, seconds % 60);
+}
+
+static void print_sync_json(const struct smctl_sync *s)
+{
+	printf(",\"disk\":\"%s\",\"peer_disk\":\"%s\",\"region_size\":%u,"
+	       "\"out_of_sync_bytes\":%" PRIu64 ",\"al_capacity_bytes\":%" PRIu64
+	       ",\"current_uuid\":\"%016" PRIx64 "\",\"bitmap_uuid\":\"%016"
+	       PRIx64 "\",\"sync_state\":\"%s\",\"sync_paused\":%s,"
+	       "\"sync_total_bytes\":%" PRIu64 ",\"sync_done_bytes\":%" PRIu64
+	       ",\"sync_percent\":%.1f,\"sync_rate\":%" PRIu64
+	       ",\"sync_min_rate\":%" PRIu64 ",\"sync_max_rate\":%" PRIu64
+	       ",\"sync_eta_s\":%lld,\"resynced_bytes\":%" PRIu64
+	       ",\"resync_received_bytes\":%" PRIu64 ",\"verify_state\":\"%s\","
+	       "\"verify_total_bytes\":%" PRIu64 ",\"verify_done_bytes\":%" PRIu64
+	       ",\"verify_mismatches\":%" PRIu64,
+	       sm_disk_state_name(s->disk), sm_disk_state_name(s->peer_disk),
+	       s->region_size, s->out_of_sync, s->al_capacity, s->current_uuid,
+	       s->bitmap_uuid, sm_sync_state_name(s->sync_state),
+	       s->paused ? "true" : "false", s->total, s->done,
+	       smctl_sync_percent(s), s->rate, s->min_rate, s->max_rate,
+	       smctl_sync_eta(s), s->resynced, s->received,
+	       sm_verify_state_name(s->verify_state), s->verify_total,
+	       s->verify_done, s->mismatches);
+	if (s->has_first_mismatch)
+		printf(",\"verify_first_mismatch\":%" PRIu64, s->first_mismatch);
+}
+
+/* "resync: source 45.2% 80.0 MiB/s ETA 0:03 (min 4.0 MiB/s, max unlimited)" */
+static void format_resync(const struct smctl_sync *s, char *out, size_t size)
+{
+	char rate[32], min[32], max[32], eta[32];
+	size_t n;
+
+	smctl_format_rate(s->min_rate, min, sizeof(min));
+	if (s->max_rate)
+		smctl_format_rate(s->max_rate, max, sizeof(max));
+	else
+		snprintf(max, sizeof(max), "unlimited");
+	if (s->sync_state == SYNCMIRROR_SYNC_NONE) {
+		snprintf(out, size, "none");
+	} else {
+		smctl_format_rate(s->rate, rate, sizeof(rate));
+		smctl_format_eta(smctl_sync_eta(s), eta, sizeof(eta));
+		snprintf(out, size, "%s%s %.1f%% %s ETA %s",
+			 sm_sync_state_name(s->sync_state),
+			 s->paused ? " paused" : "", smctl_sync_percent(s),
+			 rate, eta);
+	}
+	n = strlen(out);
+	snprintf(out + n, size - n, " (min %s, max %s)", min, max);
+}
+
+static void format_verify(const struct smctl_sync *s, char *out, size_t size)
+{
+	char total[32];
+	size_t n;
+
+	if (!s->verify_state && !s->verify_total) {
+		snprintf(out, size, "idle");
+		return;
+	}
+	smctl_format_bytes(s->verify_total, total, sizeof(total));
+	snprintf(out, size, "%s %.1f%% of %s, %" PRIu64 " regions differ",
+		 s->verify_state ? "running" : "idle, last run",
+		 smctl_percent(s->verify_done, s->verify_total), total,
+		 s->mismatches);
+	n = strlen(out);
+	if (s->has_first_mismatch)
+		snprintf(out + n, size - n, ", first at byte offset %" PRIu64,
+			 s->first_mismatch);
+}
+
+static void print_sync_text(const struct smctl_sync *s)
+{
+	char oos[32], region[32], al[32], sent[32], received[32], line[256];
+
+	smctl_format_bytes(s->out_of_sync, oos, sizeof(oos));
+	smctl_format_bytes(s->region_size, region, sizeof(region));
+	smctl_format_bytes(s->al_capacity, al, sizeof(al));
+	smctl_format_bytes(s->resynced, sent, sizeof(sent));
+	smctl_format_bytes(s->received, received, sizeof(received));
+	printf("    disk: %s  peer disk: %s\n"
+	       "    out of sync: %s (regions of %s, activity log %s)\n"
+	       "    generation: current %016" PRIx64 ", bitmap %016" PRIx64 "\n",
+	       sm_disk_state_name(s->disk), sm_disk_state_name(s->peer_disk),
+	       oos, region, al, s->current_uuid, s->bitmap_uuid);
+	format_resync(s, line, sizeof(line));
+	printf("    resync: %s\n    resynced: %s sent, %s received\n", line,
+	       sent, received);
+	format_verify(s, line, sizeof(line));
+	printf("    verify: %s\n", line);
+}
+
+/* What a disk, resync or verify event adds to its line. */
+static void print_sync_event(uint32_t event, const struct smctl_sync *s)
+{
+	char oos[32], line[256];
+
+	if (event != SYNCMIRROR_EVENT_DISK && event != SYNCMIRROR_EVENT_RESYNC &&
+	    event != SYNCMIRROR_EVENT_VERIFY)
+		return;
+	smctl_format_bytes(s->out_of_sync, oos, sizeof(oos));
+	printf(", disk %s, peer disk %s, out of sync %s",
+	       sm_disk_state_name(s->disk), sm_disk_state_name(s->peer_disk),
+	       oos);
+	if (event == SYNCMIRROR_EVENT_RESYNC) {
+		format_resync(s, line, sizeof(line));
+		printf(", resync %s", line);
+	} else if (event == SYNCMIRROR_EVENT_VERIFY) {
+		format_verify(s, line, sizeof(line));
+		printf(", verify %s", line);
+	}
+}
 
 /* Print one volume (a GET_VOLUME reply or an EVENT), text or JSON. */
 static int print_volume(struct nl_msg *msg, void *arg)
@@ -30,6 +243,7 @@ static int print_volume(struct nl_msg *msg, void *arg)
 	time_t since_time;
 	uint64_t sectors, replicated = 0, local_only = 0;
 	uint32_t diverged = 0;
+	struct smctl_sync sync;
 	time_t now;
 
 	if (genlmsg_parse(nlmsg_hdr(msg), 0, attrs, SYNCMIRROR_ATTR_MAX, NULL) ||
@@ -105,6 +319,7 @@ static int print_volume(struct nl_msg *msg, void *arg)
 			 sizeof(disk_text) - strlen(disk_text),
 			 " since %s (a resync is needed)", since);
 	}
+	smctl_sync_parse(attrs, &sync);
 	if (attrs[SYNCMIRROR_ATTR_EVENT]) {
 		event = nla_get_u32(attrs[SYNCMIRROR_ATTR_EVENT]);
 		now = time(NULL);
@@ -120,18 +335,20 @@ static int print_volume(struct nl_msg *msg, void *arg)
 		printf("\"name\":\"%s\",\"role\":\"%s\",\"node_id\":%u,"
 		       "\"volume_uuid\":\"%s\",\"data_sectors\":%" PRIu64 ","
 		       "\"open_count\":%u,%s,\"replicated_writes\":%" PRIu64
-		       ",\"local_only_writes\":%" PRIu64 ","
-		       "\"peer\":{\"state\":\"%s\","
-		       "\"reason\":\"%s\"%s}}",
+		       ",\"local_only_writes\":%" PRIu64,
 		       name, sm_role_name(role), node_id, uuid, sectors,
-		       open_count, disk_json, replicated, local_only,
+		       open_count, disk_json, replicated, local_only);
+		print_sync_json(&sync);
+		printf(",\"peer\":{\"state\":\"%s\",\"reason\":\"%s\"%s}}",
 		       sm_conn_state_name(conn), reason, peer_json);
 		if (event)
 			printf("\n");
 	} else if (event) {
-		printf("%s %s: %s, role %s, %s, peer %s (%s)%s\n", when, name,
+		printf("%s %s: %s, role %s, %s, peer %s (%s)%s", when, name,
 		       sm_event_name(event), sm_role_name(role), disk_text,
 		       sm_conn_state_name(conn), reason, peer_text);
+		print_sync_event(event, &sync);
+		printf("\n");
 	} else {
 		printf("%s: role %s node-id %u uuid %s size %" PRIu64
 		       " sectors open %u\n    %s; writes replicated %" PRIu64
@@ -139,9 +356,33 @@ static int print_volume(struct nl_msg *msg, void *arg)
 		       sm_role_name(role), node_id, uuid, sectors, open_count,
 		       disk_text, replicated, local_only,
 		       sm_conn_state_name(conn), reason, peer_text);
+		print_sync_text(&sync);
 	}
 	fflush(stdout);
 	return NL_OK;
+}
+
+static int parse_sync(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *attrs[SYNCMIRROR_ATTR_MAX + 1];
+
+	if (!genlmsg_parse(nlmsg_hdr(msg), 0, attrs, SYNCMIRROR_ATTR_MAX, NULL))
+		smctl_sync_parse(attrs, arg);
+	return NL_OK;
+}
+
+int smctl_get_sync(struct sm_genl *g, const char *volume,
+		   struct smctl_sync *s)
+{
+	struct nl_msg *msg = sm_genl_request(g, SYNCMIRROR_CMD_GET_VOLUME, 0);
+
+	if (!msg || nla_put_string(msg, SYNCMIRROR_ATTR_VOLUME_NAME, volume)) {
+		nlmsg_free(msg);
+		fprintf(stderr, "smctl: out of memory\n");
+		return 1;
+	}
+	return sm_genl_transact(g, msg, parse_sync, s) ?
+	       smctl_report(volume, g) : 0;
 }
 
 int smctl_report(const char *volume, struct sm_genl *g)
@@ -205,20 +446,61 @@ int smctl_volume_request(struct sm_genl *g, const char *volume, int cmd,
 	return sm_genl_transact(g, msg, NULL, NULL) ? smctl_report(volume, g) : 0;
 }
 
+static void role_usage(FILE *out, uint32_t role)
+{
+	if (role == SYNCMIRROR_ROLE_PRIMARY)
+		fprintf(out,
+			"Usage: smctl primary VOLUME [--force]\n\n"
+			"Promotes the volume: it serves I/O.\n"
+			"  --force  promote even an inconsistent copy: the first\n"
+			"           promotion of a new volume made without\n"
+			"           create-md --clean, which makes this copy the\n"
+			"           source of the initial full sync\n");
+	else
+		fprintf(out,
+			"Usage: smctl secondary VOLUME\n\n"
+			"Demotes the volume: it refuses I/O (not while open).\n");
+}
+
 static int set_role(int argc, char **argv, uint32_t role)
 {
+	const char *volume = NULL;
+	bool force = false;
+	struct nl_msg *msg;
 	struct sm_genl g;
-	int r;
+	int i, r;
 
-	if (argc != 2 || argv[1][0] == '-') {
-		fprintf(argc == 2 && !strcmp(argv[1], "--help") ? stdout : stderr,
-			"Usage: smctl %s VOLUME\n", argv[0]);
-		return argc == 2 && !strcmp(argv[1], "--help") ? 0 : 2;
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help")) {
+			role_usage(stdout, role);
+			return 0;
+		} else if (!strcmp(argv[i], "--force") &&
+			   role == SYNCMIRROR_ROLE_PRIMARY) {
+			force = true;
+		} else if (argv[i][0] != '-' && !volume) {
+			volume = argv[i];
+		} else {
+			role_usage(stderr, role);
+			return 2;
+		}
+	}
+	if (!volume) {
+		role_usage(stderr, role);
+		return 2;
 	}
 	if (sm_genl_open(&g, "smctl"))
 		return 1;
-	r = smctl_volume_request(&g, argv[1], SYNCMIRROR_CMD_SET_ROLE,
-				 SYNCMIRROR_ATTR_ROLE, role);
+	msg = sm_genl_request(&g, SYNCMIRROR_CMD_SET_ROLE, 0);
+	if (!msg || nla_put_string(msg, SYNCMIRROR_ATTR_VOLUME_NAME, volume) ||
+	    nla_put_u32(msg, SYNCMIRROR_ATTR_ROLE, role) ||
+	    (force && nla_put_flag(msg, SYNCMIRROR_ATTR_FORCE))) {
+		nlmsg_free(msg);
+		fprintf(stderr, "smctl: out of memory\n");
+		r = 1;
+	} else {
+		r = sm_genl_transact(&g, msg, NULL, NULL) ?
+		    smctl_report(volume, &g) : 0;
+	}
 	sm_genl_close(&g);
 	return r;
 }

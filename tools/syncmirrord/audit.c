@@ -55,7 +55,81 @@ static void format_actor(const struct kernel_volume *kv, char *out,
 	snprintf(out, size, " by uid %u pid %u (%s)%s%s", kv->actor_uid,
 		 kv->actor_pid, kv->actor_comm[0] ? kv->actor_comm : "?",
 		 kv->actor_cmd ? " command " : "",
-		 kv->actor_cmd ? kernel_cmd_name(kv->actor_cmd) : "");
+		 kv->actor_cmd ? sm_cmd_name(kv->actor_cmd) : "");
+}
+
+/* ", 12.0 MiB out of sync": bytes as smctl shows them, in whole units. */
+static void format_bytes(uint64_t bytes, char *out, size_t size)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB",
+					     "PiB", "EiB" };
+	double value = bytes;
+	int unit = 0;
+
+	while (value >= 1024 && unit < 6) {
+		value /= 1024;
+		unit++;
+	}
+	if (unit)
+		snprintf(out, size, "%.1f %s", value, units[unit]);
+	else
+		snprintf(out, size, "%" PRIu64 " B", bytes);
+}
+
+static void audit_disk(const struct kernel_volume *kv, const char *actor)
+{
+	char oos[32];
+
+	if (!kv->has_disk) {
+		log_msg(LOG_NOTICE, "audit: %s: disk %s%s", kv->name,
+			!kv->has_diverged ? "state changed" :
+			kv->diverged ? "diverged (the peer lacks writes)" :
+			"in sync with the peer", actor);
+		return;
+	}
+	format_bytes(kv->out_of_sync, oos, sizeof(oos));
+	log_msg(LOG_NOTICE, "audit: %s: disk %s, peer disk %s, %s out of sync%s",
+		kv->name, sm_disk_state_name(kv->disk_state),
+		sm_disk_state_name(kv->peer_disk_state), oos, actor);
+}
+
+/* "resync source 45.2% of 1.0 GiB (min 4.0 MiB/s, max unlimited)" */
+static void audit_resync(const struct kernel_volume *kv, const char *actor)
+{
+	char action[32] = "", total[32], oos[32], min[32], max[32] = "unlimited";
+	double percent = 100.0;
+
+	if (kv->has_resync_action)
+		snprintf(action, sizeof(action), " (%s)",
+			 sm_resync_action_name(kv->resync_action));
+	if (kv->sync_total && kv->sync_done < kv->sync_total)
+		percent = (double)(kv->sync_done * 1000 / kv->sync_total) / 10;
+	format_bytes(kv->sync_total, total, sizeof(total));
+	format_bytes(kv->out_of_sync, oos, sizeof(oos));
+	format_bytes(kv->sync_min_rate, min, sizeof(min));
+	if (kv->sync_max_rate)
+		format_bytes(kv->sync_max_rate, max, sizeof(max));
+	log_msg(LOG_NOTICE, "audit: %s: resync %s%s%s, %.1f%% of %s, %s out of sync, rate min %s/s max %s%s%s",
+		kv->name, sm_sync_state_name(kv->sync_state),
+		kv->sync_paused ? " paused" : "", action, percent, total, oos,
+		min, max, kv->sync_max_rate ? "/s" : "", actor);
+}
+
+static void audit_verify(const struct kernel_volume *kv, const char *actor)
+{
+	char action[32] = "", done[32], total[32], first[48] = "";
+
+	if (kv->has_verify_action)
+		snprintf(action, sizeof(action), " (%s)",
+			 sm_verify_action_name(kv->verify_action));
+	if (kv->has_first_mismatch)
+		snprintf(first, sizeof(first), ", first at byte offset %" PRIu64,
+			 kv->first_mismatch);
+	format_bytes(kv->verify_done, done, sizeof(done));
+	format_bytes(kv->verify_total, total, sizeof(total));
+	log_msg(LOG_NOTICE, "audit: %s: verify %s%s, %s of %s checked, %" PRIu64 " regions differ%s%s",
+		kv->name, sm_verify_state_name(kv->verify_state), action, done,
+		total, kv->verify_mismatches, first, actor);
 }
 
 void audit_event(const struct kernel_volume *kv)
@@ -88,10 +162,13 @@ void audit_event(const struct kernel_volume *kv)
 			kv->conn_reason, peer, actor);
 		break;
 	case SYNCMIRROR_EVENT_DISK:
-		log_msg(LOG_NOTICE, "audit: %s: disk %s%s", kv->name,
-			!kv->has_diverged ? "state changed" :
-			kv->diverged ? "diverged (the peer lacks writes)" :
-			"in sync with the peer", actor);
+		audit_disk(kv, actor);
+		break;
+	case SYNCMIRROR_EVENT_RESYNC:
+		audit_resync(kv, actor);
+		break;
+	case SYNCMIRROR_EVENT_VERIFY:
+		audit_verify(kv, actor);
 		break;
 	default:
 		log_msg(LOG_NOTICE, "audit: %s: event %u%s", kv->name,

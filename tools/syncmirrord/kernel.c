@@ -13,20 +13,45 @@
 
 #include "syncmirrord.h"
 
-const char *kernel_cmd_name(uint32_t cmd)
-{
-	switch (cmd) {
-	case SYNCMIRROR_CMD_GET_VOLUME: return "get-volume";
-	case SYNCMIRROR_CMD_SET_ROLE: return "set-role";
-	case SYNCMIRROR_CMD_CONNECT: return "connect";
-	case SYNCMIRROR_CMD_DISCONNECT: return "disconnect";
-	default: return "unknown";
-	}
-}
-
 static void copy_string(char *out, size_t size, struct nlattr *attr)
 {
 	snprintf(out, size, "%.*s", nla_len(attr), (const char *)nla_data(attr));
+}
+
+static uint64_t get_u64(struct nlattr **a, int type)
+{
+	return a[type] ? nla_get_u64(a[type]) : 0;
+}
+
+static uint32_t get_u32(struct nlattr **a, int type)
+{
+	return a[type] ? nla_get_u32(a[type]) : 0;
+}
+
+/* Disk, resync and verify state (kernels with metadata version 2). */
+static void parse_sync(struct nlattr **a, struct kernel_volume *kv)
+{
+	kv->has_disk = true;
+	kv->disk_state = get_u32(a, SYNCMIRROR_ATTR_DISK_STATE);
+	kv->peer_disk_state = get_u32(a, SYNCMIRROR_ATTR_PEER_DISK_STATE);
+	kv->out_of_sync = get_u64(a, SYNCMIRROR_ATTR_OUT_OF_SYNC_BYTES);
+	kv->sync_state = get_u32(a, SYNCMIRROR_ATTR_SYNC_STATE);
+	kv->sync_paused = a[SYNCMIRROR_ATTR_SYNC_PAUSED] &&
+			  nla_get_u8(a[SYNCMIRROR_ATTR_SYNC_PAUSED]);
+	kv->sync_total = get_u64(a, SYNCMIRROR_ATTR_SYNC_TOTAL_BYTES);
+	kv->sync_done = get_u64(a, SYNCMIRROR_ATTR_SYNC_DONE_BYTES);
+	kv->sync_min_rate = get_u64(a, SYNCMIRROR_ATTR_SYNC_MIN_RATE);
+	kv->sync_max_rate = get_u64(a, SYNCMIRROR_ATTR_SYNC_MAX_RATE);
+	kv->verify_state = get_u32(a, SYNCMIRROR_ATTR_VERIFY_STATE);
+	kv->verify_total = get_u64(a, SYNCMIRROR_ATTR_VERIFY_TOTAL_BYTES);
+	kv->verify_done = get_u64(a, SYNCMIRROR_ATTR_VERIFY_DONE_BYTES);
+	kv->verify_mismatches = get_u64(a, SYNCMIRROR_ATTR_VERIFY_MISMATCHES);
+	kv->has_first_mismatch = a[SYNCMIRROR_ATTR_VERIFY_FIRST_MISMATCH];
+	kv->first_mismatch = get_u64(a, SYNCMIRROR_ATTR_VERIFY_FIRST_MISMATCH);
+	kv->has_resync_action = a[SYNCMIRROR_ATTR_RESYNC_ACTION];
+	kv->resync_action = get_u32(a, SYNCMIRROR_ATTR_RESYNC_ACTION);
+	kv->has_verify_action = a[SYNCMIRROR_ATTR_VERIFY_ACTION];
+	kv->verify_action = get_u32(a, SYNCMIRROR_ATTR_VERIFY_ACTION);
 }
 
 static int parse_volume(struct nl_msg *msg, struct kernel_volume *kv)
@@ -65,6 +90,8 @@ static int parse_volume(struct nl_msg *msg, struct kernel_volume *kv)
 		kv->has_diverged = true;
 		kv->diverged = nla_get_u8(a[SYNCMIRROR_ATTR_DIVERGED]);
 	}
+	if (a[SYNCMIRROR_ATTR_DISK_STATE])
+		parse_sync(a, kv);
 	/* Kernels before the audit attributes send none of them. */
 	if (a[SYNCMIRROR_ATTR_ACTOR_UID] && a[SYNCMIRROR_ATTR_ACTOR_PID]) {
 		kv->has_actor = true;

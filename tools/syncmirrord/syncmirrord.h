@@ -42,6 +42,19 @@ struct kernel_volume {
 	uint32_t peer_node_id;
 	bool has_diverged;
 	bool diverged;
+	bool has_disk;			/* metadata v2 kernels: the rest set */
+	uint32_t disk_state, peer_disk_state;	/* enum syncmirror_disk_state */
+	uint64_t out_of_sync;		/* bytes */
+	uint32_t sync_state;		/* enum syncmirror_sync_state */
+	bool sync_paused;
+	uint64_t sync_total, sync_done;	/* bytes */
+	uint64_t sync_min_rate, sync_max_rate;	/* bytes/s, max 0: none */
+	uint32_t verify_state;		/* 0 idle, 1 running */
+	uint64_t verify_total, verify_done, verify_mismatches;
+	bool has_first_mismatch;
+	uint64_t first_mismatch;	/* byte offset */
+	bool has_resync_action, has_verify_action;	/* if the event says */
+	uint32_t resync_action, verify_action;
 	bool has_actor;			/* who caused the event */
 	uint32_t actor_cmd, actor_uid, actor_pid;
 	char actor_comm[32];
@@ -73,8 +86,6 @@ int kernel_connect(struct kernel *k, const char *volume, int fd,
 		   unsigned int ping_ms, char *why, size_t why_size);
 int kernel_disconnect(struct kernel *k, const char *volume, char *why,
 		      size_t why_size);
-
-const char *kernel_cmd_name(uint32_t cmd);
 
 /* ---- audit.c: the audit trail ---- */
 
