@@ -114,8 +114,9 @@ static int read_all(int fd, void *buf, size_t len)
 
 int main(int argc, char **argv)
 {
-	uint8_t uuid[16] = { 0 }, hello[48], h[48], payload[4096];
-	unsigned int vmin = 1, vmax = 1, node_id = 1, role = 1;
+	uint8_t uuid[16] = { 0 }, hello[80], h[48], payload[4096];
+	unsigned long long generation;
+	unsigned int vmin = 2, vmax = 2, node_id = 1, role = 1;
 	unsigned long long sectors = 0;
 	const char *endpoint = NULL, *bad = "";
 	int fd, i;
@@ -158,6 +159,16 @@ int main(int argc, char **argv)
 	put32(hello + 32, node_id);
 	put32(hello + 36, 1 << 20);
 	put32(hello + 40, role);
+	/*
+	 * Version 2: the data generation smctl create-md --clean gives a
+	 * volume (its UUID's first 8 bytes, little-endian, | 1), no bitmap,
+	 * 64 KiB regions: a peer the kernel finds in sync.
+	 */
+	generation = 1;
+	for (i = 0; i < 8; i++)
+		generation |= (unsigned long long)uuid[i] << (8 * i);
+	put64(hello + 48, generation);
+	put32(hello + 72, 7);
 	header(h, 1, 0, 0, 0, hello, sizeof(hello));
 	if (!strcmp(bad, "magic"))
 		h[0] = 'X';
@@ -165,7 +176,8 @@ int main(int argc, char **argv)
 		h[20] ^= 0x40;
 	else if (!strcmp(bad, "payload-csum"))
 		hello[30] ^= 1;
-	if (write(fd, h, 48) != 48 || write(fd, hello, 48) != 48)
+	if (write(fd, h, 48) != 48 ||
+	    write(fd, hello, sizeof(hello)) != sizeof(hello))
 		return 1;
 	if (!strcmp(bad, "write")) {
 		memset(payload, 0xab, sizeof(payload));

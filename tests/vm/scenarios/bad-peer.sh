@@ -30,15 +30,15 @@ peer_run() {
 }
 
 # Another protocol version: refused by name, ERROR VERSION (1) sent.
-assert_eq "$(peer_run refused 'no common protocol version' --node-id 1 --version 2:3)" \
-	"HELLO 1-1 ERROR 1 " "kernel's answer to protocol version 2..3"
+assert_eq "$(peer_run refused 'no common protocol version' --node-id 1 --version 3:4)" \
+	"HELLO 2-2 ERROR 1 " "kernel's answer to protocol version 3..4"
 on A "dmesg | grep -q 'syncmirror: vol0: peer node 1 refused: no common protocol version'" ||
 	fail "version refusal not logged"
 
 # Damaged hellos: ERROR PROTOCOL (5), the check's text in the log.
 for bad in magic header-csum payload-csum; do
 	assert_eq "$(peer_run lost 'the peer sent a malformed message' --node-id 1 --bad $bad)" \
-		"HELLO 1-1 ERROR 5 " "kernel's answer to a hello with a bad $bad"
+		"HELLO 2-2 ERROR 5 " "kernel's answer to a hello with a bad $bad"
 done
 on A "dmesg | grep -q 'syncmirror: vol0: bad hello from the peer: bad magic'" ||
 	fail "bad magic not logged"
@@ -50,12 +50,12 @@ on A "dmesg | grep -q 'syncmirror: vol0: bad hello from the peer: payload checks
 # A peer that is primary while A is: refused at the hello.
 on A smctl primary vol0
 assert_eq "$(peer_run refused 'both nodes are primary' --node-id 1 --role primary)" \
-	"HELLO 1-1 ERROR 7 " "kernel's answer to a second primary"
+	"HELLO 2-2 ERROR 7 " "kernel's answer to a second primary"
 on A smctl secondary vol0
 
 # A write beyond the end of the volume: the link ends, nothing written.
 assert_eq "$(peer_run lost 'request beyond the end of the volume' --node-id 1 --role primary --bad write)" \
-	"HELLO 1-1 TYPE 9 " "kernel's answer to a write beyond the end"
+	"HELLO 2-2 TYPE 9 " "kernel's answer to a write beyond the end"
 assert_eq "$(mirror_data_hash A)" "$before" "A's data after the refused peer write"
 
 # No CAP_NET_ADMIN: nothing that changes state goes through.
