@@ -3,7 +3,8 @@
  * KUnit tests for the wire protocol: the header layout is the documented
  * one byte for byte, every malformed header a peer could send is refused
  * with its own reason, and the hello check decides every row of the table
- * in Documentation/syncmirror-protocol.rst.
+ * in Documentation/syncmirror-protocol.rst; from both hellos, the two
+ * nodes agree on whether and which way to resync, or refuse to connect.
  */
 
 #include <kunit/test.h>
@@ -81,8 +82,16 @@ struct header_case {
 static const struct header_case header_cases[] = {
 	{ "valid ack", MSG(.type = SYNCMIRROR_WIRE_ACK, .seq = 9, .status = 5),
 	  0, 0, NULL },
-	{ "valid hello", MSG(.type = SYNCMIRROR_WIRE_HELLO, .payload_len = 48,
+	{ "valid hello", MSG(.type = SYNCMIRROR_WIRE_HELLO, .payload_len = 80,
 			     .payload_csum = 1), 0, 0, NULL },
+	{ "version 1 48-byte hello", MSG(.type = SYNCMIRROR_WIRE_HELLO,
+					 .payload_len = 48,
+					 .payload_csum = 1),
+	  0, 0, "hello payload has the wrong size" },
+	{ "hello longer than version 2's", MSG(.type = SYNCMIRROR_WIRE_HELLO,
+					       .payload_len = 88,
+					       .payload_csum = 1),
+	  0, 0, "hello payload has the wrong size" },
 	{ "valid flush", MSG(.type = SYNCMIRROR_WIRE_FLUSH, .seq = 3), 0, 0,
 	  NULL },
 	{ "valid state", MSG(.type = SYNCMIRROR_WIRE_STATE, .status = 2), 0, 0,
@@ -108,7 +117,7 @@ static const struct header_case header_cases[] = {
 	  "unknown message type" },
 	{ "type from the future", MSG(.type = SYNCMIRROR_WIRE_TYPE_MAX + 1),
 	  0, 0, "unknown message type" },
-	{ "unknown flag", MSG(.type = SYNCMIRROR_WIRE_WRITE, .flags = 4,
+	{ "unknown flag", MSG(.type = SYNCMIRROR_WIRE_WRITE, .flags = 0x10,
 			      .size = 512, .payload_len = 512,
 			      .payload_csum = 1),
 	  0, 0, "unknown flags" },
@@ -140,6 +149,92 @@ static const struct header_case header_cases[] = {
 	  0, 0, "payload on a message that takes none" },
 	{ "FUA on a flush", MSG(.type = SYNCMIRROR_WIRE_FLUSH,
 				.flags = SYNCMIRROR_WIRE_F_FUA),
+	  0, 0, "flags on a message that takes none" },
+	{ "resync write", MSG(.type = SYNCMIRROR_WIRE_WRITE,
+			      .flags = SYNCMIRROR_WIRE_F_RESYNC, .size = 65536,
+			      .payload_len = 65536, .payload_csum = 1),
+	  0, 0, NULL },
+	{ "resync write with FUA", MSG(.type = SYNCMIRROR_WIRE_WRITE,
+				       .flags = SYNCMIRROR_WIRE_F_RESYNC |
+						SYNCMIRROR_WIRE_F_FUA,
+				       .size = 512, .payload_len = 512,
+				       .payload_csum = 1), 0, 0, NULL },
+	{ "write with the last flag", MSG(.type = SYNCMIRROR_WIRE_WRITE,
+					  .flags = SYNCMIRROR_WIRE_F_LAST,
+					  .size = 512, .payload_len = 512,
+					  .payload_csum = 1),
+	  0, 0, "write with the bitmap's last flag" },
+	{ "resync discard", MSG(.type = SYNCMIRROR_WIRE_DISCARD,
+				.flags = SYNCMIRROR_WIRE_F_RESYNC,
+				.size = 512),
+	  0, 0, "flags on a message that takes none" },
+	{ "last flag on a flush", MSG(.type = SYNCMIRROR_WIRE_FLUSH,
+				      .flags = SYNCMIRROR_WIRE_F_LAST),
+	  0, 0, "flags on a message that takes none" },
+	{ "bitmap part", MSG(.type = SYNCMIRROR_WIRE_BITMAP, .seq = 1,
+			     .payload_len = 4096, .payload_csum = 1),
+	  0, 0, NULL },
+	{ "last bitmap part", MSG(.type = SYNCMIRROR_WIRE_BITMAP,
+				  .flags = SYNCMIRROR_WIRE_F_LAST,
+				  .payload_len = 8, .payload_csum = 1),
+	  0, 0, NULL },
+	{ "empty last bitmap part", MSG(.type = SYNCMIRROR_WIRE_BITMAP,
+					.flags = SYNCMIRROR_WIRE_F_LAST),
+	  0, 0, NULL },
+	{ "bitmap of 1 MiB", MSG(.type = SYNCMIRROR_WIRE_BITMAP,
+				 .payload_len = 1 << 20, .payload_csum = 1),
+	  0, 0, NULL },
+	{ "bitmap of half a word", MSG(.type = SYNCMIRROR_WIRE_BITMAP,
+				       .payload_len = 12, .payload_csum = 1),
+	  0, 0, "bitmap payload is not whole 64-bit words" },
+	{ "bitmap of 4 bytes", MSG(.type = SYNCMIRROR_WIRE_BITMAP,
+				   .payload_len = 4, .payload_csum = 1),
+	  0, 0, "bitmap payload is not whole 64-bit words" },
+	{ "bitmap with FUA", MSG(.type = SYNCMIRROR_WIRE_BITMAP,
+				 .flags = SYNCMIRROR_WIRE_F_FUA,
+				 .payload_len = 8, .payload_csum = 1),
+	  0, 0, "bitmap with flags it does not take" },
+	{ "bitmap with the resync flag", MSG(.type = SYNCMIRROR_WIRE_BITMAP,
+					     .flags = SYNCMIRROR_WIRE_F_RESYNC |
+						      SYNCMIRROR_WIRE_F_LAST,
+					     .payload_len = 8,
+					     .payload_csum = 1),
+	  0, 0, "bitmap with flags it does not take" },
+	{ "resync done", MSG(.type = SYNCMIRROR_WIRE_RESYNC_DONE,
+			     .payload_len = 16, .payload_csum = 1),
+	  0, 0, NULL },
+	{ "resync done, short", MSG(.type = SYNCMIRROR_WIRE_RESYNC_DONE,
+				    .payload_len = 8, .payload_csum = 1),
+	  0, 0, "resync-done payload has the wrong size" },
+	{ "resync done, long", MSG(.type = SYNCMIRROR_WIRE_RESYNC_DONE,
+				   .payload_len = 24, .payload_csum = 1),
+	  0, 0, "resync-done payload has the wrong size" },
+	{ "resync done, empty", MSG(.type = SYNCMIRROR_WIRE_RESYNC_DONE),
+	  0, 0, "resync-done payload has the wrong size" },
+	{ "resync done with a flag", MSG(.type = SYNCMIRROR_WIRE_RESYNC_DONE,
+					 .flags = SYNCMIRROR_WIRE_F_LAST,
+					 .payload_len = 16,
+					 .payload_csum = 1),
+	  0, 0, "flags on a message that takes none" },
+	{ "verify 1 MiB", MSG(.type = SYNCMIRROR_WIRE_VERIFY, .seq = 4,
+			      .sector = 2048, .size = 1 << 20), 0, 0, NULL },
+	{ "verify one sector", MSG(.type = SYNCMIRROR_WIRE_VERIFY,
+				   .size = 512), 0, 0, NULL },
+	{ "verify nothing", MSG(.type = SYNCMIRROR_WIRE_VERIFY),
+	  0, 0, "verify size is not a multiple of 512 up to 1 MiB" },
+	{ "verify unaligned", MSG(.type = SYNCMIRROR_WIRE_VERIFY,
+				  .size = 4000),
+	  0, 0, "verify size is not a multiple of 512 up to 1 MiB" },
+	{ "verify above 1 MiB", MSG(.type = SYNCMIRROR_WIRE_VERIFY,
+				    .size = (1 << 20) + 512),
+	  0, 0, "verify size is not a multiple of 512 up to 1 MiB" },
+	{ "verify with a payload", MSG(.type = SYNCMIRROR_WIRE_VERIFY,
+				       .size = 4096, .payload_len = 4096,
+				       .payload_csum = 1),
+	  0, 0, "payload on a message that takes none" },
+	{ "verify with a flag", MSG(.type = SYNCMIRROR_WIRE_VERIFY,
+				    .size = 4096,
+				    .flags = SYNCMIRROR_WIRE_F_RESYNC),
 	  0, 0, "flags on a message that takes none" },
 };
 
@@ -193,24 +288,34 @@ static void syncmirror_wire_test_reserved(struct kunit *test)
 }
 
 static const struct syncmirror_hello local_hello = {
-	.version_min = 1,
-	.version_max = 1,
+	.version_min = 2,
+	.version_max = 2,
 	.volume_uuid = UUID_INIT(0x0b6f5c1a, 0x7e0d, 0x4c55, 0x9a, 0x3e, 0x5b,
 				 0x1f, 0x0c, 0x2d, 0x3e, 0x4f),
 	.data_sectors = 2095104,
 	.node_id = 0,
 	.max_payload = SYNCMIRROR_WIRE_MAX_PAYLOAD,
 	.role = SYNCMIRROR_ROLE_SECONDARY,
+	.current_uuid = 0x1122334455667788ULL,
+	.region_shift = 7,
 };
 
-/* local_hello as a diverged primary, encoded outside the kernel. */
-static const u8 primary_hello_bytes[48] = {
-	0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
+/*
+ * local_hello as a crashed primary with 300 regions for its peer since
+ * generation 0x0101..., encoded outside the kernel (Python struct.pack,
+ * big-endian).
+ */
+static const u8 primary_hello_bytes[80] = {
+	0x00, 0x02, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00,
 	0x0b, 0x6f, 0x5c, 0x1a, 0x7e, 0x0d, 0x4c, 0x55,
 	0x9a, 0x3e, 0x5b, 0x1f, 0x0c, 0x2d, 0x3e, 0x4f,
 	0x00, 0x00, 0x00, 0x00, 0x00, 0x1f, 0xf8, 0x00,
 	0x00, 0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00,
-	0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x01,
+	0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x04,
+	0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+	0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x2c,
+	0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x00, 0x00,
 };
 
 static void syncmirror_wire_test_golden_hello(struct kunit *test)
@@ -218,31 +323,49 @@ static void syncmirror_wire_test_golden_hello(struct kunit *test)
 	struct syncmirror_hello hello = local_hello;
 	struct syncmirror_wire_hello wire;
 
+	memset(&wire, 0xa5, sizeof(wire));
 	hello.role = SYNCMIRROR_ROLE_PRIMARY;
-	hello.flags = SYNCMIRROR_WIRE_HELLO_F_DIVERGED;
+	hello.flags = SYNCMIRROR_WIRE_HELLO_F_CRASHED;
+	hello.bitmap_uuid = 0x0101010101010101ULL;
+	hello.dirty_regions = 300;
 	syncmirror_wire_encode_hello(&hello, &wire);
+	KUNIT_EXPECT_EQ(test, sizeof(wire), sizeof(primary_hello_bytes));
 	KUNIT_EXPECT_EQ(test, memcmp(&wire, primary_hello_bytes,
 				     sizeof(primary_hello_bytes)), 0);
 }
 
 static void syncmirror_wire_test_hello_round_trip(struct kunit *test)
 {
+	struct syncmirror_hello in = local_hello, out;
 	struct syncmirror_wire_hello wire;
-	struct syncmirror_hello hello;
 
-	syncmirror_wire_encode_hello(&local_hello, &wire);
+	in.features = 0x80000001;
+	in.node_id = SYNCMIRROR_MAX_NODE_ID;
+	in.flags = SYNCMIRROR_WIRE_HELLO_F_INCONSISTENT |
+		   SYNCMIRROR_WIRE_HELLO_F_DISKLESS;
+	in.current_uuid = 0xfedcba9876543210ULL;
+	in.bitmap_uuid = 0x8000000000000001ULL;
+	in.dirty_regions = 0x123456789ULL;
+	in.region_shift = 11;
+	syncmirror_wire_encode_hello(&in, &wire);
 	KUNIT_EXPECT_EQ(test, be64_to_cpu(wire.data_sectors), 2095104ULL);
-	syncmirror_wire_decode_hello(&wire, &hello);
-	KUNIT_EXPECT_EQ(test, hello.version_min, local_hello.version_min);
-	KUNIT_EXPECT_EQ(test, hello.version_max, local_hello.version_max);
-	KUNIT_EXPECT_EQ(test, hello.features, local_hello.features);
-	KUNIT_EXPECT_TRUE(test, uuid_equal(&hello.volume_uuid,
-					   &local_hello.volume_uuid));
-	KUNIT_EXPECT_EQ(test, hello.data_sectors, local_hello.data_sectors);
-	KUNIT_EXPECT_EQ(test, hello.node_id, local_hello.node_id);
-	KUNIT_EXPECT_EQ(test, hello.max_payload, local_hello.max_payload);
-	KUNIT_EXPECT_EQ(test, hello.role, local_hello.role);
-	KUNIT_EXPECT_EQ(test, hello.flags, local_hello.flags);
+	KUNIT_EXPECT_EQ(test, wire.reserved, 0U);
+	memset(&out, 0xa5, sizeof(out));
+	syncmirror_wire_decode_hello(&wire, &out);
+	KUNIT_EXPECT_EQ(test, out.version_min, 2);
+	KUNIT_EXPECT_EQ(test, out.version_max, 2);
+	KUNIT_EXPECT_EQ(test, out.features, in.features);
+	KUNIT_EXPECT_TRUE(test, uuid_equal(&out.volume_uuid,
+					   &in.volume_uuid));
+	KUNIT_EXPECT_EQ(test, out.data_sectors, in.data_sectors);
+	KUNIT_EXPECT_EQ(test, out.node_id, in.node_id);
+	KUNIT_EXPECT_EQ(test, out.max_payload, in.max_payload);
+	KUNIT_EXPECT_EQ(test, out.role, in.role);
+	KUNIT_EXPECT_EQ(test, out.flags, in.flags);
+	KUNIT_EXPECT_EQ(test, out.current_uuid, in.current_uuid);
+	KUNIT_EXPECT_EQ(test, out.bitmap_uuid, in.bitmap_uuid);
+	KUNIT_EXPECT_EQ(test, out.dirty_regions, in.dirty_regions);
+	KUNIT_EXPECT_EQ(test, out.region_shift, in.region_shift);
 }
 
 struct hello_case {
@@ -264,8 +387,19 @@ static void peer_newer_range(struct syncmirror_hello *r)
 
 static void peer_too_new(struct syncmirror_hello *r)
 {
-	r->version_min = 2;
-	r->version_max = 3;
+	r->version_min = 3;
+	r->version_max = 4;
+}
+
+static void peer_version_1(struct syncmirror_hello *r)
+{
+	r->version_min = 1;
+	r->version_max = 1;
+}
+
+static void peer_versions_1_to_2(struct syncmirror_hello *r)
+{
+	r->version_min = 1;
 }
 
 static void peer_version_zero(struct syncmirror_hello *r)
@@ -310,34 +444,47 @@ static void be_primary(struct syncmirror_hello *h)
 	h->role = SYNCMIRROR_ROLE_PRIMARY;
 }
 
-static void be_diverged(struct syncmirror_hello *h)
-{
-	h->flags = SYNCMIRROR_WIRE_HELLO_F_DIVERGED;
-}
-
-static void be_diverged_primary(struct syncmirror_hello *h)
-{
-	be_primary(h);
-	be_diverged(h);
-}
-
 static void peer_role_unknown(struct syncmirror_hello *r)
 {
 	r->role = 3;
 }
 
-static void peer_other_size_diverged(struct syncmirror_hello *r)
+static void peer_other_regions(struct syncmirror_hello *r)
 {
+	r->region_shift = 8;
+}
+
+static void peer_other_regions_primary(struct syncmirror_hello *r)
+{
+	peer_other_regions(r);
+	be_primary(r);
+}
+
+static void peer_other_regions_and_size(struct syncmirror_hello *r)
+{
+	peer_other_regions(r);
 	peer_other_size(r);
-	be_diverged(r);
+}
+
+/* The data may differ: that is the resync decision's business. */
+static void peer_other_generation(struct syncmirror_hello *r)
+{
+	r->current_uuid = 0x99;
+	r->bitmap_uuid = 0x98;
+	r->dirty_regions = 7;
+	r->flags = SYNCMIRROR_WIRE_HELLO_F_INCONSISTENT;
 }
 
 static const struct hello_case hello_cases[] = {
 	{ "same volume, other node", peer_only, NULL,
-	  SYNCMIRROR_WIRE_ERR_NONE, 1 },
-	{ "peer speaks 1..3", peer_newer_range, NULL,
-	  SYNCMIRROR_WIRE_ERR_NONE, 1 },
-	{ "peer speaks only 2..3", peer_too_new, NULL,
+	  SYNCMIRROR_WIRE_ERR_NONE, 2 },
+	{ "peer speaks 2..3", peer_newer_range, NULL,
+	  SYNCMIRROR_WIRE_ERR_NONE, 2 },
+	{ "peer speaks 1..2", peer_versions_1_to_2, NULL,
+	  SYNCMIRROR_WIRE_ERR_NONE, 2 },
+	{ "peer speaks only 3..4", peer_too_new, NULL,
+	  SYNCMIRROR_WIRE_ERR_VERSION },
+	{ "peer speaks only version 1", peer_version_1, NULL,
 	  SYNCMIRROR_WIRE_ERR_VERSION },
 	{ "peer announces version 0", peer_version_zero, NULL,
 	  SYNCMIRROR_WIRE_ERR_VERSION },
@@ -352,21 +499,22 @@ static const struct hello_case hello_cases[] = {
 	{ "volume checked before size", peer_other_volume_and_size, NULL,
 	  SYNCMIRROR_WIRE_ERR_UUID },
 	{ "peer primary, we secondary", be_primary, NULL,
-	  SYNCMIRROR_WIRE_ERR_NONE, 1 },
+	  SYNCMIRROR_WIRE_ERR_NONE, 2 },
 	{ "we primary, peer secondary", peer_only, be_primary,
-	  SYNCMIRROR_WIRE_ERR_NONE, 1 },
+	  SYNCMIRROR_WIRE_ERR_NONE, 2 },
 	{ "peer role unknown", peer_role_unknown, NULL,
 	  SYNCMIRROR_WIRE_ERR_PROTOCOL },
 	{ "both primary", be_primary, be_primary,
 	  SYNCMIRROR_WIRE_ERR_DUAL_PRIMARY },
-	{ "peer diverged", be_diverged, NULL,
-	  SYNCMIRROR_WIRE_ERR_RESYNC_NEEDED },
-	{ "we diverged", peer_only, be_diverged_primary,
-	  SYNCMIRROR_WIRE_ERR_RESYNC_NEEDED },
-	{ "both primary checked before divergence", be_diverged_primary,
-	  be_primary, SYNCMIRROR_WIRE_ERR_DUAL_PRIMARY },
-	{ "size checked before divergence", peer_other_size_diverged, NULL,
-	  SYNCMIRROR_WIRE_ERR_SIZE },
+	{ "other region size", peer_other_regions, NULL,
+	  SYNCMIRROR_WIRE_ERR_GEOMETRY },
+	{ "both primary checked before region size",
+	  peer_other_regions_primary, be_primary,
+	  SYNCMIRROR_WIRE_ERR_DUAL_PRIMARY },
+	{ "size checked before region size", peer_other_regions_and_size,
+	  NULL, SYNCMIRROR_WIRE_ERR_SIZE },
+	{ "other generation, inconsistent, bits", peer_other_generation,
+	  NULL, SYNCMIRROR_WIRE_ERR_NONE, 2 },
 };
 
 static void hello_case_to_desc(const struct hello_case *c, char *desc)
@@ -394,6 +542,226 @@ static void syncmirror_wire_test_check_hello(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, version, c->version);
 }
 
+/*
+ * The resync decision.  Each case gives what the two hellos say about
+ * the data; the test also swaps them, as the peer sees them, and expects
+ * the mirror-image verdict (or the same refusal): both ends must agree.
+ */
+struct side {
+	u32 node_id;
+	bool primary;
+	bool inconsistent;
+	bool crashed;
+	u64 current_uuid;
+	u64 bitmap_uuid;
+	u64 dirty_regions;
+};
+
+struct verdict_case {
+	const char *name;
+	struct side local, remote;
+	enum syncmirror_wire_error error;
+	enum syncmirror_sync_verdict verdict;	/* with ERR_NONE */
+};
+
+/* Data generations: A the last shared one, B and C written alone since. */
+#define GEN_A	0xa1a1a1a1a1a1a1a1ULL
+#define GEN_B	0xb2b2b2b2b2b2b2b2ULL
+#define GEN_C	0xc3c3c3c3c3c3c3c3ULL
+#define GEN_X	0x5858585858585858ULL	/* from another volume's past */
+
+#define LOCAL(...)	.local = { .node_id = 0, __VA_ARGS__ }
+#define REMOTE(...)	.remote = { .node_id = 1, __VA_ARGS__ }
+#define NONE(v)		.error = SYNCMIRROR_WIRE_ERR_NONE, \
+			.verdict = SYNCMIRROR_SYNC_ ## v
+#define REFUSE(e)	.error = SYNCMIRROR_WIRE_ERR_ ## e
+
+static const struct verdict_case verdict_cases[] = {
+	/* One generation on both sides. */
+	{ "in sync", LOCAL(.current_uuid = GEN_A),
+	  REMOTE(.current_uuid = GEN_A), NONE(NO) },
+	{ "in sync, we primary", LOCAL(.primary = true, .current_uuid = GEN_A),
+	  REMOTE(.current_uuid = GEN_A), NONE(NO) },
+	{ "in sync, peer crashed as primary",
+	  LOCAL(.current_uuid = GEN_A),
+	  REMOTE(.crashed = true, .current_uuid = GEN_A), NONE(NO) },
+	{ "same generation, bits here",
+	  LOCAL(.current_uuid = GEN_A, .dirty_regions = 5),
+	  REMOTE(.current_uuid = GEN_A), NONE(BE_SOURCE) },
+	{ "same generation, bits there",
+	  LOCAL(.current_uuid = GEN_A),
+	  REMOTE(.current_uuid = GEN_A, .dirty_regions = 1), NONE(BE_TARGET) },
+	{ "same generation, we primary without bits, peer with",
+	  LOCAL(.primary = true, .current_uuid = GEN_A),
+	  REMOTE(.current_uuid = GEN_A, .dirty_regions = 9),
+	  NONE(BE_SOURCE) },
+	{ "same generation, peer primary without bits, we with",
+	  LOCAL(.current_uuid = GEN_A, .dirty_regions = 9),
+	  REMOTE(.primary = true, .current_uuid = GEN_A), NONE(BE_TARGET) },
+	{ "same generation, bits on both, we crashed",
+	  LOCAL(.crashed = true, .current_uuid = GEN_A, .dirty_regions = 2),
+	  REMOTE(.current_uuid = GEN_A, .dirty_regions = 3),
+	  NONE(BE_SOURCE) },
+	{ "same generation, bits on both, peer crashed",
+	  LOCAL(.current_uuid = GEN_A, .dirty_regions = 2),
+	  REMOTE(.crashed = true, .current_uuid = GEN_A, .dirty_regions = 3),
+	  NONE(BE_TARGET) },
+	{ "same generation, bits on both, lower node id",
+	  LOCAL(.current_uuid = GEN_A, .dirty_regions = 2),
+	  REMOTE(.current_uuid = GEN_A, .dirty_regions = 3),
+	  NONE(BE_SOURCE) },
+	{ "same generation, bits on both, both crashed, lower node id",
+	  LOCAL(.crashed = true, .current_uuid = GEN_A, .dirty_regions = 2),
+	  REMOTE(.crashed = true, .current_uuid = GEN_A, .dirty_regions = 3),
+	  NONE(BE_SOURCE) },
+
+	/* One copy not usable. */
+	{ "we never synced", LOCAL(.inconsistent = true),
+	  REMOTE(.current_uuid = GEN_A), NONE(FULL_TARGET) },
+	{ "peer never synced", LOCAL(.current_uuid = GEN_B),
+	  REMOTE(.inconsistent = true), NONE(FULL_SOURCE) },
+	{ "our resync interrupted, source unchanged",
+	  LOCAL(.inconsistent = true, .current_uuid = GEN_A),
+	  REMOTE(.current_uuid = GEN_A, .dirty_regions = 40),
+	  NONE(BE_TARGET) },
+	{ "our resync interrupted, source wrote on",
+	  LOCAL(.inconsistent = true, .current_uuid = GEN_A),
+	  REMOTE(.current_uuid = GEN_B, .bitmap_uuid = GEN_A,
+		 .dirty_regions = 40),
+	  NONE(BE_TARGET) },
+	{ "peer's resync interrupted, we wrote on",
+	  LOCAL(.primary = true, .current_uuid = GEN_B, .bitmap_uuid = GEN_A,
+		.dirty_regions = 40),
+	  REMOTE(.inconsistent = true, .current_uuid = GEN_A),
+	  NONE(BE_SOURCE) },
+	{ "inconsistent with an unrelated generation",
+	  LOCAL(.inconsistent = true, .current_uuid = GEN_X),
+	  REMOTE(.current_uuid = GEN_B, .bitmap_uuid = GEN_A),
+	  NONE(FULL_TARGET) },
+	{ "both inconsistent",
+	  LOCAL(.inconsistent = true, .current_uuid = GEN_A),
+	  REMOTE(.inconsistent = true, .current_uuid = GEN_A),
+	  REFUSE(NO_SOURCE) },
+	{ "both never synced", LOCAL(.inconsistent = true),
+	  REMOTE(.inconsistent = true), REFUSE(NO_SOURCE) },
+	{ "inconsistent copy is primary",
+	  LOCAL(.primary = true, .inconsistent = true),
+	  REMOTE(.current_uuid = GEN_A), REFUSE(TARGET_PRIMARY) },
+
+	/* Generations moved apart. */
+	{ "peer wrote without us",
+	  LOCAL(.current_uuid = GEN_A),
+	  REMOTE(.primary = true, .current_uuid = GEN_B, .bitmap_uuid = GEN_A,
+		 .dirty_regions = 12),
+	  NONE(BE_TARGET) },
+	{ "we wrote without the peer",
+	  LOCAL(.current_uuid = GEN_B, .bitmap_uuid = GEN_A,
+		.dirty_regions = 12),
+	  REMOTE(.current_uuid = GEN_A), NONE(BE_SOURCE) },
+	{ "we wrote without the peer, then demoted, it has bits",
+	  LOCAL(.current_uuid = GEN_B, .bitmap_uuid = GEN_A),
+	  REMOTE(.current_uuid = GEN_A, .dirty_regions = 3),
+	  NONE(BE_SOURCE) },
+	{ "we wrote without the peer, which is primary now",
+	  LOCAL(.current_uuid = GEN_B, .bitmap_uuid = GEN_A,
+		.dirty_regions = 12),
+	  REMOTE(.primary = true, .current_uuid = GEN_A),
+	  REFUSE(TARGET_PRIMARY) },
+	{ "peer wrote without us, we are primary",
+	  LOCAL(.primary = true, .current_uuid = GEN_A),
+	  REMOTE(.current_uuid = GEN_B, .bitmap_uuid = GEN_A),
+	  REFUSE(TARGET_PRIMARY) },
+	{ "both wrote without the other",
+	  LOCAL(.current_uuid = GEN_B, .bitmap_uuid = GEN_A,
+		.dirty_regions = 1),
+	  REMOTE(.current_uuid = GEN_C, .bitmap_uuid = GEN_A,
+		 .dirty_regions = 2),
+	  REFUSE(SPLIT_BRAIN) },
+	{ "both wrote without the other, one primary",
+	  LOCAL(.primary = true, .current_uuid = GEN_B, .bitmap_uuid = GEN_A),
+	  REMOTE(.current_uuid = GEN_C, .bitmap_uuid = GEN_A),
+	  REFUSE(SPLIT_BRAIN) },
+	{ "unrelated data", LOCAL(.current_uuid = GEN_B),
+	  REMOTE(.current_uuid = GEN_C), REFUSE(UNRELATED) },
+	{ "unrelated histories",
+	  LOCAL(.current_uuid = GEN_B, .bitmap_uuid = GEN_A),
+	  REMOTE(.current_uuid = GEN_C, .bitmap_uuid = GEN_X),
+	  REFUSE(UNRELATED) },
+	{ "unrelated, peer primary",
+	  LOCAL(.current_uuid = GEN_B),
+	  REMOTE(.primary = true, .current_uuid = GEN_X), REFUSE(UNRELATED) },
+};
+
+static void verdict_case_to_desc(const struct verdict_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(verdict, verdict_cases, verdict_case_to_desc);
+
+static void hello_of(const struct side *side, struct syncmirror_hello *hello)
+{
+	*hello = local_hello;
+	hello->node_id = side->node_id;
+	hello->role = side->primary ? SYNCMIRROR_ROLE_PRIMARY :
+				      SYNCMIRROR_ROLE_SECONDARY;
+	hello->flags = (side->inconsistent ?
+			SYNCMIRROR_WIRE_HELLO_F_INCONSISTENT : 0) |
+		       (side->crashed ? SYNCMIRROR_WIRE_HELLO_F_CRASHED : 0);
+	hello->current_uuid = side->current_uuid;
+	hello->bitmap_uuid = side->bitmap_uuid;
+	hello->dirty_regions = side->dirty_regions;
+}
+
+static enum syncmirror_sync_verdict mirror(enum syncmirror_sync_verdict v)
+{
+	switch (v) {
+	case SYNCMIRROR_SYNC_BE_SOURCE:
+		return SYNCMIRROR_SYNC_BE_TARGET;
+	case SYNCMIRROR_SYNC_BE_TARGET:
+		return SYNCMIRROR_SYNC_BE_SOURCE;
+	case SYNCMIRROR_SYNC_FULL_SOURCE:
+		return SYNCMIRROR_SYNC_FULL_TARGET;
+	case SYNCMIRROR_SYNC_FULL_TARGET:
+		return SYNCMIRROR_SYNC_FULL_SOURCE;
+	default:
+		return v;
+	}
+}
+
+/* No verdict a function could leave behind by accident. */
+#define NO_VERDICT	((enum syncmirror_sync_verdict)0x5a)
+
+static void syncmirror_wire_test_sync_verdict(struct kunit *test)
+{
+	const struct verdict_case *c = test->param_value;
+	struct syncmirror_hello local, remote;
+	enum syncmirror_sync_verdict verdict = NO_VERDICT;
+	u16 version;
+
+	hello_of(&c->local, &local);
+	hello_of(&c->remote, &remote);
+	/* Every case is a pair of nodes that may talk at all. */
+	KUNIT_ASSERT_EQ(test, syncmirror_wire_check_hello(&local, &remote,
+							  &version),
+			SYNCMIRROR_WIRE_ERR_NONE);
+
+	KUNIT_EXPECT_EQ(test, syncmirror_wire_sync_verdict(&local, &remote,
+							   &verdict),
+			c->error);
+	if (c->error == SYNCMIRROR_WIRE_ERR_NONE)
+		KUNIT_EXPECT_EQ(test, verdict, c->verdict);
+
+	/* What the peer decides from the same two hellos. */
+	verdict = NO_VERDICT;
+	KUNIT_EXPECT_EQ_MSG(test, syncmirror_wire_sync_verdict(&remote, &local,
+							       &verdict),
+			    c->error, "seen from the peer");
+	if (c->error == SYNCMIRROR_WIRE_ERR_NONE)
+		KUNIT_EXPECT_EQ_MSG(test, verdict, mirror(c->verdict),
+				    "seen from the peer");
+}
+
 static struct kunit_case syncmirror_wire_test_cases[] = {
 	KUNIT_CASE(syncmirror_wire_test_crc32c),
 	KUNIT_CASE(syncmirror_wire_test_golden_header),
@@ -403,6 +771,8 @@ static struct kunit_case syncmirror_wire_test_cases[] = {
 	KUNIT_CASE(syncmirror_wire_test_hello_round_trip),
 	KUNIT_CASE(syncmirror_wire_test_golden_hello),
 	KUNIT_CASE_PARAM(syncmirror_wire_test_check_hello, hello_gen_params),
+	KUNIT_CASE_PARAM(syncmirror_wire_test_sync_verdict,
+			 verdict_gen_params),
 	{}
 };
 
