@@ -163,6 +163,7 @@ syncmirror_peer_write_alloc(struct syncmirror_connection *conn,
 	pw->ack.size = 0;
 	pw->ack.status = 0;
 	pw->ack.data = NULL;
+	pw->ack.buf = NULL;
 	pw->ack.done = ack_sent;
 
 	bio->bi_iter.bi_sector = msg->type == SYNCMIRROR_WIRE_FLUSH ?

@@ -303,15 +303,15 @@ static void msg_sent(struct syncmirror_send *send, int status)
 	kvfree(container_of(send, struct resync_msg, send));
 }
 
-/* Queue a message of ours carrying @len bytes of @payload. */
-static int send_msg(struct syncmirror_connection *conn, u16 type, u16 flags,
-		    u64 sector, const void *payload, u32 len)
+/* A message of ours carrying @len bytes of @payload, to queue. */
+static struct resync_msg *new_msg(u16 type, u16 flags, u64 sector,
+				  const void *payload, u32 len)
 {
 	struct resync_msg *msg = kvmalloc(struct_size(msg, payload, len),
 					  GFP_KERNEL);
 
 	if (!msg)
-		return -ENOMEM;
+		return NULL;
 	memset(&msg->send, 0, sizeof(msg->send));
 	INIT_LIST_HEAD(&msg->send.entry);
 	msg->send.type = type;
@@ -321,7 +321,14 @@ static int send_msg(struct syncmirror_connection *conn, u16 type, u16 flags,
 	msg->send.buf = len ? msg->payload : NULL;
 	msg->send.done = msg_sent;
 	memcpy(msg->payload, payload, len);
-	if (!syncmirror_connection_submit(conn, &msg->send)) {
+	return msg;
+}
+
+/* Queue @msg on @conn, or free it when the link cannot take it. */
+static int queue_msg(struct syncmirror_connection *conn,
+		     struct resync_msg *msg)
+{
+	if (!conn || !syncmirror_connection_submit(conn, &msg->send)) {
 		kvfree(msg);
 		return -ENOTCONN;
 	}
@@ -339,6 +346,7 @@ static void finish_source(struct syncmirror_volume *vol)
 	struct syncmirror_resync *rs = rs_of(vol);
 	struct syncmirror_wire_resync_done done;
 	struct syncmirror_connection *conn;
+	struct resync_msg *msg;
 	int r;
 
 	r = syncmirror_volume_flush_bitmap(vol);
@@ -353,15 +361,14 @@ static void finish_source(struct syncmirror_volume *vol)
 	done.bytes = cpu_to_be64(rs->done_bytes);
 	spin_unlock_irq(&rs->lock);
 
-	r = -ENOTCONN;
-	mutex_lock(&vol->sb_lock);
-	rcu_read_lock();
-	conn = rcu_dereference(vol->conn);
-	if (conn)
-		r = send_msg(conn, SYNCMIRROR_WIRE_RESYNC_DONE, 0, 0, &done,
-			     sizeof(done));
-	rcu_read_unlock();
-	mutex_unlock(&vol->sb_lock);
+	msg = new_msg(SYNCMIRROR_WIRE_RESYNC_DONE, 0, 0, &done, sizeof(done));
+	r = -ENOMEM;
+	if (msg) {
+		rcu_read_lock();
+		conn = rcu_dereference(vol->conn);
+		r = queue_msg(conn, msg);
+		rcu_read_unlock();
+	}
 	DMINFO("%s: resync to the peer done (%llu bytes)%s", vol->name,
 	       be64_to_cpu(done.bytes), r ? ", but the link is gone" : "");
 	syncmirror_volume_notify(vol, SYNCMIRROR_EVENT_RESYNC);
@@ -542,10 +549,13 @@ static int send_bitmap(struct syncmirror_volume *vol,
 	do {
 		unsigned int n = min_t(u64, words - first, BITMAP_CHUNK_WORDS);
 
+		struct resync_msg *msg;
+
 		syncmirror_bitmap_get_words(&vol->bitmap, first, chunk, n);
-		r = send_msg(conn, SYNCMIRROR_WIRE_BITMAP,
-			     first + n == words ? SYNCMIRROR_WIRE_F_LAST : 0,
-			     first, chunk, n * sizeof(*chunk));
+		msg = new_msg(SYNCMIRROR_WIRE_BITMAP,
+			      first + n == words ? SYNCMIRROR_WIRE_F_LAST : 0,
+			      first, chunk, n * sizeof(*chunk));
+		r = msg ? queue_msg(conn, msg) : -ENOMEM;
 		first += n;
 	} while (!r && first < words);
 	kvfree(chunk);

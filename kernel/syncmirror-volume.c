@@ -682,14 +682,25 @@ complete:
 		syncmirror_volume_notify(vol, SYNCMIRROR_EVENT_DISK);
 }
 
-/* Write the dirty bitmap blocks now and wait for it.  Process context. */
+/*
+ * Write the dirty bitmap blocks now.  Process context, also from a work
+ * item of syncmirror_wq (so it does not wait for @bm_work).
+ */
 int syncmirror_volume_flush_bitmap(struct syncmirror_volume *vol)
 {
-	u64 seq = syncmirror_bitmap_mark_seq(&vol->bitmap);
+	struct syncmirror *sm = syncmirror_volume_get_active(vol);
+	unsigned int noio;
+	int r;
 
-	queue_work(syncmirror_wq, &vol->bm_work);
-	flush_work(&vol->bm_work);
-	return syncmirror_bitmap_on_disk(&vol->bitmap, seq) ? 0 : -EIO;
+	if (!sm)
+		return -ENODEV;
+	noio = memalloc_noio_save();
+	mutex_lock(&vol->sb_lock);
+	r = write_dirty_blocks(vol, sm);
+	mutex_unlock(&vol->sb_lock);
+	memalloc_noio_restore(noio);
+	syncmirror_volume_put_active(vol, sm);
+	return r;
 }
 
 /*
@@ -803,7 +814,7 @@ int syncmirror_volume_load(struct syncmirror_volume *vol,
 	struct syncmirror_md *md = &vol->md_info;
 	struct block_device *bdev = syncmirror_md_bdev(sm);
 	u64 i, damaged = 0, best_seq = 0, need;
-	u32 best_block = 0, count, *extents;
+	u32 best_block = 0, count, *extents, al_damaged = 0;
 	int r;
 
 	if (vol->loaded)
@@ -851,13 +862,20 @@ int syncmirror_volume_load(struct syncmirror_volume *vol,
 			*error = "Cannot read the activity log";
 			goto out;
 		}
-		if (!syncmirror_al_decode(page_address(vol->al_page),
-					  md->al_extents, &seq, &count,
-					  extents) && seq > best_seq) {
+		if (syncmirror_al_decode(page_address(vol->al_page),
+					 md->al_extents, &seq, &count,
+					 extents)) {
+			/* An all-zero block was never written. */
+			al_damaged += !!memchr_inv(page_address(vol->al_page),
+						   0, SYNCMIRROR_MD_BLOCK_SIZE);
+		} else if (seq > best_seq) {
 			best_seq = seq;
 			best_block = i;
 		}
 	}
+	if (al_damaged)
+		DMWARN("%s: %u damaged activity-log blocks", vol->name,
+		       al_damaged);
 	syncmirror_al_loaded(&vol->al, best_seq, best_block);
 
 	if (md->primary) {
@@ -882,8 +900,15 @@ int syncmirror_volume_load(struct syncmirror_volume *vol,
 					       md->al_extent_shift,
 					       (((sector_t)extents[i] + 1) <<
 						md->al_extent_shift) - 1, &need);
-		DMWARN("%s: crashed as primary: %u activity-log extents marked out of sync",
-		       vol->name, count);
+		if (best_seq || !al_damaged) {
+			DMWARN("%s: crashed as primary: %u activity-log extents marked out of sync",
+			       vol->name, count);
+		} else {
+			/* No transaction to trust: anything may be in flight. */
+			syncmirror_bitmap_mark_all(&vol->bitmap);
+			DMWARN("%s: crashed as primary with no readable activity log: everything marked out of sync",
+			       vol->name);
+		}
 	}
 
 	mutex_lock(&vol->sb_lock);

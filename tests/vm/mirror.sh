@@ -5,13 +5,17 @@
 # metadata on each node's /dev/mapper/data.
 
 # mirror_volume NODE NODE_ID UUID [create-md options]: fresh metadata and
-# vol0 (secondary) on NODE.
+# vol0 (secondary) on NODE.  The disks of a new cluster are blank, so the
+# copies are identical from the start (--clean); MIRROR_FULL_SYNC=1 leaves
+# --clean out (the first promotion needs --force, the peer a full sync).
 mirror_volume() {
-	local node=$1 id=$2 uuid=$3 line
+	local node=$1 id=$2 uuid=$3 line clean=--clean
 	shift 3
+	[ -z "${MIRROR_FULL_SYNC:-}" ] || clean=
 	on "$node" "dmsetup remove vol0 2>/dev/null; true"
 	line=$(on "$node" smctl create-md --data /dev/mapper/data --node-id "$id" \
-		--uuid "$uuid" --force "$@" | sed -n 's/^table: //p')
+		--uuid "$uuid" --force $clean "$@" |
+		sed -n 's/^table: //p')
 	on "$node" "dmsetup create vol0 --table '$line'"
 }
 
@@ -60,4 +64,21 @@ mirror_data_hash() {
 	local sectors
 	sectors=$(mirror_field "$1" data_sectors)
 	disk_hash "$1" data $((sectors * 512))
+}
+
+# mirror_wait_synced NODE SECONDS: poll until NODE runs no resync and its
+# bitmap is empty (the peer has everything); prints the resync counter.
+mirror_wait_synced() {
+	local deadline=$((SECONDS + $2)) json
+	while :; do
+		json=$(mirror_json "$1")
+		case $json in
+		*'"sync_state":"none"'*'"out_of_sync_bytes":0,'* | \
+		*'"out_of_sync_bytes":0,'*'"sync_state":"none"'*)
+			mirror_field "$1" resynced_bytes
+			return 0 ;;
+		esac
+		[ $SECONDS -lt $deadline ] || fail "$1: not in sync after $2 s: $json"
+		sleep 1
+	done
 }

@@ -77,9 +77,16 @@ static int open_device(const char *path, int flags)
 {
 	int fd = open(path, flags | O_CLOEXEC);
 
-	if (fd < 0)
+	if (fd < 0) {
 		fprintf(stderr, "smctl: %s: %s%s\n", path, strerror(errno),
 			errno == EBUSY ? " (in use, e.g. by a mapped volume)" : "");
+		return fd;
+	}
+	/*
+	 * The kernel writes metadata with bios, past this device's page
+	 * cache: drop what it holds so the reads see the disk.
+	 */
+	posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
 	return fd;
 }
 

@@ -13,7 +13,7 @@ uuid=2f1e0d9c-aaaa-4bbb-8ccc-ddddeeeeffff
 
 cluster A
 on A modprobe dm-syncmirror
-on A smctl create-md --data /dev/mapper/data --node-id 0 --uuid $uuid > /dev/null
+on A smctl create-md --clean --data /dev/mapper/data --node-id 0 --uuid $uuid > /dev/null
 line=$(on A smctl dump-md --data /dev/mapper/data | sed -n 's/^table: //p')
 
 for round in $(seq 1 "$rounds"); do

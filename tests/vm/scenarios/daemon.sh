@@ -36,7 +36,7 @@ wait_logged() {
 # setup NODE NODE_ID ADDRESS PEER_ID PEER_ADDRESS
 setup() {
 	on "$1" modprobe dm-syncmirror
-	on "$1" smctl create-md --data /dev/mapper/data --meta /dev/mapper/meta \
+	on "$1" smctl create-md --clean --data /dev/mapper/data --meta /dev/mapper/meta \
 		--node-id "$2" --uuid $uuid > /dev/null
 	on "$1" "mkdir -p /etc/syncmirror &&
 		printf '%s\n' '$secret' > /etc/syncmirror/vol0.secret &&

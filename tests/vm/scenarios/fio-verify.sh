@@ -11,7 +11,7 @@ on A ping -c 1 -W 10 B > /dev/null || fail "A cannot reach B over the cluster ne
 on B ping -c 1 -W 10 A > /dev/null || fail "B cannot reach A over the cluster network"
 
 on A modprobe dm-syncmirror
-line=$(on A smctl create-md --data /dev/mapper/data --node-id 0 | sed -n 's/^table: //p')
+line=$(on A smctl create-md --clean --data /dev/mapper/data --node-id 0 | sed -n 's/^table: //p')
 on A "dmsetup create vol0 --table '$line'"
 on A smctl primary vol0
 

@@ -21,8 +21,8 @@ assert_eq "$(mirror_field A copies)" consistent "A before B's disk fails"
 disk_fail B
 on A dd if=/dev/urandom of=/dev/mapper/vol0 bs=64k count=16 seek=32 oflag=direct status=none
 assert_eq "$(mirror_field A copies)" diverged "A after B failed a write"
-assert_eq "$(mirror_wait_state A refused 15)" "refused (the copies have diverged: a resync is needed)" "A's link after B failed a write"
-assert_eq "$(mirror_wait_state B lost 15)" "lost (the copies have diverged: a resync is needed)" "B's link after it failed a write"
+assert_eq "$(mirror_wait_state A refused 15)" "refused (the copies diverged while connected: reconnect to resync)" "A's link after B failed a write"
+assert_eq "$(mirror_wait_state B lost 15)" "lost (the copies diverged while connected: reconnect to resync)" "B's link after it failed a write"
 on B "dmesg | grep -q \"syncmirror: vol0: writing the peer's data at sector\"" ||
 	fail "B does not log its failed write"
 on A "dmesg | grep -q 'syncmirror: vol0: the peer failed the write at sector'" ||

@@ -17,7 +17,7 @@ volume() {
 	local node=$1 id=$2 line
 	shift 2
 	on "$node" "dmsetup remove vol0 2>/dev/null; true"
-	line=$(on "$node" smctl create-md --data /dev/mapper/data --node-id "$id" --force "$@" |
+	line=$(on "$node" smctl create-md --clean --data /dev/mapper/data --node-id "$id" --force "$@" |
 	       sed -n 's/^table: //p')
 	on "$node" "dmsetup create vol0 --table '$line'"
 }

@@ -87,15 +87,18 @@ mirror_json A | grep -q '"peer":{"state":"lost","reason":"the peer stopped answe
 local_only=$(mirror_field A local_only_writes)
 [ "$local_only" -gt 0 ] || fail "no local-only writes counted after B's crash"
 
-# B comes back: the link is refused on both sides, a resync is needed.
+# B comes back: A resyncs what B lacks (the bitmap), then the copies agree.
 boot B
 on B modprobe dm-syncmirror
 on B "dmsetup create vol0 --table \"\$(smctl dump-md --data /dev/mapper/data | sed -n 's/^table: //p')\""
 waiter=$(on_bg B smctl connect vol0 --listen 0.0.0.0:7790 --timeout 60)
 on A smctl connect vol0 --peer B:7790 --timeout 60
 on_wait B "$waiter"
-assert_eq "$(mirror_wait_state A refused 15)" "refused (the copies have diverged: a resync is needed)" "A reconnecting after divergence"
-assert_eq "$(mirror_wait_state B refused 15)" "refused (the copies have diverged: a resync is needed)" "B reconnecting after divergence"
+mirror_wait_state A connected 20 > /dev/null
+mirror_wait_synced A 300
+assert_eq "$(mirror_field A copies)" consistent "A's copies after the resync"
+assert_eq "$(mirror_field B disk)" up-to-date "B's disk after the resync"
+assert_eq "$(mirror_data_hash B)" "$(mirror_data_hash A)" "B's data area after the resync"
 
 on A dmsetup remove vol0
 on B dmsetup remove vol0

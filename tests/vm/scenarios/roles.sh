@@ -15,9 +15,9 @@ on_bg A 'smctl -j events > /tmp/events.json 2>&1' > /dev/null
 sleep 1
 # Another volume's superblock on the meta disk, for the reload test below
 # (create-md refuses devices in use, so it is written first).
-on A smctl create-md --data /dev/mapper/data --meta /dev/mapper/meta --node-id 0 > /dev/null
+on A smctl create-md --clean --data /dev/mapper/data --meta /dev/mapper/meta --node-id 0 > /dev/null
 full=$(on A blockdev --getsz /dev/mapper/data)
-line=$(on A smctl create-md --data /dev/mapper/data --node-id 0 --uuid $uuid |
+line=$(on A smctl create-md --clean --data /dev/mapper/data --node-id 0 --uuid $uuid |
        sed -n 's/^table: //p')
 sectors=$(echo "$line" | cut -d' ' -f2)
 on A "dmsetup create vol0 --table '$line'"

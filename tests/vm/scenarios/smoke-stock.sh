@@ -8,7 +8,7 @@
 cluster --kernel stock A
 
 on A modprobe dm-syncmirror
-line=$(on A smctl create-md --data /dev/mapper/data --node-id 0 | sed -n 's/^table: //p')
+line=$(on A smctl create-md --clean --data /dev/mapper/data --node-id 0 | sed -n 's/^table: //p')
 sectors=$(echo "$line" | cut -d' ' -f2)
 on A "dmsetup create vol0 --table '$line'"
 on A smctl primary vol0

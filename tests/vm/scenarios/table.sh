@@ -14,20 +14,20 @@ data=$(on A "dmsetup info -c --noheadings -o major,minor data")
 meta=$(on A "dmsetup info -c --noheadings -o major,minor meta")
 
 # Internal metadata: smctl prints the table line that fits the superblock.
-line=$(on A smctl create-md --data /dev/mapper/data --node-id 0 --uuid $uuid |
+line=$(on A smctl create-md --clean --data /dev/mapper/data --node-id 0 --uuid $uuid |
        sed -n 's/^table: //p')
 sectors=$(echo "$line" | cut -d' ' -f2)
 on A "dmsetup create vol0 --table '$line'"
 assert_eq "$(on A dmsetup table vol0)" "0 $sectors syncmirror internal $data" "internal table"
-assert_eq "$(on A dmsetup status vol0)" "0 $sectors syncmirror $uuid 0 secondary none consistent" "internal status"
+assert_eq "$(on A dmsetup status vol0)" "0 $sectors syncmirror $uuid 0 secondary none up-to-date 0" "internal status"
 on A dmsetup remove vol0
 
 # External metadata on the meta disk; the whole data disk is data.
-on A smctl create-md --data /dev/mapper/data --meta /dev/mapper/meta --node-id 3 --uuid $uuid > /dev/null
+on A smctl create-md --clean --data /dev/mapper/data --meta /dev/mapper/meta --node-id 3 --uuid $uuid > /dev/null
 full=$(on A blockdev --getsz /dev/mapper/data)
 on A "echo '0 $full syncmirror /dev/mapper/meta /dev/mapper/data' | dmsetup create vol0"
 assert_eq "$(on A dmsetup table vol0)" "0 $full syncmirror $meta $data" "external table"
-assert_eq "$(on A dmsetup status vol0)" "0 $full syncmirror $uuid 3 secondary none consistent" "external status"
+assert_eq "$(on A dmsetup status vol0)" "0 $full syncmirror $uuid 3 secondary none up-to-date 0" "external status"
 on A "echo '0 $full syncmirror $meta $data 1 no_discard_passdown' | dmsetup create vol1"
 assert_eq "$(on A dmsetup table vol1)" \
 	"0 $full syncmirror $meta $data 1 no_discard_passdown" "table with feature"
