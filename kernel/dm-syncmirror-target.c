@@ -18,6 +18,7 @@
 #include "syncmirror-connection.h"
 #include "syncmirror-metadata.h"
 #include "syncmirror-netlink.h"
+#include "syncmirror-read.h"
 #include "syncmirror-replication.h"
 #include "syncmirror-table.h"
 #include "syncmirror-target.h"
@@ -123,6 +124,7 @@ static int syncmirror_ctr(struct dm_target *ti, unsigned int argc,
 	}
 	sm->ti = ti;
 	sm->discard_passdown = table.discard_passdown;
+	sm->io_error_pass = table.io_error_pass;
 
 	r = dm_get_device(ti, table.data_dev_path, dm_table_get_mode(ti->table),
 			  &sm->data_dev);
@@ -236,10 +238,7 @@ static int syncmirror_map(struct dm_target *ti, struct bio *bio)
 
 	if (op_is_write(bio_op(bio)) || op_is_flush(bio->bi_opf))
 		return syncmirror_replicate(sm, bio);
-
-	bio_set_dev(bio, sm->data_dev->bdev);
-	bio->bi_iter.bi_sector = dm_target_offset(ti, bio->bi_iter.bi_sector);
-	return DM_MAPIO_REMAPPED;
+	return syncmirror_read(sm, bio);
 }
 
 static void syncmirror_resume(struct dm_target *ti)
@@ -272,6 +271,14 @@ static const char *const conn_state_names[] = {
 	[SYNCMIRROR_CONN_LOST] = "lost",
 };
 
+static const char *const disk_state_names[] = {
+	[SYNCMIRROR_DISK_UNKNOWN] = "unknown",
+	[SYNCMIRROR_DISK_UP_TO_DATE] = "up-to-date",
+	[SYNCMIRROR_DISK_INCONSISTENT] = "inconsistent",
+	[SYNCMIRROR_DISK_OUTDATED] = "outdated",
+	[SYNCMIRROR_DISK_DISKLESS] = "diskless",
+};
+
 /*
  * Status output:
  *
@@ -279,9 +286,10 @@ static const char *const conn_state_names[] = {
  *                     <out-of-sync sectors>
  *                     role: primary | secondary
  *                     peer: none | handshake | connected | refused | lost
- *                     disk: up-to-date | inconsistent
+ *                     disk: up-to-date | inconsistent | diskless
  *   STATUSTYPE_TABLE: the table line in canonical form,
- *                     <meta dev|internal> <data dev> [1 no_discard_passdown]
+ *                     <meta dev|internal> <data dev> [<#features>
+ *                     [no_discard_passdown] [io_error_pass]]
  *   STATUSTYPE_IMA:   target name and version, devices, features
  */
 static void syncmirror_status(struct dm_target *ti, status_type_t type,
@@ -291,7 +299,7 @@ static void syncmirror_status(struct dm_target *ti, status_type_t type,
 	struct syncmirror *sm = ti->private;
 	struct syncmirror_connection *conn;
 	int state = SYNCMIRROR_CONN_NONE;
-	unsigned int sz = 0;
+	unsigned int sz = 0, features;
 
 	switch (type) {
 	case STATUSTYPE_INFO:
@@ -304,9 +312,7 @@ static void syncmirror_status(struct dm_target *ti, status_type_t type,
 		       sm->md.node_id,
 		       READ_ONCE(sm->vol->role) == SYNCMIRROR_ROLE_PRIMARY ?
 		       "primary" : "secondary", conn_state_names[state],
-		       syncmirror_volume_disk_state(sm->vol) ==
-		       SYNCMIRROR_DISK_INCONSISTENT ? "inconsistent" :
-		       "up-to-date",
+		       disk_state_names[syncmirror_volume_disk_state(sm->vol)],
 		       (unsigned long long)(syncmirror_volume_out_of_sync(sm->vol) >>
 					    SECTOR_SHIFT));
 		break;
@@ -314,16 +320,22 @@ static void syncmirror_status(struct dm_target *ti, status_type_t type,
 	case STATUSTYPE_TABLE:
 		DMEMIT("%s %s", sm->meta_dev ? sm->meta_dev->name :
 		       SYNCMIRROR_META_INTERNAL, sm->data_dev->name);
+		features = !sm->discard_passdown + sm->io_error_pass;
+		if (features)
+			DMEMIT(" %u", features);
 		if (!sm->discard_passdown)
-			DMEMIT(" 1 %s", SYNCMIRROR_FEATURE_NO_DISCARD_PASSDOWN);
+			DMEMIT(" %s", SYNCMIRROR_FEATURE_NO_DISCARD_PASSDOWN);
+		if (sm->io_error_pass)
+			DMEMIT(" %s", SYNCMIRROR_FEATURE_IO_ERROR_PASS);
 		break;
 
 	case STATUSTYPE_IMA:
 		DMEMIT_TARGET_NAME_VERSION(ti->type);
-		DMEMIT(",meta_device=%s,data_device=%s,discard_passdown=%c;",
+		DMEMIT(",meta_device=%s,data_device=%s,discard_passdown=%c,io_error=%s;",
 		       sm->meta_dev ? sm->meta_dev->name :
 		       SYNCMIRROR_META_INTERNAL, sm->data_dev->name,
-		       sm->discard_passdown ? 'y' : 'n');
+		       sm->discard_passdown ? 'y' : 'n',
+		       sm->io_error_pass ? "pass" : "detach");
 		break;
 	}
 }
@@ -370,7 +382,7 @@ static void syncmirror_io_hints(struct dm_target *ti,
 
 static struct target_type syncmirror_target = {
 	.name = SYNCMIRROR_TARGET_NAME,
-	.version = {0, 5, 0},
+	.version = {0, 6, 0},
 	/* One volume per mapped device: its state is per device, not range. */
 	.features = DM_TARGET_SINGLETON,
 	.module = THIS_MODULE,

@@ -74,6 +74,7 @@ bool syncmirror_wire_is_request(u16 type)
 	case SYNCMIRROR_WIRE_WRITE_ZEROES:
 	case SYNCMIRROR_WIRE_FLUSH:
 	case SYNCMIRROR_WIRE_VERIFY:
+	case SYNCMIRROR_WIRE_READ:
 		return true;
 	default:
 		return false;
@@ -492,8 +493,9 @@ static enum pick pick_message(struct syncmirror_connection *conn,
 	msg->size = send->size;
 	msg->status = send->status;
 	msg->payload_len = send->data || send->buf ? send->size : 0;
-	/* A VERIFY names a range it carries no data of. */
-	if (send->type == SYNCMIRROR_WIRE_VERIFY)
+	/* VERIFY and READ name a range they carry no data of. */
+	if (send->type == SYNCMIRROR_WIRE_VERIFY ||
+	    send->type == SYNCMIRROR_WIRE_READ)
 		msg->payload_len = 0;
 	*sendp = send;
 	return PICK_MESSAGE;
@@ -598,8 +600,9 @@ static int sender_thread(void *data)
 		}
 
 		is_ack = send && !syncmirror_wire_is_request(send->type);
-		r = send_message(conn, &msg, send ? send->buf : NULL,
-				 send ? send->data : NULL);
+		r = send_message(conn, &msg,
+				 send && msg.payload_len ? send->buf : NULL,
+				 send && msg.payload_len ? send->data : NULL);
 		if (is_ack)
 			send->done(send, 0);
 		else if (send)
@@ -633,12 +636,49 @@ static void queue_control(struct syncmirror_connection *conn, bool *due)
 	wake_up(&conn->send_wait);
 }
 
+/*
+ * The data of a READ the peer answered, into the reading bio's pages.
+ * Only the receive thread completes requests, so @send stays in its slot
+ * meanwhile; on failure the link's sweep fails it.
+ */
+static int receive_read_data(struct syncmirror_connection *conn,
+			     const struct syncmirror_msg *msg,
+			     struct syncmirror_send *send, const char **error)
+{
+	struct bio *bio = send->data;
+	struct bvec_iter iter;
+	struct iov_iter to;
+	struct bio_vec bvec;
+	unsigned int nr = 0;
+	int r;
+
+	if (msg->status ? msg->payload_len : msg->payload_len != send->size) {
+		*error = "read answer of the wrong size";
+		return -EBADMSG;
+	}
+	if (!msg->payload_len)
+		return 0;
+	bio_for_each_bvec(bvec, bio, iter)
+		nr++;
+	iov_iter_bvec(&to, ITER_DEST,
+		      __bvec_iter_bvec(bio->bi_io_vec, bio->bi_iter), nr,
+		      bio->bi_iter.bi_size);
+	to.iov_offset = bio->bi_iter.bi_bvec_done;
+	r = recv_iter(conn, &to, true);
+	if (!r && bio_payload_crc32c(bio) != msg->payload_csum) {
+		*error = "payload checksum mismatch";
+		r = -EBADMSG;
+	}
+	return r;
+}
+
 /* The peer acknowledged request @msg->seq. */
 static int receive_ack(struct syncmirror_connection *conn,
 		       const struct syncmirror_msg *msg, const char **error)
 {
 	struct syncmirror_send *send, **slot;
 	int status = msg->status;
+	int r;
 
 	if (status < 0 || status > MAX_ERRNO)
 		status = EIO;
@@ -649,6 +689,17 @@ static int receive_ack(struct syncmirror_connection *conn,
 	if (!send || send->seq != msg->seq || send->early_ack) {
 		spin_unlock_irq(&conn->lock);
 		*error = "acknowledgment of no request in flight";
+		return -EBADMSG;
+	}
+	if (send->type == SYNCMIRROR_WIRE_READ) {
+		spin_unlock_irq(&conn->lock);
+		r = receive_read_data(conn, msg, send, error);
+		if (r)
+			return r;
+		spin_lock_irq(&conn->lock);
+	} else if (msg->payload_len) {
+		spin_unlock_irq(&conn->lock);
+		*error = "data in the acknowledgment of a request that reads none";
 		return -EBADMSG;
 	}
 	if (send->sending) {
@@ -678,6 +729,7 @@ static int receive_request(struct syncmirror_connection *conn,
 	int r;
 
 	if (msg->type != SYNCMIRROR_WIRE_VERIFY &&
+	    msg->type != SYNCMIRROR_WIRE_READ &&
 	    READ_ONCE(conn->vol->role) != SYNCMIRROR_ROLE_SECONDARY) {
 		*error = "the peer sent a write to a primary";
 		return -EPERM;
@@ -796,6 +848,7 @@ static int receive_message(struct syncmirror_connection *conn,
 	case SYNCMIRROR_WIRE_WRITE_ZEROES:
 	case SYNCMIRROR_WIRE_FLUSH:
 	case SYNCMIRROR_WIRE_VERIFY:
+	case SYNCMIRROR_WIRE_READ:
 		return receive_request(conn, msg, error);
 	case SYNCMIRROR_WIRE_BITMAP:
 		return receive_bitmap(conn, msg, error);

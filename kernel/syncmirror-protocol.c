@@ -79,9 +79,15 @@ static const char *check_type_rules(const struct syncmirror_msg *msg)
 			return "flush with a size";
 		break;
 	case SYNCMIRROR_WIRE_VERIFY:
+	case SYNCMIRROR_WIRE_READ:
 		if (!msg->size || msg->size % SECTOR_SIZE ||
 		    msg->size > SYNCMIRROR_WIRE_MAX_PAYLOAD)
-			return "verify size is not a multiple of 512 up to 1 MiB";
+			return "verify or read size is not a multiple of 512 up to 1 MiB";
+		break;
+	case SYNCMIRROR_WIRE_ACK:
+		/* The answer to a READ carries its data. */
+		if (msg->payload_len && msg->payload_len != msg->size)
+			return "acknowledgment payload differs from its size";
 		break;
 	case SYNCMIRROR_WIRE_BITMAP:
 		if (msg->payload_len % sizeof(__le64))
@@ -100,6 +106,7 @@ static const char *check_type_rules(const struct syncmirror_msg *msg)
 	if (msg->type != SYNCMIRROR_WIRE_HELLO &&
 	    msg->type != SYNCMIRROR_WIRE_WRITE &&
 	    msg->type != SYNCMIRROR_WIRE_RESYNC_DONE &&
+	    msg->type != SYNCMIRROR_WIRE_ACK &&
 	    msg->type != SYNCMIRROR_WIRE_ERROR && msg->payload_len)
 		return "payload on a message that takes none";
 	if (msg->type == SYNCMIRROR_WIRE_WRITE) {
@@ -284,6 +291,11 @@ syncmirror_wire_sync_verdict(const struct syncmirror_hello *local,
 
 	if (inconsistent(local) && inconsistent(remote))
 		return SYNCMIRROR_WIRE_ERR_NO_SOURCE;
+	/* A node without a disk uses the peer's copy: nothing to sync. */
+	if ((local->flags | remote->flags) & SYNCMIRROR_WIRE_HELLO_F_DISKLESS) {
+		*verdict = SYNCMIRROR_SYNC_NO;
+		return SYNCMIRROR_WIRE_ERR_NONE;
+	}
 
 	if (inconsistent(local) || inconsistent(remote)) {
 		const struct syncmirror_hello *target, *source;

@@ -83,8 +83,16 @@ static void peer_write_endio(struct bio *bio)
 	/* The wire carries positive errno values. */
 	pw->ack.status = -blk_status_to_errno(bio->bi_status);
 	/* A verify's ACK carries the checksum of what was read. */
-	if (bio_op(bio) == REQ_OP_READ && !bio->bi_status)
+	if (pw->type == SYNCMIRROR_WIRE_VERIFY && !bio->bi_status)
 		pw->ack.size = syncmirror_bio_pages_crc32c(bio);
+	/* A read's ACK carries the data: the whole bio again. */
+	if (pw->type == SYNCMIRROR_WIRE_READ && !bio->bi_status) {
+		bio->bi_iter.bi_size = pw->size;
+		bio->bi_iter.bi_idx = 0;
+		bio->bi_iter.bi_bvec_done = 0;
+		pw->ack.size = pw->size;
+		pw->ack.data = bio;
+	}
 	/* The target may go once its last peer write is done. */
 	syncmirror_volume_put_active(sm->vol, sm);
 	if (!syncmirror_connection_submit(pw->conn, &pw->ack))
@@ -103,6 +111,7 @@ static blk_opf_t request_opf(const struct syncmirror_msg *msg)
 	case SYNCMIRROR_WIRE_FLUSH:
 		return REQ_OP_WRITE | REQ_PREFLUSH | REQ_SYNC;
 	case SYNCMIRROR_WIRE_VERIFY:
+	case SYNCMIRROR_WIRE_READ:
 		return REQ_OP_READ | REQ_SYNC;
 	default:
 		opf = REQ_OP_WRITE | REQ_SYNC;
@@ -126,8 +135,9 @@ syncmirror_peer_write_alloc(struct syncmirror_connection *conn,
 			    const char **error)
 {
 	struct syncmirror_volume *vol = conn->vol;
-	/* A verify reads what a write would carry. */
-	unsigned int left = msg->type == SYNCMIRROR_WIRE_VERIFY ? msg->size :
+	/* A verify or read reads what a write would carry. */
+	unsigned int left = msg->type == SYNCMIRROR_WIRE_VERIFY ||
+			    msg->type == SYNCMIRROR_WIRE_READ ? msg->size :
 			    msg->payload_len;
 	unsigned int nr_pages = DIV_ROUND_UP(left, PAGE_SIZE);
 	struct syncmirror_peer_write *pw;
@@ -153,6 +163,8 @@ syncmirror_peer_write_alloc(struct syncmirror_connection *conn,
 	pw = container_of(bio, struct syncmirror_peer_write, bio);
 	pw->conn = conn;
 	pw->sm = sm;
+	pw->type = msg->type;
+	pw->size = msg->size;
 	syncmirror_connection_get_peer_write(conn);
 
 	INIT_LIST_HEAD(&pw->ack.entry);

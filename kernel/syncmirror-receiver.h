@@ -16,12 +16,16 @@ struct syncmirror;
  * struct syncmirror_peer_write - one request of the peer being applied
  * @conn: the link it came on
  * @sm: the target whose data device it goes to
+ * @type: the request's type (SYNCMIRROR_WIRE_*)
+ * @size: bytes the request covers
  * @ack: the answer, queued on @conn when the disk is done
  * @bio: the local write (front-padded bio of @conn's bio set; last)
  */
 struct syncmirror_peer_write {
 	struct syncmirror_connection *conn;
 	struct syncmirror *sm;
+	u16 type;
+	u32 size;
 	struct syncmirror_send ack;
 	struct bio bio;
 };

@@ -13,6 +13,11 @@
  *     are on disk (syncmirror-volume.c); a flush the peer did not complete
  *     first marks what the peer acknowledged since its last flush.
  *
+ * A local write error detaches the local disk (unless the table says
+ * io_error_pass): the write is done if the peer has it, and from then on
+ * writes go to the peer only, without activity log or bitmap.  Nothing is
+ * reported written that is on no good disk.
+ *
  * The map function only queues; nothing here sleeps except the
  * mempool-backed clone allocation.  The AL worker and the bitmap flush
  * run on syncmirror_wq.
@@ -90,6 +95,27 @@ static void finish_write(struct syncmirror_io *io)
 	    syncmirror_conflicts_release(&sm->conflicts, &io->range))
 		queue_work(syncmirror_wq, &sm->deferred_work);
 
+	if (io->local_status && !sm->io_error_pass) {
+		syncmirror_volume_detach(vol,
+					 blk_status_to_errno(io->local_status));
+		io->no_local = true;
+		io->local_status = BLK_STS_OK;
+	}
+	if (io->no_local) {
+		/* The peer's copy is the only one. */
+		if (io->peer_status) {
+			DMERR_LIMIT("%s: write at sector %llu failed: no local disk and the peer did not take it (%d)",
+				    vol->name,
+				    (unsigned long long)io->range.first,
+				    io->peer_status);
+			bio->bi_status = BLK_STS_IOERR;
+		} else {
+			atomic64_inc(&vol->replicated_writes);
+		}
+		complete_write(io);
+		return;
+	}
+
 	if (io->local_status) {
 		DMERR_LIMIT("%s: local write at sector %llu failed: %d",
 			    vol->name, (unsigned long long)io->range.first,
@@ -154,7 +180,7 @@ static void peer_write_done(struct syncmirror_send *send, int status)
 
 	io->peer_status = status;
 	/* In memory at once: no hello from now on misses it. */
-	if (status && io->ranged)
+	if (status && io->ranged && !io->no_local)
 		io->need_seq = syncmirror_volume_peer_lacks(io->sm->vol,
 							    io->range.first,
 							    io->range.last);
@@ -207,7 +233,8 @@ static void start_write(struct syncmirror_io *io)
 	struct bio *clone;
 
 	/* The local half, and a hold while starting. */
-	atomic_set(&io->pending, 2);
+	io->no_local = READ_ONCE(vol->diskless);
+	atomic_set(&io->pending, io->no_local ? 1 : 2);
 	io->local_status = BLK_STS_OK;
 	io->peer_status = -ENOTCONN;
 	io->need_seq = 0;
@@ -222,13 +249,17 @@ static void start_write(struct syncmirror_io *io)
 	if (!conn || !syncmirror_connection_submit(conn, &io->send)) {
 		atomic_dec(&io->pending);
 		/* Known before the write goes anywhere: in memory now. */
-		if (io->ranged)
+		if (io->ranged && !io->no_local)
 			io->need_seq = syncmirror_volume_peer_lacks(vol,
 							io->range.first,
 							io->range.last);
 	}
 	rcu_read_unlock();
 
+	if (io->no_local) {
+		put_io(io);
+		return;
+	}
 	clone = bio_alloc_clone(sm->data_dev->bdev, io->bio, GFP_NOIO,
 				&sm->clones);
 	clone->bi_iter.bi_sector = io->send.sector;
@@ -245,6 +276,11 @@ static void enter_activity_log(struct syncmirror_io *io)
 	struct syncmirror_volume *vol = io->sm->vol;
 	unsigned long flags;
 
+	/* Without a local disk there is nothing to recover after a crash. */
+	if (READ_ONCE(vol->diskless)) {
+		start_write(io);
+		return;
+	}
 	if (syncmirror_al_begin_fast(&vol->al, io->range.first,
 				     io->range.last)) {
 		io->al_held = true;
@@ -302,7 +338,7 @@ static void al_worker(struct work_struct *work)
 	if (list_empty(&ready))
 		return;
 
-	if (syncmirror_al_needs_commit(&vol->al)) {
+	if (syncmirror_al_needs_commit(&vol->al) && !READ_ONCE(vol->diskless)) {
 		/* The waiting writes keep their table live. */
 		struct syncmirror *sm = list_first_entry(&ready,
 							 struct syncmirror_io,
@@ -319,11 +355,17 @@ static void al_worker(struct work_struct *work)
 					      vol->al_page,
 					      REQ_PREFLUSH | REQ_FUA);
 		memalloc_noio_restore(noio);
-		if (r)
+		if (r) {
 			DMERR_LIMIT("%s: cannot write the activity log: %d",
 				    vol->name, r);
-		else
+			/* The metadata's disk failed: as a failed write. */
+			if (!sm->io_error_pass) {
+				syncmirror_volume_detach(vol, r);
+				r = 0;
+			}
+		} else {
 			syncmirror_al_committed(&vol->al, seq);
+		}
 	}
 
 	list_for_each_entry_safe(io, next, &ready, wait) {

@@ -25,11 +25,13 @@ struct syncmirror_volume;
  * @range: the sectors it covers, for conflict detection (data writes)
  * @ranged: the write covers sectors (not an empty flush)
  * @al_held: counted in the activity log (syncmirror_al_end() owed)
+ * @no_local: no local half (the disk is detached): the peer's is the copy
  * @wait: in the volume's AL or bitmap waiters
  * @send: the peer's half
  * @pending: halves not yet done, plus one while the write is being started
  * @local_status: result of the local half
  * @peer_status: result of the peer's half, see struct syncmirror_send
+ *	(reads from the peer use @send too)
  * @need_seq: bitmap mark that must be on disk before completion
  * @flush_epoch: a flush: the epoch of the writes it covers on the peer
  */
@@ -39,6 +41,7 @@ struct syncmirror_io {
 	struct syncmirror_range range;
 	bool ranged;
 	bool al_held;
+	bool no_local;
 	struct list_head wait;
 	struct syncmirror_send send;
 	atomic_t pending;

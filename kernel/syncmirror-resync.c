@@ -607,6 +607,8 @@ int syncmirror_resync_link_up(struct syncmirror_volume *vol,
 			SYNCMIRROR_DISK_INCONSISTENT : SYNCMIRROR_DISK_UP_TO_DATE;
 	if (state == SYNCMIRROR_SYNC_WAIT_BITMAP)
 		rs->peer_disk = SYNCMIRROR_DISK_INCONSISTENT;
+	if (remote->flags & SYNCMIRROR_WIRE_HELLO_F_DISKLESS)
+		rs->peer_disk = SYNCMIRROR_DISK_DISKLESS;
 	rs->total_bytes = 0;
 	rs->done_bytes = 0;
 	spin_unlock_irq(&rs->lock);

@@ -18,7 +18,7 @@ static int parse_feature_args(struct dm_arg_set *as,
 {
 	static const struct dm_arg feature_count = {
 		.min = 0,
-		.max = 1,
+		.max = 2,
 		.error = "Invalid number of feature arguments",
 	};
 	unsigned int argc;
@@ -38,6 +38,8 @@ static int parse_feature_args(struct dm_arg_set *as,
 
 		if (!strcasecmp(name, SYNCMIRROR_FEATURE_NO_DISCARD_PASSDOWN)) {
 			table->discard_passdown = false;
+		} else if (!strcasecmp(name, SYNCMIRROR_FEATURE_IO_ERROR_PASS)) {
+			table->io_error_pass = true;
 		} else {
 			*error = "Unknown feature argument";
 			return -EINVAL;

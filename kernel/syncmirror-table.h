@@ -16,6 +16,7 @@
  * @meta_dev_path: the metadata device, or NULL for internal metadata
  * @data_dev_path: the data device
  * @discard_passdown: pass discards down to the data device
+ * @io_error_pass: report a local write error instead of detaching
  *
  * The paths point into the argv handed to the parser, so they are only
  * valid while that argv is (in the constructor).
@@ -24,6 +25,7 @@ struct syncmirror_table {
 	const char *meta_dev_path;
 	const char *data_dev_path;
 	bool discard_passdown;
+	bool io_error_pass;
 };
 
 int syncmirror_table_parse(unsigned int argc, char **argv,

@@ -27,6 +27,7 @@ struct syncmirror_volume;
  * @sb_page: buffer for superblock writes (under the volume's sb_lock)
  * @vol: the volume (role, peer link) this table belongs to
  * @discard_passdown: discards are advertised and passed to @data_dev
+ * @io_error_pass: a local write error is reported, not a detach
  * @clones: local halves of replicated writes
  * @conflicts: writes in flight and waiting (syncmirror-conflict.c)
  * @deferred_work: starts waiting writes once they no longer overlap
@@ -42,6 +43,7 @@ struct syncmirror {
 	struct page *sb_page;
 	struct syncmirror_volume *vol;
 	bool discard_passdown;
+	bool io_error_pass;
 
 	struct bio_set clones;
 	struct syncmirror_conflicts conflicts;

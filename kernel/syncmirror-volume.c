@@ -114,6 +114,7 @@ struct syncmirror_volume *syncmirror_volume_nth(unsigned long n)
 
 static void flush_bitmap_work(struct work_struct *work);
 static void refuse_link(struct work_struct *work);
+static void announce_detach(struct work_struct *work);
 
 /*
  * Join the volume of @md, creating it (as secondary) for its first table.
@@ -169,6 +170,7 @@ struct syncmirror_volume *syncmirror_volume_get(struct mapped_device *md,
 	INIT_WORK(&vol->bm_work, flush_bitmap_work);
 	syncmirror_replication_init_volume(vol);
 	INIT_WORK(&vol->refuse_work, refuse_link);
+	INIT_WORK(&vol->detach_work, announce_detach);
 	atomic64_set(&vol->replicated_writes, 0);
 	atomic64_set(&vol->local_only_writes, 0);
 	atomic64_set(&vol->epoch, 1);
@@ -230,6 +232,7 @@ void syncmirror_volume_put(struct syncmirror_volume *vol)
 	flush_work(&vol->bm_work);
 	flush_work(&vol->al_work);
 	flush_work(&vol->refuse_work);
+	flush_work(&vol->detach_work);
 	kref_put(&vol->kref, volume_release);
 }
 
@@ -355,7 +358,9 @@ static int change_superblock(struct syncmirror_volume *vol,
 
 	lockdep_assert_held(&vol->sb_lock);
 	change(&md, arg);
-	r = syncmirror_write_superblock(sm, &md);
+	/* A detached disk takes no writes: the change lives in memory. */
+	r = READ_ONCE(vol->diskless) ? 0 :
+	    syncmirror_write_superblock(sm, &md);
 	if (!r) {
 		vol->md_info = md;
 		WRITE_ONCE(vol->generation_started, !!md.peer[0].bitmap_uuid);
@@ -565,6 +570,8 @@ u64 syncmirror_volume_out_of_sync(struct syncmirror_volume *vol)
 
 int syncmirror_volume_disk_state(struct syncmirror_volume *vol)
 {
+	if (READ_ONCE(vol->diskless))
+		return SYNCMIRROR_DISK_DISKLESS;
 	return READ_ONCE(vol->md_info.inconsistent) ?
 	       SYNCMIRROR_DISK_INCONSISTENT : SYNCMIRROR_DISK_UP_TO_DATE;
 }
@@ -580,6 +587,9 @@ void syncmirror_volume_hello(struct syncmirror_volume *vol,
 	hello->flags = (vol->md_info.inconsistent ?
 			SYNCMIRROR_WIRE_HELLO_F_INCONSISTENT : 0) |
 		       (vol->crashed ? SYNCMIRROR_WIRE_HELLO_F_CRASHED : 0);
+	if (READ_ONCE(vol->diskless))
+		hello->flags |= SYNCMIRROR_WIRE_HELLO_F_DISKLESS |
+				SYNCMIRROR_WIRE_HELLO_F_INCONSISTENT;
 	mutex_unlock(&vol->sb_lock);
 	hello->dirty_regions = syncmirror_bitmap_weight(&vol->bitmap);
 }
@@ -593,6 +603,8 @@ static int write_dirty_blocks(struct syncmirror_volume *vol,
 	u64 index, seq;
 	int r;
 
+	if (READ_ONCE(vol->diskless))
+		return 0;
 	while (syncmirror_bitmap_take_dirty(bm, &index, &seq)) {
 		syncmirror_bitmap_encode_block(bm, index, 0,
 					       page_address(vol->bm_page));
@@ -929,4 +941,28 @@ int syncmirror_volume_load(struct syncmirror_volume *vol,
 out:
 	kfree(extents);
 	return r;
+}
+
+static void announce_detach(struct work_struct *work)
+{
+	struct syncmirror_volume *vol = container_of(work,
+						     struct syncmirror_volume,
+						     detach_work);
+
+	syncmirror_volume_notify(vol, SYNCMIRROR_EVENT_DISK);
+}
+
+/*
+ * The local disk failed a write (@error): from now on every I/O goes
+ * through the peer, and the disk gets no more writes, metadata included.
+ * Its copy is not trusted again: a replaced disk comes back with new
+ * metadata and a full sync.  Any context.
+ */
+void syncmirror_volume_detach(struct syncmirror_volume *vol, int error)
+{
+	if (xchg(&vol->diskless, true))
+		return;
+	DMERR("%s: local disk failed a write (%d): detached, serving I/O through the peer",
+	      vol->name, error);
+	queue_work(syncmirror_wq, &vol->detach_work);
 }

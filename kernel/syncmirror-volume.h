@@ -73,6 +73,9 @@ struct syncmirror_connection;
  * @ext_epoch: per activity-log extent, the epoch of its last write the
  *	peer acknowledged (0: none)
  * @extents: entries in @ext_epoch
+ * @diskless: the local disk was detached after an I/O error; all I/O
+ *	goes through the peer (read locklessly on the I/O path)
+ * @detach_work: announces the detach
  * @refuse_work: ends a link that is up when the copies diverge
  * @resync: resync and verify (syncmirror-resync.c)
  * @replicated_writes: writes acknowledged by the peer
@@ -110,6 +113,8 @@ struct syncmirror_volume {
 	u64 flushed_epoch;
 	u64 *ext_epoch;
 	u64 extents;
+	bool diskless;
+	struct work_struct detach_work;
 	struct work_struct refuse_work;
 	struct syncmirror_resync resync;
 
@@ -154,6 +159,7 @@ int syncmirror_volume_disk_state(struct syncmirror_volume *vol);
 u64 syncmirror_volume_peer_lacks(struct syncmirror_volume *vol,
 				 sector_t first, sector_t last);
 u64 syncmirror_volume_mark_unflushed(struct syncmirror_volume *vol);
+void syncmirror_volume_detach(struct syncmirror_volume *vol, int error);
 void syncmirror_volume_wait_bitmap(struct syncmirror_volume *vol,
 				   struct list_head *entry, u64 need_seq);
 int syncmirror_volume_flush_bitmap(struct syncmirror_volume *vol);

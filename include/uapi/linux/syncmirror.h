@@ -19,6 +19,12 @@
 
 /* Feature arguments of the table line. */
 #define SYNCMIRROR_FEATURE_NO_DISCARD_PASSDOWN	"no_discard_passdown"
+/*
+ * On a local write error the target detaches its data disk (the default:
+ * the primary goes on through the peer); with this feature it reports the
+ * error to the writer instead and keeps the disk.
+ */
+#define SYNCMIRROR_FEATURE_IO_ERROR_PASS	"io_error_pass"
 
 /*
  * Generic netlink family "syncmirror" (Documentation/syncmirror.rst).
@@ -335,6 +341,7 @@ enum syncmirror_wire_type {
 	SYNCMIRROR_WIRE_BITMAP,		/* sync target's bitmap, to the source */
 	SYNCMIRROR_WIRE_RESYNC_DONE,	/* source: every region sent and acked */
 	SYNCMIRROR_WIRE_VERIFY,		/* request: checksum your copy of a range */
+	SYNCMIRROR_WIRE_READ,		/* request: send your copy (in the ACK) */
 
 	__SYNCMIRROR_WIRE_TYPE_MAX,
 };
