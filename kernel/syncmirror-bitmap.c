@@ -213,6 +213,13 @@ void syncmirror_bitmap_merge_words(struct syncmirror_bitmap *bm, u64 first,
 }
 EXPORT_SYMBOL_IF_KUNIT(syncmirror_bitmap_merge_words);
 
+static u32 bm_checksum(const void *block)
+{
+	return syncmirror_md_block_checksum(block,
+					    offsetof(struct syncmirror_bm_header,
+						     csum));
+}
+
 static struct syncmirror_bm_header *header(void *block)
 {
 	return block;
@@ -236,9 +243,7 @@ void syncmirror_bitmap_encode_block(struct syncmirror_bitmap *bm,
 	for (i = 0; i < WORDS_PER_BLOCK; i++)
 		words[i] = cpu_to_le64(bits[i]);
 	spin_unlock_irqrestore(&bm->lock, flags);
-	h->csum = cpu_to_le32(syncmirror_md_block_checksum(block,
-					offsetof(struct syncmirror_bm_header,
-						 csum)));
+	h->csum = cpu_to_le32(bm_checksum(block));
 }
 EXPORT_SYMBOL_IF_KUNIT(syncmirror_bitmap_encode_block);
 
@@ -260,10 +265,7 @@ bool syncmirror_bitmap_decode_block(struct syncmirror_bitmap *bm,
 	unsigned int i;
 
 	valid = le32_to_cpu(h->magic) == SYNCMIRROR_BM_MAGIC &&
-		le32_to_cpu(h->csum) ==
-		syncmirror_md_block_checksum(block,
-					     offsetof(struct syncmirror_bm_header,
-						      csum)) &&
+		le32_to_cpu(h->csum) == bm_checksum(block) &&
 		le32_to_cpu(h->index) == index &&
 		le32_to_cpu(h->peer_slot) == peer_slot;
 

@@ -170,7 +170,7 @@ static int check_geometry(const struct syncmirror_md *md, char **error)
 	}
 	if (md->al_extent_shift < max(md->region_shift, 11U) ||
 	    md->al_extent_shift > 26) {
-		*error = "Superblock activity-log extent size out of range (1 MiB to 32 GiB, no smaller than a region)";
+		*error = "Superblock AL extent size out of range (1 MiB-32 GiB, >= region)";
 		return -EINVAL;
 	}
 	/* A write of up to 1 MiB may span two extents: both must fit. */
@@ -218,7 +218,7 @@ int syncmirror_md_decode(const void *block, struct syncmirror_md *md,
 		return -EINVAL;
 	}
 	if (le32_to_cpu(sb->version) == SYNCMIRROR_SB_VERSION_1) {
-		*error = "Superblock version 1 is not supported: recreate it with smctl create-md --force (the peer then needs a full sync)";
+		*error = "Superblock version 1 is not supported: run smctl create-md --force";
 		return -EINVAL;
 	}
 	if (le32_to_cpu(sb->version) != SYNCMIRROR_SB_VERSION) {

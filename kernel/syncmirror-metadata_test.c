@@ -529,7 +529,7 @@ static void bitmaps_into_al(struct syncmirror_md *md)
 #define BAD_PARTS \
 	"Superblock activity log or bitmap outside the metadata area"
 #define VERSION_1 \
-	"Superblock version 1 is not supported: recreate it with smctl create-md --force (the peer then needs a full sync)"
+	"Superblock version 1 is not supported: run smctl create-md --force"
 #define BAD_EXTENT \
 	"Superblock activity-log extent size out of range (1 MiB to 32 GiB, no smaller than a region)"
 

@@ -104,7 +104,7 @@ static void finish_write(struct syncmirror_io *io)
 	if (io->no_local) {
 		/* The peer's copy is the only one. */
 		if (io->peer_status) {
-			DMERR_LIMIT("%s: write at sector %llu failed: no local disk and the peer did not take it (%d)",
+			DMERR_LIMIT("%s: write at %llu failed: no local disk, peer error %d",
 				    vol->name,
 				    (unsigned long long)io->range.first,
 				    io->peer_status);
@@ -250,9 +250,8 @@ static void start_write(struct syncmirror_io *io)
 		atomic_dec(&io->pending);
 		/* Known before the write goes anywhere: in memory now. */
 		if (io->ranged && !io->no_local)
-			io->need_seq = syncmirror_volume_peer_lacks(vol,
-							io->range.first,
-							io->range.last);
+			io->need_seq = syncmirror_volume_peer_lacks(vol, io->range.first,
+								    io->range.last);
 	}
 	rcu_read_unlock();
 

@@ -449,11 +449,11 @@ int syncmirror_volume_set_role(struct syncmirror_volume *vol, int role,
 
 	if (role == SYNCMIRROR_ROLE_PRIMARY && vol->md_info.inconsistent) {
 		if (!force) {
-			NL_SET_ERR_MSG(extack, "the local copy is inconsistent (new, or a resync into it is not done); --force makes it the data");
+			NL_SET_ERR_MSG(extack, "copy inconsistent; --force makes it the data");
 			return -EROFS;
 		}
 		if (conn) {
-			NL_SET_ERR_MSG(extack, "disconnect the peer before forcing an inconsistent copy primary");
+			NL_SET_ERR_MSG(extack, "disconnect before forcing an inconsistent copy");
 			return -EBUSY;
 		}
 	}
@@ -808,7 +808,7 @@ u64 syncmirror_volume_mark_unflushed(struct syncmirror_volume *vol)
 		marked++;
 	}
 	if (marked) {
-		DMWARN_LIMIT("%s: %llu extents written since the peer's last flush marked out of sync",
+		DMWARN_LIMIT("%s: %llu extents unflushed on the peer marked out of sync",
 			     vol->name, marked);
 		queue_work(syncmirror_wq, &vol->bm_work);
 	}
@@ -918,7 +918,7 @@ int syncmirror_volume_load(struct syncmirror_volume *vol,
 		} else {
 			/* No transaction to trust: anything may be in flight. */
 			syncmirror_bitmap_mark_all(&vol->bitmap);
-			DMWARN("%s: crashed as primary with no readable activity log: everything marked out of sync",
+			DMWARN("%s: crashed as primary, no readable AL: all out of sync",
 			       vol->name);
 		}
 	}

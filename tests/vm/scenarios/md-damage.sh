@@ -110,5 +110,5 @@ struct.pack_into("<I", blk, 4, crc32c(bytes(blk)))
 f.seek(off); f.write(blk); f.seek(off - 4096); f.write(bytes(4096)); f.close()
 PY
 must_fail on A "dmsetup create vol0 --table '$line'"
-on A "dmesg | tail -n 5 | grep -q 'Superblock version 1 is not supported'" ||
+on A "dmesg | tail -n 5 | grep -q 'Superblock version 1 is not supported: run smctl create-md --force'" ||
 	fail "version 1 refusal not logged"
