@@ -531,7 +531,7 @@ static void bitmaps_into_al(struct syncmirror_md *md)
 #define VERSION_1 \
 	"Superblock version 1 is not supported: run smctl create-md --force"
 #define BAD_EXTENT \
-	"Superblock activity-log extent size out of range (1 MiB to 32 GiB, no smaller than a region)"
+	"Superblock AL extent size out of range (1 MiB-32 GiB, >= region)"
 
 static const struct refusal_case refusal_cases[] = {
 	{ "zeroed block", DAMAGE(zero_magic, false), .error = BAD_MAGIC },

@@ -221,17 +221,33 @@ static const struct header_case header_cases[] = {
 	{ "verify one sector", MSG(.type = SYNCMIRROR_WIRE_VERIFY,
 				   .size = 512), 0, 0, NULL },
 	{ "verify nothing", MSG(.type = SYNCMIRROR_WIRE_VERIFY),
-	  0, 0, "verify size is not a multiple of 512 up to 1 MiB" },
+	  0, 0, "verify or read size is not a multiple of 512 up to 1 MiB" },
 	{ "verify unaligned", MSG(.type = SYNCMIRROR_WIRE_VERIFY,
 				  .size = 4000),
-	  0, 0, "verify size is not a multiple of 512 up to 1 MiB" },
+	  0, 0, "verify or read size is not a multiple of 512 up to 1 MiB" },
 	{ "verify above 1 MiB", MSG(.type = SYNCMIRROR_WIRE_VERIFY,
 				    .size = (1 << 20) + 512),
-	  0, 0, "verify size is not a multiple of 512 up to 1 MiB" },
+	  0, 0, "verify or read size is not a multiple of 512 up to 1 MiB" },
 	{ "verify with a payload", MSG(.type = SYNCMIRROR_WIRE_VERIFY,
 				       .size = 4096, .payload_len = 4096,
 				       .payload_csum = 1),
 	  0, 0, "payload on a message that takes none" },
+	{ "read 64 KiB", MSG(.type = SYNCMIRROR_WIRE_READ, .seq = 5,
+			     .sector = 128, .size = 65536), 0, 0, NULL },
+	{ "read nothing", MSG(.type = SYNCMIRROR_WIRE_READ),
+	  0, 0, "verify or read size is not a multiple of 512 up to 1 MiB" },
+	{ "read with a payload", MSG(.type = SYNCMIRROR_WIRE_READ,
+				     .size = 4096, .payload_len = 4096,
+				     .payload_csum = 1),
+	  0, 0, "payload on a message that takes none" },
+	{ "ack carrying read data", MSG(.type = SYNCMIRROR_WIRE_ACK, .seq = 5,
+					.size = 4096, .payload_len = 4096,
+					.payload_csum = 1), 0, 0, NULL },
+	{ "ack data of another size", MSG(.type = SYNCMIRROR_WIRE_ACK,
+					  .seq = 5, .size = 4096,
+					  .payload_len = 512,
+					  .payload_csum = 1),
+	  0, 0, "acknowledgment payload differs from its size" },
 	{ "verify with a flag", MSG(.type = SYNCMIRROR_WIRE_VERIFY,
 				    .size = 4096,
 				    .flags = SYNCMIRROR_WIRE_F_RESYNC),
@@ -552,6 +568,7 @@ struct side {
 	bool primary;
 	bool inconsistent;
 	bool crashed;
+	bool diskless;
 	u64 current_uuid;
 	u64 bitmap_uuid;
 	u64 dirty_regions;
@@ -690,6 +707,13 @@ static const struct verdict_case verdict_cases[] = {
 	{ "unrelated, peer primary",
 	  LOCAL(.current_uuid = GEN_B),
 	  REMOTE(.primary = true, .current_uuid = GEN_X), REFUSE(UNRELATED) },
+	/* A diskless node uses its peer's copy: nothing moves. */
+	{ "diskless primary, consistent peer",
+	  LOCAL(.primary = true, .diskless = true, .current_uuid = GEN_A),
+	  REMOTE(.current_uuid = GEN_A), NONE(NO) },
+	{ "diskless, peer inconsistent",
+	  LOCAL(.diskless = true, .current_uuid = GEN_A),
+	  REMOTE(.inconsistent = true), REFUSE(NO_SOURCE) },
 };
 
 static void verdict_case_to_desc(const struct verdict_case *c, char *desc)
@@ -707,7 +731,9 @@ static void hello_of(const struct side *side, struct syncmirror_hello *hello)
 				      SYNCMIRROR_ROLE_SECONDARY;
 	hello->flags = (side->inconsistent ?
 			SYNCMIRROR_WIRE_HELLO_F_INCONSISTENT : 0) |
-		       (side->crashed ? SYNCMIRROR_WIRE_HELLO_F_CRASHED : 0);
+		       (side->crashed ? SYNCMIRROR_WIRE_HELLO_F_CRASHED : 0) |
+		       (side->diskless ? SYNCMIRROR_WIRE_HELLO_F_DISKLESS |
+			SYNCMIRROR_WIRE_HELLO_F_INCONSISTENT : 0);
 	hello->current_uuid = side->current_uuid;
 	hello->bitmap_uuid = side->bitmap_uuid;
 	hello->dirty_regions = side->dirty_regions;

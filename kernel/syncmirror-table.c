@@ -21,6 +21,7 @@ static int parse_feature_args(struct dm_arg_set *as,
 		.max = 2,
 		.error = "Invalid number of feature arguments",
 	};
+	bool seen_discard = false, seen_io_error = false;
 	unsigned int argc;
 	const char *name;
 	int r;
@@ -37,8 +38,14 @@ static int parse_feature_args(struct dm_arg_set *as,
 		name = dm_shift_arg(as);
 
 		if (!strcasecmp(name, SYNCMIRROR_FEATURE_NO_DISCARD_PASSDOWN)) {
+			if (seen_discard)
+				goto twice;
+			seen_discard = true;
 			table->discard_passdown = false;
 		} else if (!strcasecmp(name, SYNCMIRROR_FEATURE_IO_ERROR_PASS)) {
+			if (seen_io_error)
+				goto twice;
+			seen_io_error = true;
 			table->io_error_pass = true;
 		} else {
 			*error = "Unknown feature argument";
@@ -47,6 +54,9 @@ static int parse_feature_args(struct dm_arg_set *as,
 	}
 
 	return 0;
+twice:
+	*error = "Feature argument given twice";
+	return -EINVAL;
 }
 
 /*

@@ -18,6 +18,7 @@ struct table_case {
 	/* for valid lines: what the parser must have found */
 	const char *meta_dev;
 	bool discard_passdown;
+	bool io_error_pass;
 };
 
 static const struct table_case table_cases[] = {
@@ -28,6 +29,10 @@ static const struct table_case table_cases[] = {
 	  NULL, "/dev/vdc", false },
 	{ "feature names ignore case", "internal 253:0 1 NO_DISCARD_PASSDOWN",
 	  NULL, NULL, false },
+	{ "io_error_pass", "internal /dev/vdb 1 io_error_pass",
+	  NULL, NULL, true, true },
+	{ "both features", "internal /dev/vdb 2 io_error_pass no_discard_passdown",
+	  NULL, NULL, false, true },
 	{ "empty line", "", "Missing metadata device argument" },
 	{ "metadata device only", "internal",
 	  "Missing data device argument" },
@@ -37,6 +42,9 @@ static const struct table_case table_cases[] = {
 	  "Invalid number of feature arguments" },
 	{ "feature given twice",
 	  "internal /dev/vdb 2 no_discard_passdown no_discard_passdown",
+	  "Feature argument given twice" },
+	{ "too many features",
+	  "internal /dev/vdb 3 no_discard_passdown io_error_pass io_error_pass",
 	  "Invalid number of feature arguments" },
 	{ "feature count larger than the arguments", "internal /dev/vdb 1",
 	  "Invalid number of feature arguments" },
@@ -106,6 +114,7 @@ static void syncmirror_table_test_parse(struct kunit *test)
 			KUNIT_EXPECT_NULL(test, table.meta_dev_path);
 		KUNIT_EXPECT_EQ(test, table.discard_passdown,
 				c->discard_passdown);
+		KUNIT_EXPECT_EQ(test, table.io_error_pass, c->io_error_pass);
 	} else {
 		KUNIT_EXPECT_EQ(test, r, -EINVAL);
 		KUNIT_ASSERT_NOT_NULL(test, error);
