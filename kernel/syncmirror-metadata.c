@@ -134,8 +134,10 @@ static int check_layout(const struct syncmirror_md *md, char **error)
 	u64 sb_start = min(syncmirror_md_slot_offset(md, 0),
 			   syncmirror_md_slot_offset(md, 1));
 
+	/* Sector-aligned: a data device need not be a multiple of 4 KiB. */
 	if (md->md_size < 2 * BLOCK || end < md->md_offset ||
-	    !IS_ALIGNED(md->md_offset, BLOCK) || !IS_ALIGNED(md->md_size, BLOCK)) {
+	    !IS_ALIGNED(md->md_offset, SECTOR_SIZE) ||
+	    !IS_ALIGNED(md->md_size, SECTOR_SIZE)) {
 		*error = "Superblock metadata area is invalid";
 		return -EINVAL;
 	}
@@ -145,8 +147,8 @@ static int check_layout(const struct syncmirror_md *md, char **error)
 		*error = "Superblock metadata area overlaps the data";
 		return -EINVAL;
 	}
-	if (!IS_ALIGNED(md->al_offset, BLOCK) ||
-	    !IS_ALIGNED(md->bitmap_offset, BLOCK) ||
+	if (!IS_ALIGNED(md->al_offset, SECTOR_SIZE) ||
+	    !IS_ALIGNED(md->bitmap_offset, SECTOR_SIZE) ||
 	    md->al_offset < md->md_offset || md->al_offset > end ||
 	    al_len > end - md->al_offset ||
 	    md->bitmap_offset < md->md_offset || md->bitmap_offset > end ||

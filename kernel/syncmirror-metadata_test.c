@@ -410,14 +410,14 @@ static void area_one_block(struct syncmirror_md *md)
 static void area_unaligned_offset(struct syncmirror_md *md)
 {
 	md->internal = false;
-	md->md_offset = 512;
+	md->md_offset = 100;
 	md->bitmap_offset = 2 * BLOCK;
 	md->al_offset = 3 * BLOCK;
 }
 
 static void area_unaligned_size(struct syncmirror_md *md)
 {
-	md->md_size -= 512;
+	md->md_size -= 100;
 }
 
 static void area_wraps(struct syncmirror_md *md)
@@ -440,12 +440,12 @@ static void internal_area_inside_data(struct syncmirror_md *md)
 
 static void al_unaligned(struct syncmirror_md *md)
 {
-	md->al_offset += 512;
+	md->al_offset += 100;
 }
 
 static void bitmap_unaligned(struct syncmirror_md *md)
 {
-	md->bitmap_offset += 512;
+	md->bitmap_offset += 100;
 }
 
 static void al_before_area(struct syncmirror_md *md)

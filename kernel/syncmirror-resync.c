@@ -529,9 +529,17 @@ void syncmirror_resync_exit(struct syncmirror_volume *vol)
 	cancel_delayed_work_sync(&rs->work);
 }
 
-static void set_inconsistent(struct syncmirror_md *md, u64 unused)
+/*
+ * A sync target is inconsistent until the source says done, and takes the
+ * source's generation at once: an interrupted resync (or one whose DONE
+ * was lost) then goes on from the source's bitmap, never from zero.
+ */
+static void become_target(struct syncmirror_md *md, u64 source_uuid)
 {
 	md->inconsistent = true;
+	if (md->current_uuid != source_uuid)
+		syncmirror_md_new_generation(md, source_uuid);
+	md->peer[0].bitmap_uuid = 0;
 }
 
 /* Our bitmap, to the source, in BITMAP messages; the last one says so. */
@@ -586,13 +594,12 @@ int syncmirror_resync_link_up(struct syncmirror_volume *vol,
 	case SYNCMIRROR_SYNC_FULL_TARGET:
 	case SYNCMIRROR_SYNC_BE_TARGET:
 		/* Until the source says done, this copy is not usable. */
-		if (!vol->md_info.inconsistent) {
-			r = syncmirror_volume_update_sb(vol, set_inconsistent, 0);
-			if (r) {
-				DMERR("%s: cannot mark the copy inconsistent for the resync: %d",
-				      vol->name, r);
-				return r;
-			}
+		r = syncmirror_volume_update_sb(vol, become_target,
+						remote->current_uuid);
+		if (r) {
+			DMERR("%s: cannot mark the copy inconsistent for the resync: %d",
+			      vol->name, r);
+			return r;
 		}
 		state = SYNCMIRROR_SYNC_TARGET;
 		break;
@@ -672,6 +679,15 @@ int syncmirror_resync_receive_bitmap(struct syncmirror_volume *vol,
 	syncmirror_bitmap_merge_words(&vol->bitmap, first_word, words, count);
 	if (!last)
 		return 0;
+	/*
+	 * Every bit on disk before the first region goes: the target takes
+	 * our generation now, so after a crash only this bitmap says what
+	 * it still lacks.
+	 */
+	if (syncmirror_volume_flush_bitmap(vol)) {
+		*error = "cannot write the merged bitmap";
+		return -EIO;
+	}
 
 	spin_lock_irq(&rs->lock);
 	rs->state = SYNCMIRROR_SYNC_SOURCE;
@@ -683,8 +699,6 @@ int syncmirror_resync_receive_bitmap(struct syncmirror_volume *vol,
 	spin_unlock_irq(&rs->lock);
 	DMINFO("%s: resync to the peer: %llu bytes out of sync", vol->name,
 	       rs->total_bytes);
-	/* The merged bits on disk: a crash now does not forget them. */
-	queue_work(syncmirror_wq, &vol->bm_work);
 	syncmirror_resync_kick(vol);
 	syncmirror_volume_notify(vol, SYNCMIRROR_EVENT_RESYNC);
 	return 0;
@@ -840,6 +854,11 @@ int syncmirror_verify_control(struct syncmirror_volume *vol, u32 action,
 	if (!link_connected(vol, &peer_role)) {
 		NL_SET_ERR_MSG(extack, "the peer is not connected");
 		return -ENOTCONN;
+	}
+	/* Its writes are not ordered against ours: it would see them race. */
+	if (peer_role == SYNCMIRROR_ROLE_PRIMARY) {
+		NL_SET_ERR_MSG(extack, "the peer is primary: run verify there");
+		return -EBUSY;
 	}
 	spin_lock_irq(&rs->lock);
 	if (rs->state != SYNCMIRROR_SYNC_NONE) {

@@ -315,10 +315,12 @@ done <<EOT
 1|dump-md --data $tmp/blank.img|no valid syncmirror superblock: No syncmirror superblock (bad magic)
 2|create-md --data $tmp/blank.img --node-id 1 --region-size 2048|region size "2048" is not a power of two from 4096
 2|create-md --data $tmp/blank.img --node-id 1 --region-size 65535|region size "65535" is not a power of two from 4096
-2|create-md --data $tmp/blank.img --node-id 1 --al-extents 0|activity-log extents "0" is not in 1..1018
-2|create-md --data $tmp/blank.img --node-id 1 --al-extents 1019|activity-log extents "1019" is not in 1..1018
+2|create-md --data $tmp/blank.img --node-id 1 --al-extents 0|activity-log extents "0" is not in 2..1018
+2|create-md --data $tmp/blank.img --node-id 1 --al-extents 1019|activity-log extents "1019" is not in 2..1018
+2|create-md --data $tmp/blank.img --node-id 1 --al-extents 1|activity-log extents "1" is not in 2..1018
+2|create-md --data $tmp/blank.img --node-id 1 --region-size 2097152|region size "2097152" is not a power of two from 4096 to 1048576
 2|create-md --data $tmp/blank.img --node-id 1 --al-extent-size 3000000|activity-log extent size "3000000" is not a power of two
-2|create-md --data $tmp/blank.img --node-id 1 --region-size 1048576 --al-extent-size 65536|extent size (65536 bytes) is smaller than the region size (1048576 bytes)
+2|create-md --data $tmp/blank.img --node-id 1 --al-extent-size 65536|activity-log extent size "65536" is not a power of two from 1048576
 1|create-md --data $tmp/blank.img --node-id 1 --md-size 8192|at least 274432 bytes are needed (--md-size 274432)
 2|frobnicate|Command "frobnicate" not found
 EOT

@@ -32,7 +32,9 @@
 #define BLOCK			SYNCMIRROR_MD_BLOCK_SIZE
 #define MD_SIZE_GRANULE		(1024 * 1024)	/* default internal area */
 #define IO_BLOCKS		256		/* blocks per read or write */
-#define MAX_REGION_SIZE		(1ULL << 30)
+/* A write of up to 1 MiB spans two extents at most (the kernel's limit). */
+#define MIN_AL_EXTENT_SIZE	(1 << 20)
+#define MAX_REGION_SIZE		(1ULL << 20)	/* one resync request */
 #define MAX_AL_EXTENT_SIZE	(1ULL << 32)
 
 struct md_location {
@@ -234,11 +236,11 @@ static void create_md_usage(FILE *out)
 		"                  Without it the copy is inconsistent until the\n"
 		"                  first \"smctl primary VOL --force\" picks the source\n"
 		"  --region-size BYTES  data per dirty-bitmap bit, a power of two\n"
-		"                  from 4096 (default %d)\n"
-		"  --al-extents N  activity-log extents active at once, 1..%zu\n"
+		"                  from 4096 to 1 MiB (default %d)\n"
+		"  --al-extents N  activity-log extents active at once, 2..%zu\n"
 		"                  (default %d)\n"
-		"  --al-extent-size BYTES  a power of two, at least the region\n"
-		"                  size (default %d)\n"
+		"  --al-extent-size BYTES  a power of two from 1 MiB, at least the\n"
+		"                  region size (default %d)\n"
 		"  --force         overwrite existing syncmirror metadata (also\n"
 		"                  version 1: the data is kept, the peer then\n"
 		"                  needs a full sync)\n",
@@ -526,9 +528,9 @@ int cmd_create_md(int argc, char **argv)
 			}
 			break;
 		case 'e':
-			if (parse_u64(optarg, &value) || !value ||
+			if (parse_u64(optarg, &value) || value < 2 ||
 			    value > SYNCMIRROR_AL_MAX_EXTENTS) {
-				fprintf(stderr, "smctl: create-md: activity-log extents \"%s\" is not in 1..%zu\n",
+				fprintf(stderr, "smctl: create-md: activity-log extents \"%s\" is not in 2..%zu\n",
 					optarg, SYNCMIRROR_AL_MAX_EXTENTS);
 				return 2;
 			}
@@ -536,10 +538,10 @@ int cmd_create_md(int argc, char **argv)
 			break;
 		case 'x':
 			if (parse_u64(optarg, &extent_size) ||
-			    sector_shift(extent_size, BLOCK,
+			    sector_shift(extent_size, MIN_AL_EXTENT_SIZE,
 					 MAX_AL_EXTENT_SIZE) < 0) {
 				fprintf(stderr, "smctl: create-md: activity-log extent size \"%s\" is not a power of two from %d to %llu bytes\n",
-					optarg, BLOCK, MAX_AL_EXTENT_SIZE);
+					optarg, MIN_AL_EXTENT_SIZE, MAX_AL_EXTENT_SIZE);
 				return 2;
 			}
 			break;
@@ -558,7 +560,8 @@ int cmd_create_md(int argc, char **argv)
 		sb.region_shift = sector_shift(region_size, BLOCK,
 					       MAX_REGION_SIZE);
 	if (extent_size)
-		sb.al_extent_shift = sector_shift(extent_size, BLOCK,
+		sb.al_extent_shift = sector_shift(extent_size,
+						  MIN_AL_EXTENT_SIZE,
 						  MAX_AL_EXTENT_SIZE);
 	if (sb.al_extent_shift < sb.region_shift) {
 		fprintf(stderr, "smctl: create-md: the activity-log extent size (%llu bytes) is smaller than the region size (%llu bytes)\n",
