@@ -183,7 +183,7 @@ static int syncmirror_ctr(struct dm_target *ti, unsigned int argc,
 	/* The first table loads the bitmap and the activity log. */
 	r = syncmirror_volume_load(sm->vol, sm, &ti->error);
 	if (r) {
-		syncmirror_volume_put(sm->vol);
+		syncmirror_volume_put(sm->vol, sm);
 		goto out_bioset;
 	}
 
@@ -215,7 +215,7 @@ static void syncmirror_dtr(struct dm_target *ti)
 
 	syncmirror_volume_clear_active(sm->vol, sm);
 	syncmirror_volume_shutdown(sm->vol, sm);
-	syncmirror_volume_put(sm->vol);
+	syncmirror_volume_put(sm->vol, sm);
 	flush_work(&sm->deferred_work);
 	bioset_exit(&sm->clones);
 	__free_page(sm->sb_page);

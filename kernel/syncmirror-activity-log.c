@@ -23,6 +23,7 @@
 #include <kunit/visibility.h>
 
 #include "syncmirror-activity-log.h"
+#include "syncmirror-bitmap.h"
 #include "syncmirror-metadata.h"
 
 int syncmirror_al_init(struct syncmirror_al *al, unsigned int capacity,
@@ -299,3 +300,30 @@ void syncmirror_al_loaded(struct syncmirror_al *al, u64 seq, u32 ring_block)
 	al->next_block = seq ? (ring_block + 1) % al->blocks : 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(syncmirror_al_loaded);
+
+/*
+ * Mark in @bm every extent with a write in flight (its peer half may be
+ * lost, or acknowledged from a cache that was).  Returns how many.  Any
+ * context.
+ */
+unsigned int syncmirror_al_mark_busy(struct syncmirror_al *al,
+				     struct syncmirror_bitmap *bm)
+{
+	struct syncmirror_al_extent *e;
+	unsigned int bkt, marked = 0;
+	unsigned long flags;
+	u64 need;
+
+	spin_lock_irqsave(&al->lock, flags);
+	hash_for_each(al->hash, bkt, e, hash) {
+		if (!e->inflight)
+			continue;
+		syncmirror_bitmap_mark(bm, (sector_t)e->number << al->shift,
+				       (((sector_t)e->number + 1) << al->shift) - 1,
+				       &need);
+		marked++;
+	}
+	spin_unlock_irqrestore(&al->lock, flags);
+	return marked;
+}
+EXPORT_SYMBOL_IF_KUNIT(syncmirror_al_mark_busy);

@@ -80,4 +80,8 @@ int syncmirror_al_decode(const void *block, u32 max_extents, u64 *seq,
 			 u32 *count, u32 *extents);
 void syncmirror_al_loaded(struct syncmirror_al *al, u64 seq, u32 ring_block);
 
+struct syncmirror_bitmap;
+unsigned int syncmirror_al_mark_busy(struct syncmirror_al *al,
+				     struct syncmirror_bitmap *bm);
+
 #endif /* SYNCMIRROR_ACTIVITY_LOG_H */

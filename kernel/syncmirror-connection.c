@@ -63,6 +63,8 @@ static const char *const wire_error_reasons[] = {
 	[SYNCMIRROR_WIRE_ERR_TARGET_PRIMARY] =
 		"the copy that needs the resync is primary: demote it first",
 	[SYNCMIRROR_WIRE_ERR_GEOMETRY] = "the peer's bitmap region size differs",
+	[SYNCMIRROR_WIRE_ERR_STALE_PEER] =
+		"the diskless node's peer lacks some of its writes",
 };
 
 /* Requests take a slot and wait for the peer's ACK; the rest do not. */
@@ -738,6 +740,17 @@ static int receive_request(struct syncmirror_connection *conn,
 		*error = "request out of sequence";
 		return -EBADMSG;
 	}
+	/* A stale or missing copy is no answer to a read. */
+	if (msg->type == SYNCMIRROR_WIRE_READ &&
+	    syncmirror_volume_disk_state(conn->vol) != SYNCMIRROR_DISK_UP_TO_DATE) {
+		*error = "the peer asked to read a copy that is not up to date";
+		return -EIO;
+	}
+	/* A peer keeps at most its slots in flight; more is an attack. */
+	if (READ_ONCE(conn->peer_writes) >= 2 * SYNCMIRROR_SLOTS) {
+		*error = "the peer has too many requests outstanding";
+		return -EPROTO;
+	}
 	conn->received_seq = msg->seq;
 
 	pw = syncmirror_peer_write_alloc(conn, msg, error);
@@ -822,6 +835,8 @@ static int receive_state(struct syncmirror_connection *conn,
 	spin_lock_irq(&conn->lock);
 	conn->peer_role = msg->status;
 	spin_unlock_irq(&conn->lock);
+	if (msg->status == SYNCMIRROR_ROLE_PRIMARY)
+		syncmirror_resync_peer_primary(conn->vol);
 	syncmirror_volume_notify(conn->vol, SYNCMIRROR_EVENT_CONNECTION);
 	return 0;
 }
@@ -1172,8 +1187,9 @@ syncmirror_connection_start(struct syncmirror_volume *vol, int fd,
 	sk_set_memalloc(sock->sk);
 	tcp_sock_set_nodelay(sock->sk);
 
-	conn->receiver = kthread_run(receiver_thread, conn, "smrecv/%u",
-				     vol->md_info.node_id);
+	/* Started by _go() once published: no write may miss the link. */
+	conn->receiver = kthread_create(receiver_thread, conn, "smrecv/%u",
+					vol->md_info.node_id);
 	if (IS_ERR(conn->receiver)) {
 		r = PTR_ERR(conn->receiver);
 		syncmirror_receiver_exit(conn);
@@ -1183,6 +1199,16 @@ syncmirror_connection_start(struct syncmirror_volume *vol, int fd,
 		return ERR_PTR(r);
 	}
 	return conn;
+}
+
+/*
+ * Start the link's protocol.  Called once the volume publishes it: a write
+ * the peer lacks from then on finds it and ends it (see peer_lacks()), so
+ * no hello misses such a write.
+ */
+void syncmirror_connection_go(struct syncmirror_connection *conn)
+{
+	wake_up_process(conn->receiver);
 }
 
 /*

@@ -157,6 +157,7 @@ struct syncmirror_connection *
 syncmirror_connection_start(struct syncmirror_volume *vol, int fd,
 			    unsigned int ping_timeout_ms,
 			    struct netlink_ext_ack *extack);
+void syncmirror_connection_go(struct syncmirror_connection *conn);
 void syncmirror_connection_stop(struct syncmirror_connection *conn);
 void syncmirror_connection_get_state(struct syncmirror_connection *conn,
 				     int *state, const char **reason,

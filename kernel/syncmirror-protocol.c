@@ -291,8 +291,20 @@ syncmirror_wire_sync_verdict(const struct syncmirror_hello *local,
 
 	if (inconsistent(local) && inconsistent(remote))
 		return SYNCMIRROR_WIRE_ERR_NO_SOURCE;
-	/* A node without a disk uses the peer's copy: nothing to sync. */
+	/*
+	 * A node without a disk uses the peer's copy: nothing to sync, but
+	 * only when that copy has everything (the diskless node wrote
+	 * nothing it lacks, and both are of one generation).
+	 */
 	if ((local->flags | remote->flags) & SYNCMIRROR_WIRE_HELLO_F_DISKLESS) {
+		const struct syncmirror_hello *diskless, *disk;
+
+		diskless = local->flags & SYNCMIRROR_WIRE_HELLO_F_DISKLESS ?
+			   local : remote;
+		disk = diskless == local ? remote : local;
+		if (diskless->dirty_regions ||
+		    diskless->current_uuid != disk->current_uuid)
+			return SYNCMIRROR_WIRE_ERR_STALE_PEER;
 		*verdict = SYNCMIRROR_SYNC_NO;
 		return SYNCMIRROR_WIRE_ERR_NONE;
 	}

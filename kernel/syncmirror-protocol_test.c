@@ -714,6 +714,14 @@ static const struct verdict_case verdict_cases[] = {
 	{ "diskless, peer inconsistent",
 	  LOCAL(.diskless = true, .current_uuid = GEN_A),
 	  REMOTE(.inconsistent = true), REFUSE(NO_SOURCE) },
+	{ "diskless with writes the peer lacks",
+	  LOCAL(.primary = true, .diskless = true, .current_uuid = GEN_B,
+		.bitmap_uuid = GEN_A, .dirty_regions = 3),
+	  REMOTE(.current_uuid = GEN_A), REFUSE(STALE_PEER) },
+	{ "diskless, peer of another generation",
+	  LOCAL(.diskless = true, .current_uuid = GEN_A),
+	  REMOTE(.current_uuid = GEN_B, .bitmap_uuid = GEN_A),
+	  REFUSE(STALE_PEER) },
 };
 
 static void verdict_case_to_desc(const struct verdict_case *c, char *desc)

@@ -14,6 +14,7 @@
 #include "syncmirror-connection.h"
 #include "syncmirror-read.h"
 #include "syncmirror-replication.h"
+#include "syncmirror-resync.h"
 #include "syncmirror-target.h"
 #include "syncmirror-volume.h"
 
@@ -31,6 +32,18 @@ static void peer_read_done(struct syncmirror_send *send, int status)
 		io->bio->bi_status = BLK_STS_IOERR;
 	}
 	bio_endio(io->bio);
+}
+
+/*
+ * The peer's copy of the bio's range is current: its disk is up to date,
+ * no resync runs, and the bitmap says it lacks none of the range.
+ */
+static bool peer_has(struct syncmirror_io *io)
+{
+	sector_t first = dm_target_offset(io->sm->ti, io->bio->bi_iter.bi_sector);
+
+	return syncmirror_resync_peer_current(io->sm->vol, first,
+					      first + bio_sectors(io->bio) - 1);
 }
 
 /* Ask the peer for the bio's data; false when there is no link. */
@@ -73,7 +86,7 @@ static void local_read_done(struct bio *clone)
 		    (unsigned long long)dm_target_offset(io->sm->ti,
 							 io->bio->bi_iter.bi_sector),
 		    blk_status_to_errno(status));
-	if (!read_from_peer(io)) {
+	if (!peer_has(io) || !read_from_peer(io)) {
 		io->bio->bi_status = status;
 		bio_endio(io->bio);
 	}
@@ -88,8 +101,8 @@ int syncmirror_read(struct syncmirror *sm, struct bio *bio)
 	io->sm = sm;
 	io->bio = bio;
 	if (READ_ONCE(sm->vol->diskless)) {
-		if (!read_from_peer(io)) {
-			DMERR_LIMIT("%s: read refused: no local disk and no peer",
+		if (!peer_has(io) || !read_from_peer(io)) {
+			DMERR_LIMIT("%s: read refused: no local disk and no current peer",
 				    sm->vol->name);
 			bio->bi_status = BLK_STS_IOERR;
 			bio_endio(bio);

@@ -62,16 +62,28 @@ void syncmirror_replication_bitmap_done(struct list_head *wait, int error)
 	complete_write(io);
 }
 
-/* The peer acknowledged the write: its extents were written this epoch. */
+/*
+ * The peer acknowledged the write (receive thread): its extents hold a
+ * write of this epoch, until a flush sent after now completes.  Only ever
+ * raised, whatever order two writes' ACKs race in.
+ */
 static void record_epoch(struct syncmirror_io *io)
 {
 	struct syncmirror_volume *vol = io->sm->vol;
 	unsigned int shift = vol->md_info.al_extent_shift;
 	u64 epoch = atomic64_read(&vol->epoch);
-	u64 e;
+	u64 e, old;
 
-	for (e = io->range.first >> shift; e <= io->range.last >> shift; e++)
-		WRITE_ONCE(vol->ext_epoch[e], epoch);
+	for (e = io->range.first >> shift; e <= io->range.last >> shift; e++) {
+		old = READ_ONCE(vol->ext_epoch[e]);
+		while (old < epoch) {
+			u64 seen = cmpxchg64(&vol->ext_epoch[e], old, epoch);
+
+			if (seen == old)
+				break;
+			old = seen;
+		}
+	}
 }
 
 static void flush_acknowledged(struct syncmirror_io *io)
@@ -95,7 +107,13 @@ static void finish_write(struct syncmirror_io *io)
 	    syncmirror_conflicts_release(&sm->conflicts, &io->range))
 		queue_work(syncmirror_wq, &sm->deferred_work);
 
-	if (io->local_status && !sm->io_error_pass) {
+	/*
+	 * A disk that cannot do an operation (discard, write-zeroes) is not
+	 * failing: that error is reported, not a reason to detach.
+	 */
+	if (io->local_status && !sm->io_error_pass &&
+	    io->local_status != BLK_STS_NOTSUPP &&
+	    bio_op(bio) != REQ_OP_DISCARD) {
 		syncmirror_volume_detach(vol,
 					 blk_status_to_errno(io->local_status));
 		io->no_local = true;
@@ -124,9 +142,7 @@ static void finish_write(struct syncmirror_io *io)
 		bio->bi_status = io->local_status;
 	}
 	if (!io->peer_status) {
-		if (io->ranged)
-			record_epoch(io);
-		else
+		if (!io->ranged)
 			flush_acknowledged(io);
 		if (!io->local_status) {
 			atomic64_inc(&vol->replicated_writes);
@@ -150,9 +166,16 @@ static void finish_write(struct syncmirror_io *io)
 				    io->peer_status);
 		if (!io->local_status)
 			atomic64_inc(&vol->local_only_writes);
-		/* The peer's cache may have lost what it acknowledged. */
-		if (!io->ranged)
-			io->need_seq = syncmirror_volume_mark_unflushed(vol);
+		/*
+		 * The peer's cache may have lost what it acknowledged: mark
+		 * it (in process context) before the flush completes.
+		 */
+		if (!io->ranged) {
+			if (io->peer_status > 0)
+				syncmirror_volume_refuse(vol);
+			syncmirror_volume_wait_unflushed(vol, &io->wait);
+			return;
+		}
 	}
 	/* Complete once the bitmap says what the peer lacks. */
 	syncmirror_volume_wait_bitmap(vol, &io->wait, io->need_seq);
@@ -179,6 +202,8 @@ static void peer_write_done(struct syncmirror_send *send, int status)
 						send);
 
 	io->peer_status = status;
+	if (!status && io->ranged && !io->no_local)
+		record_epoch(io);
 	/* In memory at once: no hello from now on misses it. */
 	if (status && io->ranged && !io->no_local)
 		io->need_seq = syncmirror_volume_peer_lacks(io->sm->vol,

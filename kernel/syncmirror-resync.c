@@ -118,6 +118,9 @@ static void req_finish(struct resync_req *req, int status)
 	struct syncmirror_resync *rs = rs_of(vol);
 	struct syncmirror *sm = req->sm;
 	u32 bytes = req->range.last - req->range.first + 1;
+	sector_t first = req->range.first;
+	u64 session = req->session;
+	bool verify = req->verify;
 	bool mismatch = false;
 	unsigned long flags;
 	u64 need;
@@ -134,36 +137,37 @@ static void req_finish(struct resync_req *req, int status)
 			     SECTOR_SHIFT);
 	}
 
+	if (syncmirror_conflicts_release(&sm->conflicts, &req->range))
+		queue_work(syncmirror_wq, &sm->deferred_work);
+	syncmirror_volume_put_active(vol, sm);
+	req_free(req);
+	/* Out-of-sync marks are written with the next flush; more work. */
+	if (mismatch)
+		queue_work(syncmirror_wq, &vol->bm_work);
+	syncmirror_resync_kick(vol);
+
+	/*
+	 * Last, under the lock the teardown waits with: once the count
+	 * drops, the volume may be freed.
+	 */
 	spin_lock_irqsave(&rs->lock, flags);
-	if (!status && req->session == rs->session) {
-		if (req->verify) {
+	if (!status && session == rs->session) {
+		if (verify) {
 			rs->verify_done += bytes;
-			if (mismatch) {
-				if (!rs->mismatches++)
-					rs->first_mismatch = req->range.first <<
-							     SECTOR_SHIFT;
-			}
+			if (mismatch && !rs->mismatches++)
+				rs->first_mismatch = first << SECTOR_SHIFT;
 		} else {
 			rs->done_bytes += bytes;
 			rs->resynced_bytes += bytes;
 		}
 	}
-	if (req->verify)
+	if (verify)
 		rs->verify_inflight--;
 	else
 		rs->resync_inflight--;
-	rs->inflight--;
+	if (!--rs->inflight)
+		wake_up(&rs->idle);
 	spin_unlock_irqrestore(&rs->lock, flags);
-
-	if (syncmirror_conflicts_release(&sm->conflicts, &req->range))
-		queue_work(syncmirror_wq, &sm->deferred_work);
-	syncmirror_volume_put_active(vol, sm);
-	req_free(req);
-	wake_up(&rs->idle);
-	/* Out-of-sync marks are written with the next flush; more work. */
-	if (mismatch)
-		queue_work(syncmirror_wq, &vol->bm_work);
-	syncmirror_resync_kick(vol);
 }
 
 static void req_sent(struct syncmirror_send *send, int status)
@@ -238,6 +242,9 @@ static bool issue(struct syncmirror_volume *vol, u64 region, bool verify,
 	struct resync_req *req;
 	struct syncmirror *sm;
 
+	/* A detached disk is no source: reading it would send stale data. */
+	if (READ_ONCE(vol->diskless))
+		return false;
 	sm = syncmirror_volume_get_active(vol);
 	if (!sm)
 		return false;
@@ -397,7 +404,8 @@ static void tick(struct syncmirror_volume *vol, bool busy)
 	u64 moved;
 
 	if (time_after_eq(now, rs->last_tick + TICK)) {
-		s64 add = rate ? div_u64(rate * (now - rs->last_tick), HZ) : 0;
+		u64 ticks = min_t(u64, now - rs->last_tick, HZ);
+		s64 add = div_u64(rate, HZ) * ticks;
 
 		rs->budget = rate ? min_t(s64, rs->budget + add,
 					  div_u64(rate, TICKS_PER_SEC)) : 0;
@@ -525,7 +533,9 @@ void syncmirror_resync_exit(struct syncmirror_volume *vol)
 	rs->session++;
 	spin_unlock_irq(&rs->lock);
 	cancel_delayed_work_sync(&rs->work);
-	wait_event(rs->idle, !READ_ONCE(rs->inflight));
+	spin_lock_irq(&rs->lock);
+	wait_event_lock_irq(rs->idle, !rs->inflight, rs->lock);
+	spin_unlock_irq(&rs->lock);
 	cancel_delayed_work_sync(&rs->work);
 }
 
@@ -539,7 +549,6 @@ static void become_target(struct syncmirror_md *md, u64 source_uuid)
 	md->inconsistent = true;
 	if (md->current_uuid != source_uuid)
 		syncmirror_md_new_generation(md, source_uuid);
-	md->peer[0].bitmap_uuid = 0;
 }
 
 /* Our bitmap, to the source, in BITMAP messages; the last one says so. */
@@ -593,8 +602,14 @@ int syncmirror_resync_link_up(struct syncmirror_volume *vol,
 		break;
 	case SYNCMIRROR_SYNC_FULL_TARGET:
 	case SYNCMIRROR_SYNC_BE_TARGET:
-		/* Until the source says done, this copy is not usable. */
+		/*
+		 * Until the source says done, this copy is not usable.  A
+		 * full sync keeps its generation: interrupted, it is full
+		 * again (the source's "everything" need not be on disk).
+		 */
 		r = syncmirror_volume_update_sb(vol, become_target,
+						verdict == SYNCMIRROR_SYNC_FULL_TARGET ?
+						vol->md_info.current_uuid :
 						remote->current_uuid);
 		if (r) {
 			DMERR("%s: cannot mark the copy inconsistent for the resync: %d",
@@ -722,7 +737,15 @@ int syncmirror_resync_receive_done(struct syncmirror_volume *vol,
 	spin_lock_irq(&rs->lock);
 	state = rs->state;
 	spin_unlock_irq(&rs->lock);
-	if (state != SYNCMIRROR_SYNC_TARGET && state != SYNCMIRROR_SYNC_NONE) {
+	/* A resync the source started by hand: the copy was consistent. */
+	if (state == SYNCMIRROR_SYNC_NONE &&
+	    READ_ONCE(vol->role) == SYNCMIRROR_ROLE_SECONDARY &&
+	    !vol->md_info.inconsistent) {
+		DMINFO("%s: the peer's resync of out-of-sync regions is done",
+		       vol->name);
+		return 0;
+	}
+	if (state != SYNCMIRROR_SYNC_TARGET) {
 		*error = "the peer ended a resync this node was not the target of";
 		return -EPROTO;
 	}
@@ -790,6 +813,10 @@ int syncmirror_resync_control(struct syncmirror_volume *vol, u32 action,
 	if (hi && lo > hi) {
 		NL_SET_ERR_MSG(extack, "minimum resync rate above the maximum");
 		return -EINVAL;
+	}
+	if (action == SYNCMIRROR_RESYNC_START && READ_ONCE(vol->diskless)) {
+		NL_SET_ERR_MSG(extack, "the local disk is detached");
+		return -EIO;
 	}
 	spin_lock_irq(&rs->lock);
 	rs->min_rate = lo;
@@ -883,6 +910,63 @@ int syncmirror_verify_control(struct syncmirror_volume *vol, u32 action,
 		syncmirror_resync_kick(vol);
 	}
 	return r;
+}
+
+/*
+ * The peer's copy of sectors @first..@last is current (a read may go
+ * there): its disk was up to date at the hello, no resync runs, and none
+ * of the range's regions is out of sync.  Any context.
+ */
+bool syncmirror_resync_peer_current(struct syncmirror_volume *vol,
+				    sector_t first, sector_t last)
+{
+	struct syncmirror_resync *rs = rs_of(vol);
+	unsigned long flags;
+	u64 region;
+	bool ok;
+
+	spin_lock_irqsave(&rs->lock, flags);
+	ok = rs->peer_disk == SYNCMIRROR_DISK_UP_TO_DATE &&
+	     rs->state == SYNCMIRROR_SYNC_NONE;
+	spin_unlock_irqrestore(&rs->lock, flags);
+	for (region = first >> vol->md_info.region_shift;
+	     ok && region <= last >> vol->md_info.region_shift; region++)
+		ok = !syncmirror_bitmap_test(&vol->bitmap, region);
+	return ok;
+}
+
+/* The local disk was detached: no resync or verify may read it. */
+void syncmirror_resync_detached(struct syncmirror_volume *vol)
+{
+	struct syncmirror_resync *rs = rs_of(vol);
+	unsigned long flags;
+
+	spin_lock_irqsave(&rs->lock, flags);
+	if (rs->state == SYNCMIRROR_SYNC_SOURCE ||
+	    rs->state == SYNCMIRROR_SYNC_WAIT_BITMAP)
+		rs->state = SYNCMIRROR_SYNC_NONE;
+	rs->verifying = false;
+	rs->session++;
+	spin_unlock_irqrestore(&rs->lock, flags);
+}
+
+/* The peer became primary: a resync or verify of ours would race it. */
+void syncmirror_resync_peer_primary(struct syncmirror_volume *vol)
+{
+	struct syncmirror_resync *rs = rs_of(vol);
+	unsigned long flags;
+	bool stopped;
+
+	spin_lock_irqsave(&rs->lock, flags);
+	stopped = rs->state == SYNCMIRROR_SYNC_SOURCE || rs->verifying;
+	if (rs->state == SYNCMIRROR_SYNC_SOURCE)
+		rs->state = SYNCMIRROR_SYNC_NONE;
+	rs->verifying = false;
+	rs->session++;
+	spin_unlock_irqrestore(&rs->lock, flags);
+	if (stopped)
+		DMWARN("%s: the peer became primary: resync or verify stopped",
+		       vol->name);
 }
 
 void syncmirror_resync_get_status(struct syncmirror_volume *vol,

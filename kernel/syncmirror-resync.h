@@ -127,6 +127,10 @@ int syncmirror_resync_control(struct syncmirror_volume *vol, u32 action,
 			      struct netlink_ext_ack *extack);
 int syncmirror_verify_control(struct syncmirror_volume *vol, u32 action,
 			      struct netlink_ext_ack *extack);
+void syncmirror_resync_detached(struct syncmirror_volume *vol);
+void syncmirror_resync_peer_primary(struct syncmirror_volume *vol);
+bool syncmirror_resync_peer_current(struct syncmirror_volume *vol,
+				    sector_t first, sector_t last);
 void syncmirror_resync_get_status(struct syncmirror_volume *vol,
 				  struct syncmirror_resync_status *st);
 

@@ -113,6 +113,8 @@ struct syncmirror_volume *syncmirror_volume_nth(unsigned long n)
 }
 
 static void flush_bitmap_work(struct work_struct *work);
+static int write_dirty_blocks(struct syncmirror_volume *vol,
+			      struct syncmirror *sm);
 static void refuse_link(struct work_struct *work);
 static void announce_detach(struct work_struct *work);
 
@@ -207,9 +209,16 @@ static void stop_connection(struct syncmirror_volume *vol,
 	kref_put(&vol->kref, volume_release);
 }
 
-void syncmirror_volume_put(struct syncmirror_volume *vol)
+/*
+ * @sm's table leaves the volume.  The last one stops the link and the
+ * resync, then writes what the bitmap still holds through @sm (whose
+ * devices are still open): the marks of the link's end included.
+ */
+void syncmirror_volume_put(struct syncmirror_volume *vol,
+			   struct syncmirror *sm)
 {
 	struct syncmirror_connection *conn;
+	int r;
 
 	mutex_lock(&volumes_lock);
 	if (--vol->tables) {
@@ -233,6 +242,14 @@ void syncmirror_volume_put(struct syncmirror_volume *vol)
 	flush_work(&vol->al_work);
 	flush_work(&vol->refuse_work);
 	flush_work(&vol->detach_work);
+	if (vol->loaded) {
+		mutex_lock(&vol->sb_lock);
+		r = write_dirty_blocks(vol, sm);
+		mutex_unlock(&vol->sb_lock);
+		if (r)
+			DMERR("%s: cannot write the bitmap at removal: %d",
+			      vol->name, r);
+	}
 	kref_put(&vol->kref, volume_release);
 }
 
@@ -281,6 +298,12 @@ int syncmirror_volume_connect(const char *name, int fd,
 			r = -ENOENT;
 			goto out;
 		}
+		/* The hello tells the bitmap: it must be there. */
+		if (!smp_load_acquire(&vol->loaded)) {
+			NL_SET_ERR_MSG(extack, "volume is still loading its metadata");
+			r = -EAGAIN;
+			goto out;
+		}
 		old = syncmirror_volume_conn(vol);
 		if (!old)
 			break;
@@ -307,6 +330,7 @@ int syncmirror_volume_connect(const char *name, int fd,
 		goto out;
 	}
 	rcu_assign_pointer(vol->conn, conn);
+	syncmirror_connection_go(conn);
 	syncmirror_netlink_notify(vol, SYNCMIRROR_EVENT_CONNECTION,
 				  SYNCMIRROR_CMD_CONNECT);
 out:
@@ -638,21 +662,34 @@ static void flush_bitmap_work(struct work_struct *work)
 						     bm_work);
 	struct list_head *entry, *next;
 	struct syncmirror *sm;
+	bool news = false, unflushed;
 	unsigned int noio;
-	bool news = false;
 	LIST_HEAD(waiters);
 	int r = 0;
 
 	spin_lock_irq(&vol->wait_lock);
 	list_splice_init(&vol->bm_waiters, &waiters);
+	unflushed = vol->unflushed_pending;
+	vol->unflushed_pending = false;
 	spin_unlock_irq(&vol->wait_lock);
+	if (unflushed)
+		syncmirror_volume_mark_unflushed(vol);
+	/* A write the peer lacks whose disk is gone is on no disk. */
+	if (READ_ONCE(vol->diskless) && !list_empty(&waiters)) {
+		r = -EIO;
+		noio = memalloc_noio_save();
+		goto complete;
+	}
 
 	/* Writes wait on this: no reclaim may recurse into their device. */
 	noio = memalloc_noio_save();
 	/* Live: the waiting writes keep dm from suspending it. */
 	sm = syncmirror_volume_get_active(vol);
 	if (!sm) {
-		r = -ENODEV;
+		r = list_empty(&waiters) ? 0 : -ENODEV;
+		if (r)
+			DMERR("%s: no live table to record out-of-sync regions",
+			      vol->name);
 		goto complete;
 	}
 	mutex_lock(&vol->sb_lock);
@@ -737,6 +774,23 @@ void syncmirror_volume_wait_bitmap(struct syncmirror_volume *vol,
 }
 
 /*
+ * @entry (a flush the peer did not complete) completes once what the peer
+ * acknowledged since its last flush is marked and on disk.  The marking
+ * scans every extent: @bm_work does it, in process context.  Any context.
+ */
+void syncmirror_volume_wait_unflushed(struct syncmirror_volume *vol,
+				      struct list_head *entry)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&vol->wait_lock, flags);
+	vol->unflushed_pending = true;
+	list_add_tail(entry, &vol->bm_waiters);
+	spin_unlock_irqrestore(&vol->wait_lock, flags);
+	queue_work(syncmirror_wq, &vol->bm_work);
+}
+
+/*
  * The copies just diverged: a link that is up (or saying hello) would
  * call them consistent.  End it; the next attempt resyncs.
  */
@@ -763,6 +817,12 @@ static void refuse_link(struct work_struct *work)
  * write that needs it completes.  Returns the mark number to wait for.
  * Any context.
  */
+/* End a link that is up: the copies differ in a way it cannot fix. */
+void syncmirror_volume_refuse(struct syncmirror_volume *vol)
+{
+	queue_work(syncmirror_wq, &vol->refuse_work);
+}
+
 u64 syncmirror_volume_peer_lacks(struct syncmirror_volume *vol,
 				 sector_t first, sector_t last)
 {
@@ -793,13 +853,18 @@ u64 syncmirror_volume_mark_unflushed(struct syncmirror_volume *vol)
 	u64 flushed, e, marked = 0, need = 0;
 	unsigned long flags;
 
-	if (!vol->loaded)
+	/* Pairs with the release at the end of the load. */
+	if (!smp_load_acquire(&vol->loaded))
 		return 0;
+	/*
+	 * What is acknowledged from now on is of a new epoch; what is in
+	 * flight now (its ACK may be racing this) is in the activity log.
+	 */
 	spin_lock_irqsave(&vol->wait_lock, flags);
 	flushed = vol->flushed_epoch;
-	/* What is marked now needs no marking again. */
-	vol->flushed_epoch = atomic64_read(&vol->epoch);
+	vol->flushed_epoch = atomic64_inc_return(&vol->epoch) - 1;
 	spin_unlock_irqrestore(&vol->wait_lock, flags);
+	marked += syncmirror_al_mark_busy(&vol->al, &vol->bitmap);
 	for (e = 0; e < vol->extents; e++) {
 		if (READ_ONCE(vol->ext_epoch[e]) <= flushed)
 			continue;
@@ -811,6 +876,7 @@ u64 syncmirror_volume_mark_unflushed(struct syncmirror_volume *vol)
 		DMWARN_LIMIT("%s: %llu extents unflushed on the peer marked out of sync",
 			     vol->name, marked);
 		queue_work(syncmirror_wq, &vol->bm_work);
+		cond_resched();
 	}
 	return syncmirror_bitmap_mark_seq(&vol->bitmap);
 }
@@ -937,7 +1003,8 @@ int syncmirror_volume_load(struct syncmirror_volume *vol,
 	vol->reported_out_of_sync = !!syncmirror_bitmap_weight(&vol->bitmap);
 	if (vol->reported_out_of_sync)
 		vol->out_of_sync_since = ktime_get_real_seconds();
-	vol->loaded = true;
+	/* Pairs with the connect path: a hello needs the bitmap. */
+	smp_store_release(&vol->loaded, true);
 out:
 	kfree(extents);
 	return r;
@@ -962,6 +1029,7 @@ void syncmirror_volume_detach(struct syncmirror_volume *vol, int error)
 {
 	if (xchg(&vol->diskless, true))
 		return;
+	syncmirror_resync_detached(vol);
 	DMERR("%s: local disk failed a write (%d): detached, serving I/O through the peer",
 	      vol->name, error);
 	queue_work(syncmirror_wq, &vol->detach_work);

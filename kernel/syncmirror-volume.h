@@ -55,6 +55,8 @@ struct syncmirror_connection;
  * @wait_lock: protects @bm_waiters and @al_waiters; taken from bio
  *	completion, so with interrupts off
  * @bm_waiters: writes the peer lacks, waiting for their bits on disk
+ * @unflushed_pending: a flush the peer did not complete waits in
+ *	@bm_waiters: @bm_work marks the unflushed extents first
  * @al_waiters: writes waiting for an activity-log transaction
  * @bm_work: writes dirty bitmap blocks, then completes @bm_waiters
  * @al_work: the AL worker (syncmirror-replication.c)
@@ -102,6 +104,7 @@ struct syncmirror_volume {
 	struct page *al_page;
 	spinlock_t wait_lock;	/* the waiter lists, @flushed_epoch */
 	struct list_head bm_waiters;
+	bool unflushed_pending;
 	struct list_head al_waiters;
 	struct work_struct bm_work;
 	struct work_struct al_work;
@@ -125,7 +128,8 @@ struct syncmirror_volume {
 struct syncmirror_volume *syncmirror_volume_get(struct mapped_device *md,
 						const struct syncmirror_md *md_info,
 						char **error);
-void syncmirror_volume_put(struct syncmirror_volume *vol);
+void syncmirror_volume_put(struct syncmirror_volume *vol,
+			   struct syncmirror *sm);
 
 void syncmirror_volumes_lock(void);
 void syncmirror_volumes_unlock(void);
@@ -159,9 +163,12 @@ int syncmirror_volume_disk_state(struct syncmirror_volume *vol);
 u64 syncmirror_volume_peer_lacks(struct syncmirror_volume *vol,
 				 sector_t first, sector_t last);
 u64 syncmirror_volume_mark_unflushed(struct syncmirror_volume *vol);
+void syncmirror_volume_refuse(struct syncmirror_volume *vol);
 void syncmirror_volume_detach(struct syncmirror_volume *vol, int error);
 void syncmirror_volume_wait_bitmap(struct syncmirror_volume *vol,
 				   struct list_head *entry, u64 need_seq);
+void syncmirror_volume_wait_unflushed(struct syncmirror_volume *vol,
+				      struct list_head *entry);
 int syncmirror_volume_flush_bitmap(struct syncmirror_volume *vol);
 int syncmirror_volume_update_sb(struct syncmirror_volume *vol,
 				void (*change)(struct syncmirror_md *md,

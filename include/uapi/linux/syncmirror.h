@@ -373,6 +373,7 @@ enum syncmirror_wire_error {
 	SYNCMIRROR_WIRE_ERR_NO_SOURCE,		/* neither copy is consistent */
 	SYNCMIRROR_WIRE_ERR_TARGET_PRIMARY,	/* the older copy is primary */
 	SYNCMIRROR_WIRE_ERR_GEOMETRY,		/* region sizes differ */
+	SYNCMIRROR_WIRE_ERR_STALE_PEER,		/* the diskless node's peer lacks writes */
 };
 
 /* Hello flags */

@@ -5,7 +5,8 @@
 #  1. B disconnects, A writes 100 MiB (about 10% of the 1 GiB volume) in
 #     64 KiB blocks: A's bitmap counts them; B reconnects, the resync moves
 #     no more than 12% of the volume and the data areas hash equal.
-#  2. A resync throttled to 20 MiB/s is cut by a disconnect half way: the
+#  2. A resync throttled to 20 MiB/s is paused (nothing moves) and
+#     resumed, then cut by a disconnect half way: the
 #     next link goes on from the bitmap (total moved stays near what was
 #     written, not twice it), and the copies agree.
 #  3. fio with verify writes on A during a (throttled) resync: no error,
@@ -69,6 +70,16 @@ done
 assert_eq "$(mirror_field A sync_state)" source "A while resyncing"
 assert_eq "$(mirror_field B sync_state)" target "B while resyncing"
 assert_eq "$(mirror_field B disk)" inconsistent "B's disk while resyncing"
+# Paused, nothing moves; resumed, it goes on.
+on A smctl resync vol0 pause
+assert_eq "$(mirror_field A sync_paused)" true "A's resync after pause"
+sleep 1
+paused_at=$(mirror_field A resynced_bytes)
+sleep 3
+assert_eq "$(mirror_field A resynced_bytes)" "$paused_at" "bytes resynced while paused"
+on A smctl resync vol0 resume --no-wait
+sleep 3
+[ "$(mirror_field A resynced_bytes)" -gt "$paused_at" ] || fail "the resync did not go on after resume"
 on B smctl disconnect vol0
 mirror_wait_state A lost 15 > /dev/null
 left=$(mirror_field A out_of_sync_bytes)
