@@ -77,6 +77,10 @@ static int load_metadata(struct syncmirror *sm, char **error)
 		*error = "Superblock is for an external metadata device";
 		return -EINVAL;
 	}
+	if (syncmirror_md_slot_offset(md, 0) != slot0) {
+		*error = "Superblock metadata area does not match where it was found";
+		return -EINVAL;
+	}
 
 	if (md->internal) {
 		if (md->md_offset + md->md_size != bdev_nr_bytes(data)) {

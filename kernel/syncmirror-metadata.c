@@ -382,10 +382,6 @@ int syncmirror_md_read(struct block_device *bdev, u64 slot0_offset,
 	}
 	r = syncmirror_md_pick(page_address(pages[0]),
 			       page_address(pages[1]), md, error);
-	if (!r && syncmirror_md_slot_offset(md, 0) != slot0_offset) {
-		*error = "Superblock metadata area does not match where it was found";
-		r = -EINVAL;
-	}
 out:
 	if (pages[1])
 		__free_page(pages[1]);

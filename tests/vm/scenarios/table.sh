@@ -106,7 +106,9 @@ refused "$full" "/dev/mapper/meta /dev/mapper/small" "Data device smaller than t
 
 # The external superblock at the end of a device read as internal metadata,
 # and the internal one at the start of a device read as external.
-dm tailsb "0 8 linear /dev/mapper/meta 8192\n8 8 linear /dev/mapper/meta 0\n"
+# (Internal: slot 0 in the last 4 KiB, slot 1 before it; external: slot 0
+# first, slot 1 after it.)
+dm tailsb "0 8 linear /dev/mapper/meta 8192\n8 8 linear /dev/mapper/meta 8\n16 8 linear /dev/mapper/meta 0\n"
 refused 8 "internal /dev/mapper/tailsb" "Superblock is for an external metadata device"
 dm headsb "0 8 linear /dev/mapper/data $((full - 8))\n8 8 linear /dev/mapper/meta 8192\n"
 refused "$sectors" "/dev/mapper/headsb /dev/mapper/data" "Superblock is for internal metadata"
