@@ -126,7 +126,7 @@ syncmirror_setup() {
 	for node in A B; do
 		id=$([ $node = A ] && echo 0 || echo 1)
 		on $node modprobe dm-syncmirror
-		line=$(on $node smctl create-md --data /dev/mapper/bench-sm-data \
+		line=$(on $node smctl create-md --clean --data /dev/mapper/bench-sm-data \
 			--meta /dev/mapper/bench-sm-meta --node-id $id --uuid $UUID --force |
 			sed -n 's/^table: //p')
 		[ -n "$line" ] || fail "syncmirror: create-md on $node printed no table line"

@@ -477,8 +477,14 @@ int syncmirror_volume_set_role(struct syncmirror_volume *vol, int role,
 			return -EROFS;
 		}
 		if (conn) {
-			NL_SET_ERR_MSG(extack, "disconnect before forcing an inconsistent copy");
-			return -EBUSY;
+			syncmirror_connection_get_state(conn, &state, &reason,
+							&peer, &peer_role,
+							&since);
+			if (state == SYNCMIRROR_CONN_HANDSHAKE ||
+			    state == SYNCMIRROR_CONN_CONNECTED) {
+				NL_SET_ERR_MSG(extack, "disconnect before forcing this copy");
+				return -EBUSY;
+			}
 		}
 	}
 

@@ -30,7 +30,7 @@ for node in A B; do
 	peer=$((1 - i))
 	say "$node: metadata (node id $i, volume $uuid), /etc/syncmirror/vol0.conf, syncmirrord"
 	on $node modprobe dm-syncmirror
-	on $node smctl create-md --data /dev/mapper/data --meta /dev/mapper/meta --node-id $i --uuid $uuid
+	on $node smctl create-md --clean --data /dev/mapper/data --meta /dev/mapper/meta --node-id $i --uuid $uuid
 	on $node "mkdir -p /etc/syncmirror && umask 077 &&
 		echo $secret > /etc/syncmirror/vol0.secret &&
 		printf \"%s\n\" \"volume vol0\" \"node-id $i\" \"data /dev/mapper/data\" \
