@@ -46,12 +46,21 @@
  *            BITMAP_UUID, SYNC_STATE, SYNC_PAUSED, SYNC_TOTAL_BYTES,
  *            SYNC_DONE_BYTES, SYNC_RATE, SYNC_MIN_RATE, SYNC_MAX_RATE,
  *            RESYNCED_BYTES, RESYNC_RECEIVED_BYTES, VERIFY_STATE,
- *            VERIFY_TOTAL_BYTES, VERIFY_DONE_BYTES, VERIFY_MISMATCHES
- *   SYNCMIRROR_CMD_SET_ROLE    VOLUME_NAME, ROLE, [FORCE]  (admin);
- *                              FORCE promotes an inconsistent copy (the
- *                              first promotion of a new volume)
+ *            VERIFY_TOTAL_BYTES, VERIFY_DONE_BYTES, VERIFY_MISMATCHES,
+ *            HISTORY_UUIDS, PROMOTE_TIME, SB_POLICY, RESOLVE_PENDING,
+ *            SB_DECISION (+ SB_TIME, SB_PEER_NODE_ID, SB_LOCAL_CHANGES,
+ *            SB_PEER_CHANGES, SB_COMMON_UUID, SB_FULL, SB_REASON when
+ *            not NONE); after a hello PEER_CURRENT_UUID,
+ *            PEER_BITMAP_UUID, PEER_CHANGES
+ *   SYNCMIRROR_CMD_SET_ROLE    VOLUME_NAME, ROLE, [FORCE], [GENERATION]
+ *                              (admin); FORCE promotes an inconsistent
+ *                              copy (the first promotion of a new
+ *                              volume); a promotion while the link is not
+ *                              connected starts a new data generation
+ *                              (GENERATION, odd, or a random one)
  *   SYNCMIRROR_CMD_CONNECT     VOLUME_NAME, SOCKET_FD,
- *                              [PING_TIMEOUT_MS]  (admin): take over a
+ *                              [PING_TIMEOUT_MS], [SB_POLICY]
+ *                              (admin): take over a
  *                              connected, authenticated TCP socket to the
  *                              peer and start the protocol on it
  *   SYNCMIRROR_CMD_DISCONNECT  VOLUME_NAME  (admin)
@@ -62,6 +71,10 @@
  *   SYNCMIRROR_CMD_VERIFY      VOLUME_NAME, [VERIFY_ACTION]  (admin):
  *                              start (default) or stop an online verify
  *                              against the connected peer
+ *   SYNCMIRROR_CMD_RESOLVE     VOLUME_NAME, [RESOLVE_ACTION]  (admin):
+ *                              after a refused split-brain, on a
+ *                              secondary without a link: discard this
+ *                              copy's changes at the next link (or cancel)
  *   SYNCMIRROR_CMD_EVENT       multicast only: EVENT, then the volume's
  *                              attributes as for GET_VOLUME; an event
  *                              caused by an admin command also carries
@@ -81,6 +94,7 @@ enum syncmirror_cmd {
 	SYNCMIRROR_CMD_DISCONNECT,
 	SYNCMIRROR_CMD_RESYNC,
 	SYNCMIRROR_CMD_VERIFY,
+	SYNCMIRROR_CMD_RESOLVE,
 
 	__SYNCMIRROR_CMD_MAX,
 };
@@ -138,6 +152,23 @@ enum syncmirror_attr {
 	SYNCMIRROR_ATTR_VERIFY_MISMATCHES,	/* u64, regions found different */
 	SYNCMIRROR_ATTR_VERIFY_FIRST_MISMATCH,	/* u64, byte offset of the first */
 	SYNCMIRROR_ATTR_FORCE,		/* flag: SET_ROLE of an inconsistent copy */
+	SYNCMIRROR_ATTR_RESOLVE_ACTION,	/* u32, enum syncmirror_resolve_action */
+	SYNCMIRROR_ATTR_RESOLVE_PENDING,	/* u8, 1: this copy is to be discarded */
+	SYNCMIRROR_ATTR_GENERATION,	/* u64, SET_ROLE: the new generation */
+	SYNCMIRROR_ATTR_SB_POLICY,	/* u32, enum syncmirror_sb_policy */
+	SYNCMIRROR_ATTR_SB_DECISION,	/* u32, enum syncmirror_sb_decision */
+	SYNCMIRROR_ATTR_SB_TIME,	/* u64, epoch s of that decision */
+	SYNCMIRROR_ATTR_SB_PEER_NODE_ID,	/* u32 */
+	SYNCMIRROR_ATTR_SB_LOCAL_CHANGES,	/* u64, regions changed here */
+	SYNCMIRROR_ATTR_SB_PEER_CHANGES,	/* u64, regions changed there */
+	SYNCMIRROR_ATTR_SB_COMMON_UUID,	/* u64, generation both descend from */
+	SYNCMIRROR_ATTR_SB_FULL,	/* u8, 1: the bitmaps do not cover it */
+	SYNCMIRROR_ATTR_SB_REASON,	/* string, the decision in words */
+	SYNCMIRROR_ATTR_HISTORY_UUIDS,	/* binary, 4 x u64 (host order) */
+	SYNCMIRROR_ATTR_PROMOTE_TIME,	/* u64, ns since the epoch, 0: unknown */
+	SYNCMIRROR_ATTR_PEER_CURRENT_UUID,	/* u64, from the peer's hello */
+	SYNCMIRROR_ATTR_PEER_BITMAP_UUID,	/* u64, from the peer's hello */
+	SYNCMIRROR_ATTR_PEER_CHANGES,	/* u64, peer's dirty regions (hello) */
 
 	__SYNCMIRROR_ATTR_MAX,
 };
@@ -159,7 +190,35 @@ enum syncmirror_event {
 	SYNCMIRROR_EVENT_DISK,		/* disk state or out-of-sync changed */
 	SYNCMIRROR_EVENT_RESYNC,	/* resync began, paused, resumed, ended */
 	SYNCMIRROR_EVENT_VERIFY,	/* verify began or ended */
+	SYNCMIRROR_EVENT_SPLIT_BRAIN,	/* a split-brain decision was taken */
 };
+
+/* after-split-brain: what a split-brain both sides' bitmaps cover does */
+enum syncmirror_sb_policy {
+	SYNCMIRROR_SB_POLICY_DISCONNECT,	/* refuse; resolve by hand */
+	SYNCMIRROR_SB_POLICY_ZERO_CHANGES,	/* discard the side that wrote nothing */
+	SYNCMIRROR_SB_POLICY_LEAST_CHANGES,	/* discard the side that changed less */
+	SYNCMIRROR_SB_POLICY_YOUNGER_PRIMARY,	/* discard the later promotion */
+	__SYNCMIRROR_SB_POLICY_MAX,
+};
+
+/* The last split-brain decision of a volume (SB_DECISION) */
+enum syncmirror_sb_decision {
+	SYNCMIRROR_SB_DECISION_NONE,
+	SYNCMIRROR_SB_DECISION_REFUSED,
+	SYNCMIRROR_SB_DECISION_MANUAL_LOCAL,	/* resolve: this copy discarded */
+	SYNCMIRROR_SB_DECISION_MANUAL_PEER,	/* resolve: the peer's discarded */
+	SYNCMIRROR_SB_DECISION_AUTO_LOCAL,	/* policy: this copy discarded */
+	SYNCMIRROR_SB_DECISION_AUTO_PEER,	/* policy: the peer's discarded */
+};
+
+enum syncmirror_resolve_action {
+	SYNCMIRROR_RESOLVE_DISCARD_LOCAL,	/* at the next link, this copy loses */
+	SYNCMIRROR_RESOLVE_CANCEL,
+};
+
+/* discard-younger-primary refuses promotions closer than this (ns) */
+#define SYNCMIRROR_PROMOTE_SKEW_NS	(5ULL * 1000 * 1000 * 1000)
 
 enum syncmirror_disk_state {
 	SYNCMIRROR_DISK_UNKNOWN,	/* the peer's, before its hello */
@@ -277,7 +336,9 @@ struct syncmirror_sb {
 	__le64 al_offset;	/* byte offset of the ring on the meta dev */
 	__le64 bitmap_offset;	/* byte offset of slot 0's bitmap */
 	struct syncmirror_sb_peer peer[SYNCMIRROR_MAX_PEER_SLOTS];
-};				/* 224 bytes used; the rest of the block zero */
+	/* added within version 2: reads 0 (unknown) on older superblocks */
+	__le64 promote_time;	/* last promotion, ns since the epoch */
+};				/* 232 bytes used; the rest of the block zero */
 
 /*
  * Dirty bitmap block: a header, then SYNCMIRROR_BM_BITS_PER_BLOCK bits,
@@ -321,7 +382,8 @@ struct syncmirror_al_header {
  * All integers big-endian; checksums CRC-32C.
  */
 #define SYNCMIRROR_WIRE_MAGIC		0x534d5031	/* "SMP1" */
-#define SYNCMIRROR_WIRE_VERSION		2
+#define SYNCMIRROR_WIRE_VERSION		3
+#define SYNCMIRROR_WIRE_VERSION_MIN	2	/* oldest spoken */
 #define SYNCMIRROR_WIRE_MAX_PAYLOAD	(1024 * 1024)
 #define SYNCMIRROR_WIRE_MAX_ERROR_TEXT	256
 
@@ -374,12 +436,16 @@ enum syncmirror_wire_error {
 	SYNCMIRROR_WIRE_ERR_TARGET_PRIMARY,	/* the older copy is primary */
 	SYNCMIRROR_WIRE_ERR_GEOMETRY,		/* region sizes differ */
 	SYNCMIRROR_WIRE_ERR_STALE_PEER,		/* the diskless node's peer lacks writes */
+	SYNCMIRROR_WIRE_ERR_BOTH_DISKLESS,	/* neither node has a disk */
+	SYNCMIRROR_WIRE_ERR_POLICY_MISMATCH,	/* after-split-brain differs */
+	SYNCMIRROR_WIRE_ERR_RESOLVE_CONFLICT,	/* both asked to discard their copy */
 };
 
 /* Hello flags */
 #define SYNCMIRROR_WIRE_HELLO_F_INCONSISTENT	(1U << 1)	/* see SB flag */
 #define SYNCMIRROR_WIRE_HELLO_F_CRASHED		(1U << 2)	/* crashed primary */
 #define SYNCMIRROR_WIRE_HELLO_F_DISKLESS	(1U << 3)	/* no local disk */
+#define SYNCMIRROR_WIRE_HELLO_F_DISCARD_LOCAL	(1U << 4)	/* v3: resolve */
 
 struct syncmirror_wire_header {
 	__be32 magic;		/* SYNCMIRROR_WIRE_MAGIC */
@@ -411,7 +477,14 @@ struct syncmirror_wire_hello {
 	__be64 dirty_regions;	/* bits set in that bitmap */
 	__be32 region_shift;	/* log2 of a bitmap region, sectors */
 	__be32 reserved;	/* zero */
-};				/* 80 bytes */
+	/* version 3 from here */
+	__be64 history_uuid[SYNCMIRROR_HISTORY_UUIDS];	/* newest first */
+	__be64 promote_time;	/* ns since the epoch, 0: unknown */
+	__be32 sb_policy;	/* enum syncmirror_sb_policy */
+	__be32 reserved3;	/* zero */
+};				/* 128 bytes; 80 in version 2 */
+
+#define SYNCMIRROR_WIRE_HELLO_V2_SIZE	80
 
 /* RESYNC_DONE payload: the generation the target now has. */
 struct syncmirror_wire_resync_done {
