@@ -65,6 +65,11 @@ static const char *const wire_error_reasons[] = {
 	[SYNCMIRROR_WIRE_ERR_GEOMETRY] = "the peer's bitmap region size differs",
 	[SYNCMIRROR_WIRE_ERR_STALE_PEER] =
 		"the diskless node's peer lacks some of its writes",
+	[SYNCMIRROR_WIRE_ERR_BOTH_DISKLESS] = "neither node has a disk",
+	[SYNCMIRROR_WIRE_ERR_POLICY_MISMATCH] =
+		"the nodes' after-split-brain policies differ",
+	[SYNCMIRROR_WIRE_ERR_RESOLVE_CONFLICT] =
+		"both nodes asked to discard their own data",
 };
 
 /* Requests take a slot and wait for the peer's ACK; the rest do not. */
@@ -365,6 +370,7 @@ static int handshake(struct syncmirror_connection *conn)
 		.type = SYNCMIRROR_WIRE_HELLO,
 		.payload_len = sizeof(wire),
 	};
+	struct syncmirror_sync_decision decision;
 	enum syncmirror_wire_error verdict;
 	const char *error = NULL;
 	int waited = 0;
@@ -404,11 +410,23 @@ static int handshake(struct syncmirror_connection *conn)
 		return -EPROTO;
 	}
 
-	syncmirror_wire_decode_hello(&payload.hello, &remote);
+	if (syncmirror_wire_decode_hello(&payload.hello, msg.payload_len,
+					 &remote)) {
+		send_error_now(conn, SYNCMIRROR_WIRE_ERR_PROTOCOL);
+		receive_failed(conn, -EBADMSG,
+			       "hello payload has the wrong size for its version",
+			       true);
+		return -EBADMSG;
+	}
 	verdict = syncmirror_wire_check_hello(&conn->local, &remote, &version);
-	if (verdict == SYNCMIRROR_WIRE_ERR_NONE)
+	if (verdict == SYNCMIRROR_WIRE_ERR_NONE) {
 		verdict = syncmirror_wire_sync_verdict(&conn->local, &remote,
-						       &conn->sync_verdict);
+						       &decision);
+		conn->sync_verdict = decision.verdict;
+		syncmirror_split_brain_note(conn->vol, &conn->local, &remote,
+					    &decision,
+					    verdict == SYNCMIRROR_WIRE_ERR_NONE);
+	}
 	if (verdict != SYNCMIRROR_WIRE_ERR_NONE) {
 		DMWARN("%s: peer node %u refused: %s", conn->vol->name,
 		       remote.node_id, wire_error_reason(verdict));
@@ -1165,7 +1183,7 @@ syncmirror_connection_start(struct syncmirror_volume *vol, int fd,
 	conn->since = ktime_get_real_seconds();
 	conn->next_seq = 1;
 	conn->local = (struct syncmirror_hello) {
-		.version_min = SYNCMIRROR_WIRE_VERSION,
+		.version_min = SYNCMIRROR_WIRE_VERSION_MIN,
 		.version_max = SYNCMIRROR_WIRE_VERSION,
 		.volume_uuid = vol->md_info.volume_uuid,
 		.data_sectors = vol->md_info.data_sectors,

@@ -24,7 +24,7 @@
 #define BLOCK		SYNCMIRROR_MD_BLOCK_SIZE
 
 static_assert(sizeof(struct syncmirror_sb) <= SYNCMIRROR_SB_SIZE);
-static_assert(sizeof(struct syncmirror_sb) == 224);
+static_assert(sizeof(struct syncmirror_sb) == 232);
 
 /*
  * Standard CRC-32C of a metadata block with its 4-byte csum field (at
@@ -116,6 +116,7 @@ void syncmirror_md_encode(const struct syncmirror_md *md, void *block)
 		sb->peer[i].flags = cpu_to_le32(md->peer[i].flags);
 		sb->peer[i].bitmap_uuid = cpu_to_le64(md->peer[i].bitmap_uuid);
 	}
+	sb->promote_time = cpu_to_le64(md->promote_time);
 	sb->csum = cpu_to_le32(syncmirror_md_checksum(block));
 }
 EXPORT_SYMBOL_IF_KUNIT(syncmirror_md_encode);
@@ -260,6 +261,7 @@ int syncmirror_md_decode(const void *block, struct syncmirror_md *md,
 		md->peer[i].flags = le32_to_cpu(sb->peer[i].flags);
 		md->peer[i].bitmap_uuid = le64_to_cpu(sb->peer[i].bitmap_uuid);
 	}
+	md->promote_time = le64_to_cpu(sb->promote_time);
 
 	if (md->node_id > SYNCMIRROR_MAX_NODE_ID) {
 		*error = "Superblock node id out of range";

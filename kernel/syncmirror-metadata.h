@@ -52,6 +52,7 @@ struct syncmirror_md_peer {
  * @al_offset: byte offset of the ring on the metadata device
  * @bitmap_offset: byte offset of peer slot 0's bitmap
  * @peer: the peer slots
+ * @promote_time: the last promotion, ns since the epoch (0: unknown)
  */
 struct syncmirror_md {
 	uuid_t volume_uuid;
@@ -76,6 +77,7 @@ struct syncmirror_md {
 	u64 al_offset;
 	u64 bitmap_offset;
 	struct syncmirror_md_peer peer[SYNCMIRROR_MAX_PEER_SLOTS];
+	u64 promote_time;
 };
 
 u32 syncmirror_md_block_checksum(const void *block, size_t csum_offset);

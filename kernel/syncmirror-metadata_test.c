@@ -148,6 +148,7 @@ static void syncmirror_md_test_round_trip_other_values(struct kunit *test)
 	in.seq = U64_MAX;
 	in.node_id = SYNCMIRROR_MAX_NODE_ID;
 	in.history_uuid[3] = 0x0404040404040404ULL;
+	in.promote_time = 1764590000123456789ULL;
 	in.peer_slots = SYNCMIRROR_MAX_PEER_SLOTS;
 	for (i = 0; i < SYNCMIRROR_MAX_PEER_SLOTS; i++) {
 		in.peer[i].node_id = i + 2;
@@ -160,6 +161,10 @@ static void syncmirror_md_test_round_trip_other_values(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, out.seq, U64_MAX);
 	KUNIT_EXPECT_EQ(test, out.node_id, SYNCMIRROR_MAX_NODE_ID);
 	KUNIT_EXPECT_EQ(test, out.history_uuid[3], in.history_uuid[3]);
+	KUNIT_EXPECT_EQ(test, out.promote_time, in.promote_time);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(((struct syncmirror_sb *)block)->promote_time),
+			in.promote_time);
+	KUNIT_EXPECT_EQ(test, offsetof(struct syncmirror_sb, promote_time), 224);
 	KUNIT_EXPECT_EQ(test, out.peer_slots, SYNCMIRROR_MAX_PEER_SLOTS);
 	for (i = 0; i < SYNCMIRROR_MAX_PEER_SLOTS; i++) {
 		KUNIT_EXPECT_EQ(test, out.peer[i].node_id, i + 2);

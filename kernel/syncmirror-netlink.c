@@ -28,6 +28,15 @@ static const struct nla_policy set_role_policy[] = {
 						  SYNCMIRROR_ROLE_SECONDARY,
 						  SYNCMIRROR_ROLE_PRIMARY),
 	[SYNCMIRROR_ATTR_FORCE] = { .type = NLA_FLAG },
+	[SYNCMIRROR_ATTR_GENERATION] = { .type = NLA_U64 },
+};
+
+static const struct nla_policy resolve_policy[] = {
+	[SYNCMIRROR_ATTR_VOLUME_NAME] = { .type = NLA_NUL_STRING,
+					  .len = DM_NAME_LEN - 1 },
+	[SYNCMIRROR_ATTR_RESOLVE_ACTION] =
+		NLA_POLICY_RANGE(NLA_U32, SYNCMIRROR_RESOLVE_DISCARD_LOCAL,
+				 SYNCMIRROR_RESOLVE_CANCEL),
 };
 
 static const struct nla_policy resync_policy[] = {
@@ -61,6 +70,9 @@ static const struct nla_policy connect_policy[] = {
 	[SYNCMIRROR_ATTR_SOCKET_FD] = { .type = NLA_U32 },
 	[SYNCMIRROR_ATTR_PING_TIMEOUT_MS] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &ping_timeout_range),
+	[SYNCMIRROR_ATTR_SB_POLICY] =
+		NLA_POLICY_RANGE(NLA_U32, SYNCMIRROR_SB_POLICY_DISCONNECT,
+				 __SYNCMIRROR_SB_POLICY_MAX - 1),
 };
 
 enum syncmirror_mcast_group {
@@ -155,6 +167,41 @@ static int fill_disk(struct sk_buff *skb, struct syncmirror_volume *vol)
 }
 
 /* The caller of the command or ioctl that caused an event. */
+/* Generations, split-brain resolution and the last split-brain. */
+static int fill_split_brain(struct sk_buff *skb, struct syncmirror_volume *vol)
+{
+	const struct syncmirror_md *md = &vol->md_info;
+	struct syncmirror_sb_report sb;
+
+	syncmirror_split_brain_get(vol, &sb);
+	if (nla_put(skb, SYNCMIRROR_ATTR_HISTORY_UUIDS, sizeof(md->history_uuid),
+		    md->history_uuid) ||
+	    put_u64(skb, SYNCMIRROR_ATTR_PROMOTE_TIME, md->promote_time) ||
+	    nla_put_u32(skb, SYNCMIRROR_ATTR_SB_POLICY, sb.policy) ||
+	    nla_put_u8(skb, SYNCMIRROR_ATTR_RESOLVE_PENDING, sb.discard_local) ||
+	    nla_put_u32(skb, SYNCMIRROR_ATTR_SB_DECISION, sb.decision))
+		return -EMSGSIZE;
+	if (sb.peer_known &&
+	    (put_u64(skb, SYNCMIRROR_ATTR_PEER_CURRENT_UUID,
+		     sb.peer_current_uuid) ||
+	     put_u64(skb, SYNCMIRROR_ATTR_PEER_BITMAP_UUID,
+		     sb.peer_bitmap_uuid) ||
+	     put_u64(skb, SYNCMIRROR_ATTR_PEER_CHANGES, sb.peer_dirty)))
+		return -EMSGSIZE;
+	if (sb.decision == SYNCMIRROR_SB_DECISION_NONE)
+		return 0;
+	if (put_u64(skb, SYNCMIRROR_ATTR_SB_TIME, sb.time) ||
+	    nla_put_u32(skb, SYNCMIRROR_ATTR_SB_PEER_NODE_ID, sb.peer_node_id) ||
+	    put_u64(skb, SYNCMIRROR_ATTR_SB_LOCAL_CHANGES, sb.local_changes) ||
+	    put_u64(skb, SYNCMIRROR_ATTR_SB_PEER_CHANGES, sb.peer_changes) ||
+	    put_u64(skb, SYNCMIRROR_ATTR_SB_COMMON_UUID, sb.common_uuid) ||
+	    nla_put_u8(skb, SYNCMIRROR_ATTR_SB_FULL, sb.full) ||
+	    nla_put_string(skb, SYNCMIRROR_ATTR_SB_REASON,
+			   sb.reason ? sb.reason : ""))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int fill_actor(struct sk_buff *skb, int actor)
 {
 	char comm[TASK_COMM_LEN];
@@ -197,7 +244,8 @@ static int fill_volume(struct sk_buff *skb, struct syncmirror_volume *vol,
 	    nla_put_u32(skb, SYNCMIRROR_ATTR_OPEN_COUNT,
 			syncmirror_volume_open_count(vol)) ||
 	    fill_disk(skb, vol) || fill_actor(skb, actor) ||
-	    fill_connection(skb, syncmirror_volume_conn(vol))) {
+	    fill_connection(skb, syncmirror_volume_conn(vol)) ||
+	    fill_split_brain(skb, vol)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -265,6 +313,7 @@ static int get_volume_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 
 static int set_role_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct nlattr *generation = info->attrs[SYNCMIRROR_ATTR_GENERATION];
 	struct syncmirror_volume *vol;
 	int r;
 
@@ -277,6 +326,7 @@ static int set_role_doit(struct sk_buff *skb, struct genl_info *info)
 	r = vol ? syncmirror_volume_set_role(vol,
 			nla_get_u32(info->attrs[SYNCMIRROR_ATTR_ROLE]),
 			nla_get_flag(info->attrs[SYNCMIRROR_ATTR_FORCE]),
+			generation ? nla_get_u64(generation) : 0,
 			info->extack) : -ENOENT;
 	syncmirror_volumes_unlock();
 	return r;
@@ -285,6 +335,7 @@ static int set_role_doit(struct sk_buff *skb, struct genl_info *info)
 static int connect_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *timeout = info->attrs[SYNCMIRROR_ATTR_PING_TIMEOUT_MS];
+	struct nlattr *policy = info->attrs[SYNCMIRROR_ATTR_SB_POLICY];
 	const char *name;
 	u32 fd;
 
@@ -297,6 +348,8 @@ static int connect_doit(struct sk_buff *skb, struct genl_info *info)
 	return syncmirror_volume_connect(name, fd, timeout ?
 					 nla_get_u32(timeout) :
 					 SYNCMIRROR_PING_TIMEOUT_MS_DEFAULT,
+					 policy ? nla_get_u32(policy) :
+					 SYNCMIRROR_SB_POLICY_DISCONNECT,
 					 info->extack);
 }
 
@@ -362,6 +415,28 @@ static int verify_doit(struct sk_buff *skb, struct genl_info *info)
 	return r;
 }
 
+static int resolve_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *action = info->attrs[SYNCMIRROR_ATTR_RESOLVE_ACTION];
+	struct syncmirror_volume *vol;
+	int r;
+
+	if (GENL_REQ_ATTR_CHECK(info, SYNCMIRROR_ATTR_VOLUME_NAME))
+		return -EINVAL;
+
+	syncmirror_volumes_lock();
+	vol = volume_from_info(info);
+	r = vol ? syncmirror_split_brain_resolve(vol, action ?
+						 nla_get_u32(action) :
+						 SYNCMIRROR_RESOLVE_DISCARD_LOCAL,
+						 info->extack) : -ENOENT;
+	if (!r)
+		syncmirror_netlink_notify(vol, SYNCMIRROR_EVENT_DISK,
+					  SYNCMIRROR_CMD_RESOLVE);
+	syncmirror_volumes_unlock();
+	return r;
+}
+
 static const struct genl_ops syncmirror_genl_ops[] = {
 	{
 		.cmd = SYNCMIRROR_CMD_GET_VOLUME,
@@ -403,6 +478,13 @@ static const struct genl_ops syncmirror_genl_ops[] = {
 		.doit = verify_doit,
 		.policy = verify_policy,
 		.maxattr = ARRAY_SIZE(verify_policy) - 1,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = SYNCMIRROR_CMD_RESOLVE,
+		.doit = resolve_doit,
+		.policy = resolve_policy,
+		.maxattr = ARRAY_SIZE(resolve_policy) - 1,
 		.flags = GENL_ADMIN_PERM,
 	},
 };

@@ -18,7 +18,9 @@
 #include "syncmirror-protocol.h"
 
 static_assert(sizeof(struct syncmirror_wire_header) == 48);
-static_assert(sizeof(struct syncmirror_wire_hello) == 80);
+static_assert(sizeof(struct syncmirror_wire_hello) == 128);
+static_assert(offsetof(struct syncmirror_wire_hello, history_uuid) ==
+	      SYNCMIRROR_WIRE_HELLO_V2_SIZE);
 static_assert(sizeof(struct syncmirror_wire_resync_done) == 16);
 
 /* Standard CRC-32C, as every checksum of the protocol. */
@@ -58,7 +60,8 @@ static const char *check_type_rules(const struct syncmirror_msg *msg)
 {
 	switch (msg->type) {
 	case SYNCMIRROR_WIRE_HELLO:
-		if (msg->payload_len != sizeof(struct syncmirror_wire_hello))
+		if (msg->payload_len != sizeof(struct syncmirror_wire_hello) &&
+		    msg->payload_len != SYNCMIRROR_WIRE_HELLO_V2_SIZE)
 			return "hello payload has the wrong size";
 		break;
 	case SYNCMIRROR_WIRE_WRITE:
@@ -172,9 +175,12 @@ int syncmirror_wire_decode_header(const struct syncmirror_wire_header *header,
 }
 EXPORT_SYMBOL_IF_KUNIT(syncmirror_wire_decode_header);
 
+/* Always the version 3 hello: a version 2 peer's is read by its size. */
 void syncmirror_wire_encode_hello(const struct syncmirror_hello *hello,
 				  struct syncmirror_wire_hello *wire)
 {
+	int i;
+
 	memset(wire, 0, sizeof(*wire));
 	wire->version_min = cpu_to_be16(hello->version_min);
 	wire->version_max = cpu_to_be16(hello->version_max);
@@ -190,12 +196,27 @@ void syncmirror_wire_encode_hello(const struct syncmirror_hello *hello,
 	wire->bitmap_uuid = cpu_to_be64(hello->bitmap_uuid);
 	wire->dirty_regions = cpu_to_be64(hello->dirty_regions);
 	wire->region_shift = cpu_to_be32(hello->region_shift);
+	for (i = 0; i < SYNCMIRROR_HISTORY_UUIDS; i++)
+		wire->history_uuid[i] = cpu_to_be64(hello->history_uuid[i]);
+	wire->promote_time = cpu_to_be64(hello->promote_time);
+	wire->sb_policy = cpu_to_be32(hello->sb_policy);
 }
 EXPORT_SYMBOL_IF_KUNIT(syncmirror_wire_encode_hello);
 
-void syncmirror_wire_decode_hello(const struct syncmirror_wire_hello *wire,
-				  struct syncmirror_hello *hello)
+/*
+ * @len is the payload's length (checked by the header rules to be 80 or
+ * 128): a peer that speaks version 3 sends 128 bytes, one that speaks
+ * only version 2 sends 80 and reads as having no history, no promotion
+ * time and the disconnect policy.
+ */
+int syncmirror_wire_decode_hello(const struct syncmirror_wire_hello *wire,
+				 u32 len, struct syncmirror_hello *hello)
 {
+	bool long_hello = len == sizeof(struct syncmirror_wire_hello);
+	bool v3;
+	int i;
+
+	memset(hello, 0, sizeof(*hello));
 	hello->version_min = be16_to_cpu(wire->version_min);
 	hello->version_max = be16_to_cpu(wire->version_max);
 	hello->features = be32_to_cpu(wire->features);
@@ -210,6 +231,16 @@ void syncmirror_wire_decode_hello(const struct syncmirror_wire_hello *wire,
 	hello->bitmap_uuid = be64_to_cpu(wire->bitmap_uuid);
 	hello->dirty_regions = be64_to_cpu(wire->dirty_regions);
 	hello->region_shift = be32_to_cpu(wire->region_shift);
+	v3 = hello->version_max >= 3;
+	if (v3 != long_hello)
+		return -EBADMSG;
+	if (!v3)
+		return 0;
+	for (i = 0; i < SYNCMIRROR_HISTORY_UUIDS; i++)
+		hello->history_uuid[i] = be64_to_cpu(wire->history_uuid[i]);
+	hello->promote_time = be64_to_cpu(wire->promote_time);
+	hello->sb_policy = be32_to_cpu(wire->sb_policy);
+	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(syncmirror_wire_decode_hello);
 
@@ -274,21 +305,181 @@ static bool local_sources_equal(const struct syncmirror_hello *local,
 	return local->node_id < remote->node_id;
 }
 
+static bool speaks_v3(const struct syncmirror_hello *hello)
+{
+	return hello->version_max >= 3;
+}
+
+static bool discards_local(const struct syncmirror_hello *hello)
+{
+	return hello->flags & SYNCMIRROR_WIRE_HELLO_F_DISCARD_LOCAL;
+}
+
+/* Is @uuid one of @hello's earlier generations? */
+static bool in_history(const struct syncmirror_hello *hello, u64 uuid)
+{
+	int i;
+
+	for (i = 0; uuid && i < SYNCMIRROR_HISTORY_UUIDS; i++)
+		if (hello->history_uuid[i] == uuid)
+			return true;
+	return false;
+}
+
+/* A generation both copies have had (current, bitmap or history), or 0. */
+static u64 shared_generation(const struct syncmirror_hello *a,
+			     const struct syncmirror_hello *b)
+{
+	u64 mine[2 + SYNCMIRROR_HISTORY_UUIDS];
+	int i;
+
+	mine[0] = a->current_uuid;
+	mine[1] = a->bitmap_uuid;
+	memcpy(&mine[2], a->history_uuid, sizeof(a->history_uuid));
+	for (i = 0; i < ARRAY_SIZE(mine); i++)
+		if (mine[i] && (mine[i] == b->current_uuid ||
+				mine[i] == b->bitmap_uuid ||
+				in_history(b, mine[i])))
+			return mine[i];
+	return 0;
+}
+
+/* Why a split-brain was refused, or who lost it */
+static const char zero_changes_na[] =
+	"discard-zero-changes does not apply: both copies changed";
+static const char least_changes_na[] =
+	"discard-least-changes does not apply: both changed as many regions";
+static const char younger_unknown[] =
+	"discard-younger-primary does not apply: a promotion time is unknown";
+static const char younger_close[] =
+	"discard-younger-primary does not apply: the promotions are less than 5 s apart";
+static const char no_policy[] =
+	"no automatic policy (after-split-brain disconnect): smctl resolve --discard-local";
+static const char not_covered[] =
+	"the copies parted before their bitmaps begin: smctl resolve --discard-local (full sync)";
+
+/*
+ * The victim of the configured policy after a split-brain the bitmaps
+ * cover (row 7c): 1 this node, 0 the peer, -1 the policy does not apply
+ * (with the reason in @decision).
+ */
+static int policy_victim(const struct syncmirror_hello *local,
+			 const struct syncmirror_hello *remote,
+			 struct syncmirror_sync_decision *decision)
+{
+	u64 lp = local->promote_time, rp = remote->promote_time;
+	u64 ld = local->dirty_regions, rd = remote->dirty_regions;
+
+	switch (local->sb_policy) {
+	case SYNCMIRROR_SB_POLICY_ZERO_CHANGES:
+		if (ld && rd) {
+			decision->reason = zero_changes_na;
+			return -1;
+		}
+		/* Both unchanged: identical copies, either may give way. */
+		if (!ld && !rd)
+			return local->node_id > remote->node_id;
+		return !ld;
+	case SYNCMIRROR_SB_POLICY_LEAST_CHANGES:
+		if (ld == rd) {
+			decision->reason = least_changes_na;
+			return -1;
+		}
+		return ld < rd;
+	case SYNCMIRROR_SB_POLICY_YOUNGER_PRIMARY:
+		if (!lp || !rp) {
+			decision->reason = younger_unknown;
+			return -1;
+		}
+		if (max(lp, rp) - min(lp, rp) < SYNCMIRROR_PROMOTE_SKEW_NS) {
+			decision->reason = younger_close;
+			return -1;
+		}
+		return lp > rp;
+	default:
+		decision->reason = no_policy;
+		return -1;
+	}
+}
+
+/*
+ * Rows 7a to 7d and H3: both copies changed since @common.  Returns the
+ * error to refuse with, or NONE with *local_source set.
+ */
+static enum syncmirror_wire_error
+split_brain(const struct syncmirror_hello *local,
+	    const struct syncmirror_hello *remote, u64 common, bool full,
+	    bool *local_source, struct syncmirror_sync_decision *decision)
+{
+	/* Both decide alike only if both know the flag. */
+	bool v3 = speaks_v3(local) && speaks_v3(remote);
+	bool ldiscard = v3 && discards_local(local);
+	bool rdiscard = v3 && discards_local(remote);
+	int victim;
+
+	decision->split_brain = SYNCMIRROR_SB_DECISION_REFUSED;
+	decision->common_uuid = common;
+	decision->full = full;
+	if (ldiscard && rdiscard) {
+		decision->reason = "both nodes asked to discard their own data";
+		return SYNCMIRROR_WIRE_ERR_RESOLVE_CONFLICT;
+	}
+	if (ldiscard || rdiscard) {
+		victim = ldiscard;
+		decision->split_brain = victim ?
+			SYNCMIRROR_SB_DECISION_MANUAL_LOCAL :
+			SYNCMIRROR_SB_DECISION_MANUAL_PEER;
+		decision->reason = victim ? "this copy discarded (smctl resolve)" :
+				   "the peer's copy discarded (smctl resolve)";
+	} else {
+		/* Automatic policies never apply to what the bitmaps miss. */
+		if (full) {
+			decision->reason = not_covered;
+			return SYNCMIRROR_WIRE_ERR_SPLIT_BRAIN;
+		}
+		victim = policy_victim(local, remote, decision);
+		if (victim < 0)
+			return SYNCMIRROR_WIRE_ERR_SPLIT_BRAIN;
+		decision->split_brain = victim ?
+			SYNCMIRROR_SB_DECISION_AUTO_LOCAL :
+			SYNCMIRROR_SB_DECISION_AUTO_PEER;
+		decision->reason = victim ? "this copy discarded (after-split-brain policy)" :
+				   "the peer's copy discarded (after-split-brain policy)";
+	}
+	if ((victim ? local : remote)->role == SYNCMIRROR_ROLE_PRIMARY) {
+		decision->split_brain = SYNCMIRROR_SB_DECISION_REFUSED;
+		decision->reason = "the copy to discard is primary: demote it";
+		return SYNCMIRROR_WIRE_ERR_TARGET_PRIMARY;
+	}
+	*local_source = !victim;
+	return SYNCMIRROR_WIRE_ERR_NONE;
+}
+
 /*
  * Decide, from both hellos, whether the copies need a resync and in which
  * direction (Documentation/syncmirror-protocol.rst, "Resync decision").
  * Both nodes reach the mirror-image verdict from the same two hellos.
- * Returns an ERROR code when they must not connect.
+ * Returns an ERROR code when they must not connect; after a split-brain
+ * @decision says what was decided either way.
  */
 enum syncmirror_wire_error
 syncmirror_wire_sync_verdict(const struct syncmirror_hello *local,
 			     const struct syncmirror_hello *remote,
-			     enum syncmirror_sync_verdict *verdict)
+			     struct syncmirror_sync_decision *decision)
 {
 	const u64 lc = local->current_uuid, rc = remote->current_uuid;
+	bool v3 = speaks_v3(local) && speaks_v3(remote);
+	u64 common = v3 ? shared_generation(local, remote) : 0;
+	enum syncmirror_wire_error error;
 	bool local_source;
 	bool full = false;
 
+	memset(decision, 0, sizeof(*decision));
+	if (local->flags & remote->flags & SYNCMIRROR_WIRE_HELLO_F_DISKLESS)
+		return SYNCMIRROR_WIRE_ERR_BOTH_DISKLESS;
+	/* Both must pick the same victim: a v2 peer knows only disconnect. */
+	if (local->sb_policy != remote->sb_policy)
+		return SYNCMIRROR_WIRE_ERR_POLICY_MISMATCH;
 	if (inconsistent(local) && inconsistent(remote))
 		return SYNCMIRROR_WIRE_ERR_NO_SOURCE;
 	/*
@@ -305,7 +496,7 @@ syncmirror_wire_sync_verdict(const struct syncmirror_hello *local,
 		if (diskless->dirty_regions ||
 		    diskless->current_uuid != disk->current_uuid)
 			return SYNCMIRROR_WIRE_ERR_STALE_PEER;
-		*verdict = SYNCMIRROR_SYNC_NO;
+		decision->verdict = SYNCMIRROR_SYNC_NO;
 		return SYNCMIRROR_WIRE_ERR_NONE;
 	}
 
@@ -321,7 +512,7 @@ syncmirror_wire_sync_verdict(const struct syncmirror_hello *local,
 			target->current_uuid != source->bitmap_uuid);
 	} else if (lc == rc) {
 		if (!local->dirty_regions && !remote->dirty_regions) {
-			*verdict = SYNCMIRROR_SYNC_NO;
+			decision->verdict = SYNCMIRROR_SYNC_NO;
 			return SYNCMIRROR_WIRE_ERR_NONE;
 		}
 		local_source = local_sources_equal(local, remote);
@@ -331,7 +522,22 @@ syncmirror_wire_sync_verdict(const struct syncmirror_hello *local,
 		local_source = true;
 	} else if (local->bitmap_uuid &&
 		   local->bitmap_uuid == remote->bitmap_uuid) {
-		return SYNCMIRROR_WIRE_ERR_SPLIT_BRAIN;
+		error = split_brain(local, remote, local->bitmap_uuid, false,
+				    &local_source, decision);
+		if (error)
+			return error;
+	} else if (v3 && in_history(local, rc)) {
+		local_source = true;
+		full = true;
+	} else if (v3 && in_history(remote, lc)) {
+		local_source = false;
+		full = true;
+	} else if (common) {
+		error = split_brain(local, remote, common, true,
+				    &local_source, decision);
+		if (error)
+			return error;
+		full = true;
 	} else {
 		return SYNCMIRROR_WIRE_ERR_UNRELATED;
 	}
@@ -341,11 +547,11 @@ syncmirror_wire_sync_verdict(const struct syncmirror_hello *local,
 		return SYNCMIRROR_WIRE_ERR_TARGET_PRIMARY;
 
 	if (local_source)
-		*verdict = full ? SYNCMIRROR_SYNC_FULL_SOURCE :
-				  SYNCMIRROR_SYNC_BE_SOURCE;
+		decision->verdict = full ? SYNCMIRROR_SYNC_FULL_SOURCE :
+					   SYNCMIRROR_SYNC_BE_SOURCE;
 	else
-		*verdict = full ? SYNCMIRROR_SYNC_FULL_TARGET :
-				  SYNCMIRROR_SYNC_BE_TARGET;
+		decision->verdict = full ? SYNCMIRROR_SYNC_FULL_TARGET :
+					   SYNCMIRROR_SYNC_BE_TARGET;
 	return SYNCMIRROR_WIRE_ERR_NONE;
 }
 EXPORT_SYMBOL_IF_KUNIT(syncmirror_wire_sync_verdict);

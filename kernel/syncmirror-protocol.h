@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * syncmirror wire protocol v1: message headers and the hello handshake in
+ * syncmirror wire protocol (versions 2 and 3): message headers and the hello handshake in
  * host byte order, and their encoding (Documentation/syncmirror-protocol.rst).
  */
 #ifndef SYNCMIRROR_PROTOCOL_H
@@ -47,6 +47,9 @@ struct syncmirror_msg {
  * @bitmap_uuid: generation its bitmap for the peer counts from (0: none)
  * @dirty_regions: bits set in that bitmap
  * @region_shift: log2 of its bitmap regions, sectors
+ * @history_uuid: its earlier generations, newest first (version 3)
+ * @promote_time: its last promotion, ns since the epoch, 0: unknown (v3)
+ * @sb_policy: its after-split-brain policy (v3)
  */
 struct syncmirror_hello {
 	u16 version_min;
@@ -62,6 +65,9 @@ struct syncmirror_hello {
 	u64 bitmap_uuid;
 	u64 dirty_regions;
 	u32 region_shift;
+	u64 history_uuid[SYNCMIRROR_HISTORY_UUIDS];
+	u64 promote_time;
+	u32 sb_policy;
 };
 
 /**
@@ -81,6 +87,24 @@ enum syncmirror_sync_verdict {
 	SYNCMIRROR_SYNC_FULL_TARGET,
 };
 
+/**
+ * struct syncmirror_sync_decision - the verdict and, after a split-brain,
+ *	what was decided about it
+ * @verdict: what the copies do (with SYNCMIRROR_WIRE_ERR_NONE)
+ * @split_brain: enum syncmirror_sb_decision from this node's side;
+ *	SYNCMIRROR_SB_DECISION_NONE when the copies did not split
+ * @common_uuid: the generation both copies descend from
+ * @full: the bitmaps do not cover the split (a full sync resolves it)
+ * @reason: the decision in words, for the log and status
+ */
+struct syncmirror_sync_decision {
+	enum syncmirror_sync_verdict verdict;
+	u32 split_brain;
+	u64 common_uuid;
+	bool full;
+	const char *reason;
+};
+
 u32 syncmirror_wire_crc32c(const void *data, size_t len);
 void syncmirror_wire_encode_header(const struct syncmirror_msg *msg,
 				   struct syncmirror_wire_header *header);
@@ -89,8 +113,8 @@ int syncmirror_wire_decode_header(const struct syncmirror_wire_header *header,
 				  const char **error);
 void syncmirror_wire_encode_hello(const struct syncmirror_hello *hello,
 				  struct syncmirror_wire_hello *wire);
-void syncmirror_wire_decode_hello(const struct syncmirror_wire_hello *wire,
-				  struct syncmirror_hello *hello);
+int syncmirror_wire_decode_hello(const struct syncmirror_wire_hello *wire,
+				 u32 len, struct syncmirror_hello *hello);
 enum syncmirror_wire_error
 syncmirror_wire_check_hello(const struct syncmirror_hello *local,
 			    const struct syncmirror_hello *remote,
@@ -98,6 +122,6 @@ syncmirror_wire_check_hello(const struct syncmirror_hello *local,
 enum syncmirror_wire_error
 syncmirror_wire_sync_verdict(const struct syncmirror_hello *local,
 			     const struct syncmirror_hello *remote,
-			     enum syncmirror_sync_verdict *verdict);
+			     struct syncmirror_sync_decision *decision);
 
 #endif /* SYNCMIRROR_PROTOCOL_H */

@@ -84,6 +84,13 @@ static const struct header_case header_cases[] = {
 	  0, 0, NULL },
 	{ "valid hello", MSG(.type = SYNCMIRROR_WIRE_HELLO, .payload_len = 80,
 			     .payload_csum = 1), 0, 0, NULL },
+	{ "valid version 3 hello", MSG(.type = SYNCMIRROR_WIRE_HELLO,
+				       .payload_len = 128, .payload_csum = 1),
+	  0, 0, NULL },
+	{ "hello longer than version 3's", MSG(.type = SYNCMIRROR_WIRE_HELLO,
+					       .payload_len = 136,
+					       .payload_csum = 1),
+	  0, 0, "hello payload has the wrong size" },
 	{ "version 1 48-byte hello", MSG(.type = SYNCMIRROR_WIRE_HELLO,
 					 .payload_len = 48,
 					 .payload_csum = 1),
@@ -318,10 +325,11 @@ static const struct syncmirror_hello local_hello = {
 
 /*
  * local_hello as a crashed primary with 300 regions for its peer since
- * generation 0x0101..., encoded outside the kernel (Python struct.pack,
- * big-endian).
+ * generation 0x0101..., two earlier generations, promoted at
+ * 1764590000123456789 ns, policy discard-least-changes; encoded outside
+ * the kernel (Python struct.pack, big-endian).
  */
-static const u8 primary_hello_bytes[80] = {
+static const u8 primary_hello_bytes[128] = {
 	0x00, 0x02, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00,
 	0x0b, 0x6f, 0x5c, 0x1a, 0x7e, 0x0d, 0x4c, 0x55,
 	0x9a, 0x3e, 0x5b, 0x1f, 0x0c, 0x2d, 0x3e, 0x4f,
@@ -332,6 +340,13 @@ static const u8 primary_hello_bytes[80] = {
 	0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01,
 	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x2c,
 	0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x00, 0x00,
+	/* version 3 */
+	0x02, 0x02, 0x02, 0x02, 0x02, 0x02, 0x02, 0x02,
+	0x03, 0x03, 0x03, 0x03, 0x03, 0x03, 0x03, 0x03,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x18, 0x7d, 0x15, 0x41, 0x83, 0x90, 0xad, 0x15,
+	0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00,
 };
 
 static void syncmirror_wire_test_golden_hello(struct kunit *test)
@@ -344,11 +359,17 @@ static void syncmirror_wire_test_golden_hello(struct kunit *test)
 	hello.flags = SYNCMIRROR_WIRE_HELLO_F_CRASHED;
 	hello.bitmap_uuid = 0x0101010101010101ULL;
 	hello.dirty_regions = 300;
+	hello.history_uuid[0] = 0x0202020202020202ULL;
+	hello.history_uuid[1] = 0x0303030303030303ULL;
+	hello.promote_time = 1764590000123456789ULL;
+	hello.sb_policy = SYNCMIRROR_SB_POLICY_LEAST_CHANGES;
 	syncmirror_wire_encode_hello(&hello, &wire);
 	KUNIT_EXPECT_EQ(test, sizeof(wire), sizeof(primary_hello_bytes));
 	KUNIT_EXPECT_EQ(test, memcmp(&wire, primary_hello_bytes,
 				     sizeof(primary_hello_bytes)), 0);
 }
+
+#define V2_SIZE	SYNCMIRROR_WIRE_HELLO_V2_SIZE
 
 static void syncmirror_wire_test_hello_round_trip(struct kunit *test)
 {
@@ -363,13 +384,41 @@ static void syncmirror_wire_test_hello_round_trip(struct kunit *test)
 	in.bitmap_uuid = 0x8000000000000001ULL;
 	in.dirty_regions = 0x123456789ULL;
 	in.region_shift = 11;
+	in.version_max = 3;
+	in.history_uuid[0] = 0x1111111111111111ULL;
+	in.history_uuid[3] = 0x4444444444444445ULL;
+	in.promote_time = 42;
+	in.sb_policy = SYNCMIRROR_SB_POLICY_YOUNGER_PRIMARY;
 	syncmirror_wire_encode_hello(&in, &wire);
 	KUNIT_EXPECT_EQ(test, be64_to_cpu(wire.data_sectors), 2095104ULL);
 	KUNIT_EXPECT_EQ(test, wire.reserved, 0U);
+	KUNIT_EXPECT_EQ(test, wire.reserved3, 0U);
 	memset(&out, 0xa5, sizeof(out));
-	syncmirror_wire_decode_hello(&wire, &out);
+	KUNIT_EXPECT_EQ(test, syncmirror_wire_decode_hello(&wire, sizeof(wire),
+							   &out), 0);
+	KUNIT_EXPECT_EQ(test, out.history_uuid[0], in.history_uuid[0]);
+	KUNIT_EXPECT_EQ(test, out.history_uuid[1], 0ULL);
+	KUNIT_EXPECT_EQ(test, out.history_uuid[3], in.history_uuid[3]);
+	KUNIT_EXPECT_EQ(test, out.promote_time, 42ULL);
+	KUNIT_EXPECT_EQ(test, out.sb_policy, in.sb_policy);
+	/* A version 3 hello must be 128 bytes, a version 2 one 80. */
+	KUNIT_EXPECT_EQ(test, syncmirror_wire_decode_hello(&wire, V2_SIZE, &out),
+			-EBADMSG);
+	wire.version_max = cpu_to_be16(2);
+	KUNIT_EXPECT_EQ(test, syncmirror_wire_decode_hello(&wire, sizeof(wire),
+							   &out), -EBADMSG);
+	memset(&out, 0xa5, sizeof(out));
+	KUNIT_EXPECT_EQ(test, syncmirror_wire_decode_hello(&wire, V2_SIZE, &out),
+			0);
+	KUNIT_EXPECT_EQ(test, out.history_uuid[0], 0ULL);
+	KUNIT_EXPECT_EQ(test, out.promote_time, 0ULL);
+	KUNIT_EXPECT_EQ(test, out.sb_policy, 0U);
+	KUNIT_EXPECT_EQ(test, out.current_uuid, in.current_uuid);
+	wire.version_max = cpu_to_be16(3);
+	KUNIT_EXPECT_EQ(test, syncmirror_wire_decode_hello(&wire, sizeof(wire),
+							   &out), 0);
 	KUNIT_EXPECT_EQ(test, out.version_min, 2);
-	KUNIT_EXPECT_EQ(test, out.version_max, 2);
+	KUNIT_EXPECT_EQ(test, out.version_max, 3);
 	KUNIT_EXPECT_EQ(test, out.features, in.features);
 	KUNIT_EXPECT_TRUE(test, uuid_equal(&out.volume_uuid,
 					   &in.volume_uuid));
@@ -569,9 +618,14 @@ struct side {
 	bool inconsistent;
 	bool crashed;
 	bool diskless;
+	bool v2;		/* speaks only version 2: no v3 fields */
+	bool discard;		/* smctl resolve --discard-local */
+	u32 policy;		/* after-split-brain */
+	u64 promote_time;
 	u64 current_uuid;
 	u64 bitmap_uuid;
 	u64 dirty_regions;
+	u64 history[SYNCMIRROR_HISTORY_UUIDS];
 };
 
 struct verdict_case {
@@ -579,6 +633,8 @@ struct verdict_case {
 	struct side local, remote;
 	enum syncmirror_wire_error error;
 	enum syncmirror_sync_verdict verdict;	/* with ERR_NONE */
+	u32 sb;			/* split-brain decision, this node's side */
+	bool full;		/* split-brain the bitmaps do not cover */
 };
 
 /* Data generations: A the last shared one, B and C written alone since. */
@@ -592,6 +648,13 @@ struct verdict_case {
 #define NONE(v)		.error = SYNCMIRROR_WIRE_ERR_NONE, \
 			.verdict = SYNCMIRROR_SYNC_ ## v
 #define REFUSE(e)	.error = SYNCMIRROR_WIRE_ERR_ ## e
+#define SB(d)		.sb = SYNCMIRROR_SB_DECISION_ ## d
+#define POLICY(p)	.policy = SYNCMIRROR_SB_POLICY_ ## p
+#define SEC		1000000000ULL
+#define T0		(1764590000ULL * SEC)
+/* Parted at A: B written here, C there. */
+#define SPLIT_HERE	.current_uuid = GEN_B, .bitmap_uuid = GEN_A
+#define SPLIT_THERE	.current_uuid = GEN_C, .bitmap_uuid = GEN_A
 
 static const struct verdict_case verdict_cases[] = {
 	/* One generation on both sides. */
@@ -688,16 +751,140 @@ static const struct verdict_case verdict_cases[] = {
 	  LOCAL(.primary = true, .current_uuid = GEN_A),
 	  REMOTE(.current_uuid = GEN_B, .bitmap_uuid = GEN_A),
 	  REFUSE(TARGET_PRIMARY) },
-	{ "both wrote without the other",
+	{ "both wrote without the other (7d)",
 	  LOCAL(.current_uuid = GEN_B, .bitmap_uuid = GEN_A,
 		.dirty_regions = 1),
 	  REMOTE(.current_uuid = GEN_C, .bitmap_uuid = GEN_A,
 		 .dirty_regions = 2),
-	  REFUSE(SPLIT_BRAIN) },
-	{ "both wrote without the other, one primary",
+	  REFUSE(SPLIT_BRAIN), SB(REFUSED) },
+	{ "both wrote without the other, one primary (7d)",
 	  LOCAL(.primary = true, .current_uuid = GEN_B, .bitmap_uuid = GEN_A),
 	  REMOTE(.current_uuid = GEN_C, .bitmap_uuid = GEN_A),
-	  REFUSE(SPLIT_BRAIN) },
+	  REFUSE(SPLIT_BRAIN), SB(REFUSED) },
+	{ "promoted alone, never wrote; old primary crashed with bits",
+	  LOCAL(.primary = true, .current_uuid = GEN_B, .bitmap_uuid = GEN_A,
+		.history = { GEN_A }),
+	  REMOTE(.crashed = true, .current_uuid = GEN_A, .dirty_regions = 7),
+	  NONE(BE_SOURCE) },
+
+	/* Split-brain resolved by hand (7a, 7b). */
+	{ "split-brain, we discard ours (7a)",
+	  LOCAL(.discard = true, SPLIT_HERE, .dirty_regions = 4),
+	  REMOTE(.primary = true, SPLIT_THERE, .dirty_regions = 9),
+	  NONE(BE_TARGET), SB(MANUAL_LOCAL) },
+	{ "split-brain, the peer discards its (7a)",
+	  LOCAL(SPLIT_HERE, .dirty_regions = 4),
+	  REMOTE(.discard = true, SPLIT_THERE, .dirty_regions = 9),
+	  NONE(BE_SOURCE), SB(MANUAL_PEER) },
+	{ "split-brain, we discard ours but are primary (7a)",
+	  LOCAL(.primary = true, .discard = true, SPLIT_HERE),
+	  REMOTE(SPLIT_THERE), REFUSE(TARGET_PRIMARY), SB(REFUSED) },
+	{ "split-brain, both discard their own (7b)",
+	  LOCAL(.discard = true, SPLIT_HERE, .dirty_regions = 1),
+	  REMOTE(.discard = true, SPLIT_THERE, .dirty_regions = 1),
+	  REFUSE(RESOLVE_CONFLICT), SB(REFUSED) },
+	{ "split-brain, discard wins over the policy (7a before 7c)",
+	  LOCAL(POLICY(LEAST_CHANGES), .discard = true, SPLIT_HERE,
+		.dirty_regions = 100),
+	  REMOTE(POLICY(LEAST_CHANGES), SPLIT_THERE, .dirty_regions = 1),
+	  NONE(BE_TARGET), SB(MANUAL_LOCAL) },
+	{ "split-brain, discard flag from a version 2 peer's kernel ignored",
+	  LOCAL(SPLIT_HERE, .dirty_regions = 1),
+	  REMOTE(.v2 = true, .discard = true, SPLIT_THERE, .dirty_regions = 1),
+	  REFUSE(SPLIT_BRAIN), SB(REFUSED) },
+
+	/* Automatic policies (7c) where they apply and where they must not. */
+	{ "discard-zero-changes: we wrote nothing",
+	  LOCAL(POLICY(ZERO_CHANGES), SPLIT_HERE),
+	  REMOTE(POLICY(ZERO_CHANGES), .primary = true, SPLIT_THERE,
+		 .dirty_regions = 12),
+	  NONE(BE_TARGET), SB(AUTO_LOCAL) },
+	{ "discard-zero-changes: neither wrote, higher node id gives way",
+	  LOCAL(POLICY(ZERO_CHANGES), SPLIT_HERE),
+	  REMOTE(POLICY(ZERO_CHANGES), SPLIT_THERE),
+	  NONE(BE_SOURCE), SB(AUTO_PEER) },
+	{ "discard-zero-changes: both wrote",
+	  LOCAL(POLICY(ZERO_CHANGES), SPLIT_HERE, .dirty_regions = 1),
+	  REMOTE(POLICY(ZERO_CHANGES), SPLIT_THERE, .dirty_regions = 12),
+	  REFUSE(SPLIT_BRAIN), SB(REFUSED) },
+	{ "discard-zero-changes: the victim is primary",
+	  LOCAL(POLICY(ZERO_CHANGES), .primary = true, SPLIT_HERE),
+	  REMOTE(POLICY(ZERO_CHANGES), SPLIT_THERE, .dirty_regions = 12),
+	  REFUSE(TARGET_PRIMARY), SB(REFUSED) },
+	{ "discard-least-changes: the peer changed less",
+	  LOCAL(POLICY(LEAST_CHANGES), SPLIT_HERE, .dirty_regions = 100),
+	  REMOTE(POLICY(LEAST_CHANGES), SPLIT_THERE, .dirty_regions = 10),
+	  NONE(BE_SOURCE), SB(AUTO_PEER) },
+	{ "discard-least-changes: as many changes",
+	  LOCAL(POLICY(LEAST_CHANGES), SPLIT_HERE, .dirty_regions = 10),
+	  REMOTE(POLICY(LEAST_CHANGES), SPLIT_THERE, .dirty_regions = 10),
+	  REFUSE(SPLIT_BRAIN), SB(REFUSED) },
+	{ "discard-least-changes: the victim is primary",
+	  LOCAL(POLICY(LEAST_CHANGES), SPLIT_HERE, .dirty_regions = 100),
+	  REMOTE(POLICY(LEAST_CHANGES), .primary = true, SPLIT_THERE,
+		 .dirty_regions = 10),
+	  REFUSE(TARGET_PRIMARY), SB(REFUSED) },
+	{ "discard-younger-primary: the peer was promoted 30 s later",
+	  LOCAL(POLICY(YOUNGER_PRIMARY), .promote_time = T0, SPLIT_HERE,
+		.dirty_regions = 1),
+	  REMOTE(POLICY(YOUNGER_PRIMARY), .promote_time = T0 + 30 * SEC,
+		 SPLIT_THERE, .dirty_regions = 50),
+	  NONE(BE_SOURCE), SB(AUTO_PEER) },
+	{ "discard-younger-primary: promotions 2 s apart",
+	  LOCAL(POLICY(YOUNGER_PRIMARY), .promote_time = T0, SPLIT_HERE,
+		.dirty_regions = 1),
+	  REMOTE(POLICY(YOUNGER_PRIMARY), .promote_time = T0 + 2 * SEC,
+		 SPLIT_THERE, .dirty_regions = 50),
+	  REFUSE(SPLIT_BRAIN), SB(REFUSED) },
+	{ "discard-younger-primary: a promotion time unknown",
+	  LOCAL(POLICY(YOUNGER_PRIMARY), SPLIT_HERE, .dirty_regions = 1),
+	  REMOTE(POLICY(YOUNGER_PRIMARY), .promote_time = T0 + 30 * SEC,
+		 SPLIT_THERE, .dirty_regions = 50),
+	  REFUSE(SPLIT_BRAIN), SB(REFUSED) },
+
+	/* Policies must agree (row P). */
+	{ "policies differ",
+	  LOCAL(POLICY(ZERO_CHANGES), .current_uuid = GEN_A),
+	  REMOTE(POLICY(LEAST_CHANGES), .current_uuid = GEN_A),
+	  REFUSE(POLICY_MISMATCH) },
+	{ "a policy, and a version 2 peer that has none",
+	  LOCAL(POLICY(ZERO_CHANGES), .current_uuid = GEN_A),
+	  REMOTE(.v2 = true, .current_uuid = GEN_A), REFUSE(POLICY_MISMATCH) },
+	{ "version 2 peer, no policy, in sync",
+	  LOCAL(.current_uuid = GEN_A, .history = { GEN_X }),
+	  REMOTE(.v2 = true, .current_uuid = GEN_A), NONE(NO) },
+
+	/* Histories (H1 to H3). */
+	{ "the peer is an older ancestor (H1)",
+	  LOCAL(.current_uuid = GEN_C, .history = { GEN_B, GEN_A }),
+	  REMOTE(.current_uuid = GEN_A), NONE(FULL_SOURCE) },
+	{ "we are an older ancestor (H2)",
+	  LOCAL(.current_uuid = GEN_A, .history = { GEN_X }),
+	  REMOTE(.primary = true, .current_uuid = GEN_C,
+		 .history = { GEN_B, GEN_A }),
+	  NONE(FULL_TARGET) },
+	{ "older ancestor, but primary (H1)",
+	  LOCAL(.current_uuid = GEN_C, .history = { GEN_B, GEN_A }),
+	  REMOTE(.primary = true, .current_uuid = GEN_A),
+	  REFUSE(TARGET_PRIMARY) },
+	{ "version 2 peer: history not consulted",
+	  LOCAL(.current_uuid = GEN_C, .history = { GEN_B, GEN_A }),
+	  REMOTE(.v2 = true, .current_uuid = GEN_A), REFUSE(UNRELATED) },
+	{ "parted before the bitmaps begin (H3)",
+	  LOCAL(.current_uuid = GEN_B, .history = { GEN_A }),
+	  REMOTE(.current_uuid = GEN_C, .history = { GEN_X, GEN_A }),
+	  REFUSE(SPLIT_BRAIN), SB(REFUSED), .full = true },
+	{ "parted before the bitmaps begin, a policy (H3: never automatic)",
+	  LOCAL(POLICY(ZERO_CHANGES), .current_uuid = GEN_B,
+		.history = { GEN_A }),
+	  REMOTE(POLICY(ZERO_CHANGES), .current_uuid = GEN_C,
+		 .dirty_regions = 5, .history = { GEN_A }),
+	  REFUSE(SPLIT_BRAIN), SB(REFUSED), .full = true },
+	{ "parted before the bitmaps begin, we discard ours (H3)",
+	  LOCAL(.discard = true, .current_uuid = GEN_B, .history = { GEN_A }),
+	  REMOTE(.current_uuid = GEN_C, .bitmap_uuid = GEN_X,
+		 .history = { GEN_A }),
+	  NONE(FULL_TARGET), SB(MANUAL_LOCAL), .full = true },
 	{ "unrelated data", LOCAL(.current_uuid = GEN_B),
 	  REMOTE(.current_uuid = GEN_C), REFUSE(UNRELATED) },
 	{ "unrelated histories",
@@ -722,6 +909,10 @@ static const struct verdict_case verdict_cases[] = {
 	  LOCAL(.diskless = true, .current_uuid = GEN_A),
 	  REMOTE(.current_uuid = GEN_B, .bitmap_uuid = GEN_A),
 	  REFUSE(STALE_PEER) },
+	{ "both diskless (row 0)",
+	  LOCAL(.primary = true, .diskless = true, .current_uuid = GEN_A),
+	  REMOTE(.diskless = true, .current_uuid = GEN_A),
+	  REFUSE(BOTH_DISKLESS) },
 };
 
 static void verdict_case_to_desc(const struct verdict_case *c, char *desc)
@@ -734,6 +925,7 @@ KUNIT_ARRAY_PARAM(verdict, verdict_cases, verdict_case_to_desc);
 static void hello_of(const struct side *side, struct syncmirror_hello *hello)
 {
 	*hello = local_hello;
+	hello->version_max = side->v2 ? 2 : 3;
 	hello->node_id = side->node_id;
 	hello->role = side->primary ? SYNCMIRROR_ROLE_PRIMARY :
 				      SYNCMIRROR_ROLE_SECONDARY;
@@ -745,6 +937,28 @@ static void hello_of(const struct side *side, struct syncmirror_hello *hello)
 	hello->current_uuid = side->current_uuid;
 	hello->bitmap_uuid = side->bitmap_uuid;
 	hello->dirty_regions = side->dirty_regions;
+	hello->flags |= side->discard ? SYNCMIRROR_WIRE_HELLO_F_DISCARD_LOCAL : 0;
+	if (side->v2)
+		return;
+	memcpy(hello->history_uuid, side->history, sizeof(side->history));
+	hello->promote_time = side->promote_time;
+	hello->sb_policy = side->policy;
+}
+
+static u32 mirror_sb(u32 d)
+{
+	switch (d) {
+	case SYNCMIRROR_SB_DECISION_MANUAL_LOCAL:
+		return SYNCMIRROR_SB_DECISION_MANUAL_PEER;
+	case SYNCMIRROR_SB_DECISION_MANUAL_PEER:
+		return SYNCMIRROR_SB_DECISION_MANUAL_LOCAL;
+	case SYNCMIRROR_SB_DECISION_AUTO_LOCAL:
+		return SYNCMIRROR_SB_DECISION_AUTO_PEER;
+	case SYNCMIRROR_SB_DECISION_AUTO_PEER:
+		return SYNCMIRROR_SB_DECISION_AUTO_LOCAL;
+	default:
+		return d;
+	}
 }
 
 static enum syncmirror_sync_verdict mirror(enum syncmirror_sync_verdict v)
@@ -763,14 +977,11 @@ static enum syncmirror_sync_verdict mirror(enum syncmirror_sync_verdict v)
 	}
 }
 
-/* No verdict a function could leave behind by accident. */
-#define NO_VERDICT	((enum syncmirror_sync_verdict)0x5a)
-
 static void syncmirror_wire_test_sync_verdict(struct kunit *test)
 {
 	const struct verdict_case *c = test->param_value;
 	struct syncmirror_hello local, remote;
-	enum syncmirror_sync_verdict verdict = NO_VERDICT;
+	struct syncmirror_sync_decision d;
 	u16 version;
 
 	hello_of(&c->local, &local);
@@ -780,20 +991,30 @@ static void syncmirror_wire_test_sync_verdict(struct kunit *test)
 							  &version),
 			SYNCMIRROR_WIRE_ERR_NONE);
 
-	KUNIT_EXPECT_EQ(test, syncmirror_wire_sync_verdict(&local, &remote,
-							   &verdict),
+	memset(&d, 0x5a, sizeof(d));
+	KUNIT_EXPECT_EQ(test, syncmirror_wire_sync_verdict(&local, &remote, &d),
 			c->error);
 	if (c->error == SYNCMIRROR_WIRE_ERR_NONE)
-		KUNIT_EXPECT_EQ(test, verdict, c->verdict);
+		KUNIT_EXPECT_EQ(test, d.verdict, c->verdict);
+	KUNIT_EXPECT_EQ(test, d.split_brain, c->sb);
+	if (c->sb) {
+		KUNIT_EXPECT_EQ(test, d.full, c->full);
+		KUNIT_EXPECT_EQ(test, d.common_uuid, GEN_A);
+		KUNIT_EXPECT_NOT_NULL(test, d.reason);
+	}
 
 	/* What the peer decides from the same two hellos. */
-	verdict = NO_VERDICT;
+	memset(&d, 0x5a, sizeof(d));
 	KUNIT_EXPECT_EQ_MSG(test, syncmirror_wire_sync_verdict(&remote, &local,
-							       &verdict),
+							       &d),
 			    c->error, "seen from the peer");
 	if (c->error == SYNCMIRROR_WIRE_ERR_NONE)
-		KUNIT_EXPECT_EQ_MSG(test, verdict, mirror(c->verdict),
+		KUNIT_EXPECT_EQ_MSG(test, d.verdict, mirror(c->verdict),
 				    "seen from the peer");
+	KUNIT_EXPECT_EQ_MSG(test, d.split_brain, mirror_sb(c->sb),
+			    "seen from the peer");
+	if (c->sb)
+		KUNIT_EXPECT_EQ_MSG(test, d.full, c->full, "seen from the peer");
 }
 
 static struct kunit_case syncmirror_wire_test_cases[] = {

@@ -177,6 +177,7 @@ struct syncmirror_volume *syncmirror_volume_get(struct mapped_device *md,
 	atomic64_set(&vol->local_only_writes, 0);
 	atomic64_set(&vol->epoch, 1);
 	syncmirror_resync_init(vol);
+	syncmirror_split_brain_init(&vol->split_brain);
 	syncmirror_volume_name(vol);
 	list_add_tail(&vol->list, &volumes);
 	syncmirror_netlink_notify(vol, SYNCMIRROR_EVENT_VOLUME_UP,
@@ -280,7 +281,7 @@ syncmirror_volume_conn(struct syncmirror_volume *vol)
  * must be disconnected first.
  */
 int syncmirror_volume_connect(const char *name, int fd,
-			      unsigned int ping_timeout_ms,
+			      unsigned int ping_timeout_ms, u32 sb_policy,
 			      struct netlink_ext_ack *extack)
 {
 	struct syncmirror_connection *conn, *old;
@@ -322,6 +323,9 @@ int syncmirror_volume_connect(const char *name, int fd,
 		mutex_lock(&volumes_lock);
 	}
 
+	spin_lock(&vol->split_brain.lock);
+	vol->split_brain.r.policy = sb_policy;
+	spin_unlock(&vol->split_brain.lock);
 	kref_get(&vol->kref);
 	conn = syncmirror_connection_start(vol, fd, ping_timeout_ms, extack);
 	if (IS_ERR(conn)) {
@@ -413,12 +417,28 @@ int syncmirror_volume_update_sb(struct syncmirror_volume *vol,
 static void set_primary(struct syncmirror_md *md, u64 primary)
 {
 	md->primary = primary;
+	if (primary)
+		md->promote_time = ktime_get_real_ns();
+}
+
+/*
+ * A promotion without a connected peer: a generation of its own, so that
+ * the peer's copy, when it comes back, is told apart from this one even
+ * if nothing is written here (a failover's new primary, a split-brain).
+ * The bitmap goes on counting from the generation both last shared.
+ */
+static void promote_alone(struct syncmirror_md *md, u64 uuid)
+{
+	if (!md->peer[0].bitmap_uuid)
+		md->peer[0].bitmap_uuid = md->current_uuid;
+	syncmirror_md_new_generation(md, uuid);
+	set_primary(md, true);
 }
 
 /* A forced promotion: this copy is the data now, a generation of its own. */
 static void force_consistent(struct syncmirror_md *md, u64 uuid)
 {
-	md->primary = true;
+	set_primary(md, true);
 	md->inconsistent = false;
 	syncmirror_md_new_generation(md, uuid);
 	md->peer[0].bitmap_uuid = 0;
@@ -443,11 +463,12 @@ static int write_superblock(struct syncmirror_volume *vol,
  * Must be called with volumes_lock held (which keeps the live table).
  */
 int syncmirror_volume_set_role(struct syncmirror_volume *vol, int role,
-			       bool force, struct netlink_ext_ack *extack)
+			       bool force, u64 generation,
+			       struct netlink_ext_ack *extack)
 {
 	struct syncmirror_connection *conn = syncmirror_volume_conn(vol);
+	int state = SYNCMIRROR_CONN_NONE, peer_role, r;
 	struct syncmirror *sm;
-	int state, peer_role, r;
 	const char *reason;
 	time64_t since;
 	u32 peer;
@@ -461,6 +482,10 @@ int syncmirror_volume_set_role(struct syncmirror_volume *vol, int role,
 		NL_SET_ERR_MSG(extack, "volume is open; close it before demoting");
 		return -EBUSY;
 	}
+	if (generation && !(generation & 1)) {
+		NL_SET_ERR_MSG(extack, "a generation number is odd");
+		return -EINVAL;
+	}
 	if (role == SYNCMIRROR_ROLE_PRIMARY && conn) {
 		syncmirror_connection_get_state(conn, &state, &reason, &peer,
 						&peer_role, &since);
@@ -468,6 +493,11 @@ int syncmirror_volume_set_role(struct syncmirror_volume *vol, int role,
 		    peer_role == SYNCMIRROR_ROLE_PRIMARY) {
 			NL_SET_ERR_MSG(extack, "the connected peer is primary; demote it first");
 			return -EBUSY;
+		}
+		/* The hello sent names the generation: it must stay. */
+		if (state == SYNCMIRROR_CONN_HANDSHAKE) {
+			NL_SET_ERR_MSG(extack, "the peer link is saying hello; try again");
+			return -EAGAIN;
 		}
 	}
 
@@ -495,16 +525,26 @@ int syncmirror_volume_set_role(struct syncmirror_volume *vol, int role,
 		NL_SET_ERR_MSG(extack, "volume is suspended");
 		return -EBUSY;
 	}
+	if (!generation)
+		get_random_bytes(&generation, sizeof(generation));
+	generation |= 1;
 	if (role == SYNCMIRROR_ROLE_PRIMARY && vol->md_info.inconsistent) {
-		u64 uuid;
-
-		get_random_bytes(&uuid, sizeof(uuid));
 		mutex_lock(&vol->sb_lock);
-		r = change_superblock(vol, sm, force_consistent, uuid | 1);
+		r = change_superblock(vol, sm, force_consistent, generation);
 		mutex_unlock(&vol->sb_lock);
 		if (!r)
 			DMWARN("%s: forced primary: the local copy is the data now",
 			       syncmirror_volume_name(vol));
+	} else if (role == SYNCMIRROR_ROLE_PRIMARY &&
+		   state != SYNCMIRROR_CONN_CONNECTED &&
+		   !READ_ONCE(vol->diskless)) {
+		mutex_lock(&vol->sb_lock);
+		r = change_superblock(vol, sm, promote_alone, generation);
+		mutex_unlock(&vol->sb_lock);
+		if (!r)
+			DMWARN("%s: promoted without the peer: new data generation %016llx",
+			       syncmirror_volume_name(vol),
+			       vol->md_info.current_uuid);
 	} else {
 		r = write_superblock(vol, sm, role == SYNCMIRROR_ROLE_PRIMARY);
 	}
@@ -617,11 +657,15 @@ void syncmirror_volume_hello(struct syncmirror_volume *vol,
 	hello->flags = (vol->md_info.inconsistent ?
 			SYNCMIRROR_WIRE_HELLO_F_INCONSISTENT : 0) |
 		       (vol->crashed ? SYNCMIRROR_WIRE_HELLO_F_CRASHED : 0);
+	memcpy(hello->history_uuid, vol->md_info.history_uuid,
+	       sizeof(hello->history_uuid));
+	hello->promote_time = vol->md_info.promote_time;
 	if (READ_ONCE(vol->diskless))
 		hello->flags |= SYNCMIRROR_WIRE_HELLO_F_DISKLESS |
 				SYNCMIRROR_WIRE_HELLO_F_INCONSISTENT;
 	mutex_unlock(&vol->sb_lock);
 	hello->dirty_regions = syncmirror_bitmap_weight(&vol->bitmap);
+	syncmirror_split_brain_hello(vol, hello);
 }
 
 /* Write every dirty bitmap block through @sm, then record them durable. */

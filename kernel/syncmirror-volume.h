@@ -23,6 +23,7 @@
 #include "syncmirror-bitmap.h"
 #include "syncmirror-metadata.h"
 #include "syncmirror-resync.h"
+#include "syncmirror-split-brain.h"
 
 struct mapped_device;
 struct netlink_ext_ack;
@@ -80,6 +81,8 @@ struct syncmirror_connection;
  * @detach_work: announces the detach
  * @refuse_work: ends a link that is up when the copies diverge
  * @resync: resync and verify (syncmirror-resync.c)
+ * @split_brain: the last split-brain decision, the policy, a pending
+ *	resolution (syncmirror-split-brain.c)
  * @replicated_writes: writes acknowledged by the peer
  * @local_only_writes: writes completed without the peer
  */
@@ -120,6 +123,7 @@ struct syncmirror_volume {
 	struct work_struct detach_work;
 	struct work_struct refuse_work;
 	struct syncmirror_resync resync;
+	struct syncmirror_split_brain split_brain;
 
 	atomic64_t replicated_writes;
 	atomic64_t local_only_writes;
@@ -138,10 +142,11 @@ struct syncmirror_volume *syncmirror_volume_nth(unsigned long n);
 const char *syncmirror_volume_name(struct syncmirror_volume *vol);
 u32 syncmirror_volume_open_count(const struct syncmirror_volume *vol);
 int syncmirror_volume_set_role(struct syncmirror_volume *vol, int role,
-			       bool force, struct netlink_ext_ack *extack);
+			       bool force, u64 generation,
+			       struct netlink_ext_ack *extack);
 void syncmirror_volume_notify(struct syncmirror_volume *vol, int event);
 int syncmirror_volume_connect(const char *name, int fd,
-			      unsigned int ping_timeout_ms,
+			      unsigned int ping_timeout_ms, u32 sb_policy,
 			      struct netlink_ext_ack *extack);
 struct syncmirror_connection *
 syncmirror_volume_conn(struct syncmirror_volume *vol);

@@ -30,16 +30,21 @@ peer_run() {
 }
 
 # Another protocol version: refused by name, ERROR VERSION (1) sent.
-assert_eq "$(peer_run refused 'no common protocol version' --node-id 1 --version 3:4)" \
-	"HELLO 2-2 ERROR 1 " "kernel's answer to protocol version 3..4"
+assert_eq "$(peer_run refused 'no common protocol version' --node-id 1 --version 4:5)" \
+	"HELLO 2-3 ERROR 1 " "kernel's answer to protocol version 4..5"
 on A "dmesg | grep -q 'syncmirror: vol0: peer node 1 refused: no common protocol version'" ||
 	fail "version refusal not logged"
 
 # Damaged hellos: ERROR PROTOCOL (5), the check's text in the log.
 for bad in magic header-csum payload-csum; do
 	assert_eq "$(peer_run lost 'the peer sent a malformed message' --node-id 1 --bad $bad)" \
-		"HELLO 2-2 ERROR 5 " "kernel's answer to a hello with a bad $bad"
+		"HELLO 2-3 ERROR 5 " "kernel's answer to a hello with a bad $bad"
 done
+# A version 3 hello must be 128 bytes: sm-wirepeer's 80-byte one is not.
+assert_eq "$(peer_run lost 'the peer sent a malformed message' --node-id 1 --version 3:3)" \
+	"HELLO 2-3 ERROR 5 " "kernel's answer to an 80-byte hello claiming version 3"
+on A "dmesg | grep -q 'syncmirror: vol0: bad hello from the peer: hello payload has the wrong size for its version'" ||
+	fail "short version 3 hello not logged"
 on A "dmesg | grep -q 'syncmirror: vol0: bad hello from the peer: bad magic'" ||
 	fail "bad magic not logged"
 on A "dmesg | grep -q 'syncmirror: vol0: bad hello from the peer: header checksum mismatch'" ||
@@ -50,12 +55,12 @@ on A "dmesg | grep -q 'syncmirror: vol0: bad hello from the peer: payload checks
 # A peer that is primary while A is: refused at the hello.
 on A smctl primary vol0
 assert_eq "$(peer_run refused 'both nodes are primary' --node-id 1 --role primary)" \
-	"HELLO 2-2 ERROR 7 " "kernel's answer to a second primary"
+	"HELLO 2-3 ERROR 7 " "kernel's answer to a second primary"
 on A smctl secondary vol0
 
 # A write beyond the end of the volume: the link ends, nothing written.
 assert_eq "$(peer_run lost 'request beyond the end of the volume' --node-id 1 --role primary --bad write)" \
-	"HELLO 2-2 TYPE 9 " "kernel's answer to a write beyond the end"
+	"HELLO 2-3 TYPE 9 " "kernel's answer to a write beyond the end"
 assert_eq "$(mirror_data_hash A)" "$before" "A's data after the refused peer write"
 
 # No CAP_NET_ADMIN: nothing that changes state goes through.
