@@ -229,20 +229,41 @@ static void syncmirror_dtr(struct dm_target *ti)
 	kfree(sm);
 }
 
-static int syncmirror_map(struct dm_target *ti, struct bio *bio)
+/*
+ * Map a bio of @sm's table: from dm, or from the quorum fence releasing
+ * what it held.
+ */
+int syncmirror_map_bio(struct syncmirror *sm, struct bio *bio)
 {
-	struct syncmirror *sm = ti->private;
+	int r;
 
 	/* A secondary serves nothing: its peer's primary owns the data. */
 	if (READ_ONCE(sm->vol->role) != SYNCMIRROR_ROLE_PRIMARY) {
 		DMERR_LIMIT("%s: I/O refused: the volume is secondary",
-			    dm_table_device_name(ti->table));
+			    dm_table_device_name(sm->ti->table));
 		return DM_MAPIO_KILL;
 	}
+	/* Without quorum the copy may be older than a new primary's. */
+	r = syncmirror_quorum_map(sm->vol, bio);
+	if (r != DM_MAPIO_REMAPPED)
+		return r;
 
 	if (op_is_write(bio_op(bio)) || op_is_flush(bio->bi_opf))
 		return syncmirror_replicate(sm, bio);
 	return syncmirror_read(sm, bio);
+}
+
+static int syncmirror_map(struct dm_target *ti, struct bio *bio)
+{
+	return syncmirror_map_bio(ti->private, bio);
+}
+
+/* Suspend waits for every bio: what the fence holds cannot wait. */
+static void syncmirror_presuspend(struct dm_target *ti)
+{
+	struct syncmirror *sm = ti->private;
+
+	syncmirror_quorum_fail_held(sm->vol, "the volume is being suspended");
 }
 
 static void syncmirror_resume(struct dm_target *ti)
@@ -386,7 +407,7 @@ static void syncmirror_io_hints(struct dm_target *ti,
 
 static struct target_type syncmirror_target = {
 	.name = SYNCMIRROR_TARGET_NAME,
-	.version = {0, 6, 0},
+	.version = {0, 7, 0},
 	/* One volume per mapped device: its state is per device, not range. */
 	.features = DM_TARGET_SINGLETON,
 	.module = THIS_MODULE,
@@ -394,6 +415,7 @@ static struct target_type syncmirror_target = {
 	.dtr = syncmirror_dtr,
 	.map = syncmirror_map,
 	.resume = syncmirror_resume,
+	.presuspend = syncmirror_presuspend,
 	.postsuspend = syncmirror_postsuspend,
 	.status = syncmirror_status,
 	.iterate_devices = syncmirror_iterate_devices,

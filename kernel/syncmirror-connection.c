@@ -378,6 +378,8 @@ static int handshake(struct syncmirror_connection *conn)
 	int r;
 
 	conn->local.role = READ_ONCE(conn->vol->role);
+	/* The peer must not learn a generation no write completed in. */
+	syncmirror_volume_revert_pending(conn->vol, "a hello");
 	syncmirror_volume_hello(conn->vol, &conn->local);
 	syncmirror_wire_encode_hello(&conn->local, &wire);
 	r = send_message(conn, &msg, &wire, NULL);
@@ -410,15 +412,18 @@ static int handshake(struct syncmirror_connection *conn)
 		return -EPROTO;
 	}
 
-	if (syncmirror_wire_decode_hello(&payload.hello, msg.payload_len,
-					 &remote)) {
+	r = syncmirror_wire_decode_hello(&payload.hello, msg.payload_len,
+					 &remote);
+	verdict = r ? SYNCMIRROR_WIRE_ERR_PROTOCOL :
+		  syncmirror_wire_check_hello(&conn->local, &remote, &version);
+	if (!r && verdict == SYNCMIRROR_WIRE_ERR_NONE &&
+	    !syncmirror_wire_hello_size_ok(version, msg.payload_len)) {
 		send_error_now(conn, SYNCMIRROR_WIRE_ERR_PROTOCOL);
 		receive_failed(conn, -EBADMSG,
 			       "hello payload has the wrong size for its version",
 			       true);
 		return -EBADMSG;
 	}
-	verdict = syncmirror_wire_check_hello(&conn->local, &remote, &version);
 	if (verdict == SYNCMIRROR_WIRE_ERR_NONE) {
 		verdict = syncmirror_wire_sync_verdict(&conn->local, &remote,
 						       &decision);

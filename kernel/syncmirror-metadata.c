@@ -92,7 +92,9 @@ void syncmirror_md_encode(const struct syncmirror_md *md, void *block)
 	sb->flags = cpu_to_le32((md->internal ? SYNCMIRROR_SB_F_INTERNAL : 0) |
 				(md->primary ? SYNCMIRROR_SB_F_PRIMARY : 0) |
 				(md->inconsistent ?
-				 SYNCMIRROR_SB_F_INCONSISTENT : 0));
+				 SYNCMIRROR_SB_F_INCONSISTENT : 0) |
+				(md->gen_pending ?
+				 SYNCMIRROR_SB_F_GEN_PENDING : 0));
 	memcpy(sb->volume_uuid, md->volume_uuid.b, sizeof(sb->volume_uuid));
 	sb->data_sectors = cpu_to_le64(md->data_sectors);
 	sb->md_offset = cpu_to_le64(md->md_offset);
@@ -243,6 +245,7 @@ int syncmirror_md_decode(const void *block, struct syncmirror_md *md,
 	md->internal = flags & SYNCMIRROR_SB_F_INTERNAL;
 	md->primary = flags & SYNCMIRROR_SB_F_PRIMARY;
 	md->inconsistent = flags & SYNCMIRROR_SB_F_INCONSISTENT;
+	md->gen_pending = flags & SYNCMIRROR_SB_F_GEN_PENDING;
 	md->create_time = le64_to_cpu(sb->create_time);
 	md->seq = le64_to_cpu(sb->seq);
 	md->current_uuid = le64_to_cpu(sb->current_uuid);

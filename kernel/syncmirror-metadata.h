@@ -38,6 +38,8 @@ struct syncmirror_md_peer {
  *	cleanly since (a node that loads such a superblock crashed as primary)
  * @inconsistent: the data is not a usable copy (never synced, or a resync
  *	into it was not finished)
+ * @gen_pending: @current_uuid was drawn under the quorum fence and no
+ *	write has completed in it yet (reverted at load)
  * @create_time: when smctl create-md wrote it
  * @seq: generation of the slot; the valid slot with the highest wins
  * @slot: the slot (0 or 1) this was read from or last written to
@@ -63,6 +65,7 @@ struct syncmirror_md {
 	bool internal;
 	bool primary;
 	bool inconsistent;
+	bool gen_pending;
 	time64_t create_time;
 	u64 seq;
 	unsigned int slot;

@@ -31,6 +31,20 @@ static const struct nla_policy set_role_policy[] = {
 	[SYNCMIRROR_ATTR_GENERATION] = { .type = NLA_U64 },
 };
 
+static const struct nla_policy quorum_policy[] = {
+	[SYNCMIRROR_ATTR_VOLUME_NAME] = { .type = NLA_NUL_STRING,
+					  .len = DM_NAME_LEN - 1 },
+	[SYNCMIRROR_ATTR_QUORUM_ACTION] =
+		NLA_POLICY_RANGE(NLA_U32, SYNCMIRROR_QUORUM_LEASE,
+				 SYNCMIRROR_QUORUM_FAIL_HELD),
+	[SYNCMIRROR_ATTR_QUORUM_POLICY] =
+		NLA_POLICY_RANGE(NLA_U32, SYNCMIRROR_QUORUM_POLICY_SUSPEND,
+				 SYNCMIRROR_QUORUM_POLICY_ERROR),
+	[SYNCMIRROR_ATTR_QUORUM_UNTIL_NS] = { .type = NLA_U64 },
+	[SYNCMIRROR_ATTR_QUORUM_GEN] = { .type = NLA_U64 },
+	[SYNCMIRROR_ATTR_QUORUM_TERM] = { .type = NLA_U64 },
+};
+
 static const struct nla_policy resolve_policy[] = {
 	[SYNCMIRROR_ATTR_VOLUME_NAME] = { .type = NLA_NUL_STRING,
 					  .len = DM_NAME_LEN - 1 },
@@ -167,6 +181,28 @@ static int fill_disk(struct sk_buff *skb, struct syncmirror_volume *vol)
 }
 
 /* The caller of the command or ioctl that caused an event. */
+static int fill_quorum(struct sk_buff *skb, struct syncmirror_volume *vol)
+{
+	struct syncmirror_quorum_status st;
+
+	syncmirror_quorum_get_status(vol, &st);
+	if (nla_put_u32(skb, SYNCMIRROR_ATTR_QUORUM_STATE, st.state) ||
+	    nla_put_u8(skb, SYNCMIRROR_ATTR_GEN_PENDING,
+		       READ_ONCE(vol->md_info.gen_pending)))
+		return -EMSGSIZE;
+	if (st.state == SYNCMIRROR_QUORUM_NONE)
+		return 0;
+	if (nla_put_u32(skb, SYNCMIRROR_ATTR_QUORUM_POLICY, st.policy) ||
+	    nla_put_u32(skb, SYNCMIRROR_ATTR_QUORUM_REMAINING_MS,
+			st.remaining_ms) ||
+	    put_u64(skb, SYNCMIRROR_ATTR_QUORUM_GEN, st.gen) ||
+	    put_u64(skb, SYNCMIRROR_ATTR_QUORUM_TERM, st.term) ||
+	    nla_put_u32(skb, SYNCMIRROR_ATTR_QUORUM_HELD, st.held) ||
+	    put_u64(skb, SYNCMIRROR_ATTR_QUORUM_SINCE, st.since))
+		return -EMSGSIZE;
+	return 0;
+}
+
 /* Generations, split-brain resolution and the last split-brain. */
 static int fill_split_brain(struct sk_buff *skb, struct syncmirror_volume *vol)
 {
@@ -187,6 +223,8 @@ static int fill_split_brain(struct sk_buff *skb, struct syncmirror_volume *vol)
 	     put_u64(skb, SYNCMIRROR_ATTR_PEER_BITMAP_UUID,
 		     sb.peer_bitmap_uuid) ||
 	     put_u64(skb, SYNCMIRROR_ATTR_PEER_CHANGES, sb.peer_dirty)))
+		return -EMSGSIZE;
+	if (fill_quorum(skb, vol))
 		return -EMSGSIZE;
 	if (sb.decision == SYNCMIRROR_SB_DECISION_NONE)
 		return 0;
@@ -415,6 +453,34 @@ static int verify_doit(struct sk_buff *skb, struct genl_info *info)
 	return r;
 }
 
+static u64 get_u64_or(struct genl_info *info, int attr, u64 dflt)
+{
+	return info->attrs[attr] ? nla_get_u64(info->attrs[attr]) : dflt;
+}
+
+static int quorum_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *policy = info->attrs[SYNCMIRROR_ATTR_QUORUM_POLICY];
+	struct syncmirror_volume *vol;
+	int r;
+
+	if (GENL_REQ_ATTR_CHECK(info, SYNCMIRROR_ATTR_VOLUME_NAME) ||
+	    GENL_REQ_ATTR_CHECK(info, SYNCMIRROR_ATTR_QUORUM_ACTION))
+		return -EINVAL;
+
+	syncmirror_volumes_lock();
+	vol = volume_from_info(info);
+	r = vol ? syncmirror_quorum_control(vol,
+			nla_get_u32(info->attrs[SYNCMIRROR_ATTR_QUORUM_ACTION]),
+			policy ? nla_get_u32(policy) : 0,
+			get_u64_or(info, SYNCMIRROR_ATTR_QUORUM_UNTIL_NS, 0),
+			get_u64_or(info, SYNCMIRROR_ATTR_QUORUM_GEN, 0),
+			get_u64_or(info, SYNCMIRROR_ATTR_QUORUM_TERM, 0),
+			info->extack) : -ENOENT;
+	syncmirror_volumes_unlock();
+	return r;
+}
+
 static int resolve_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *action = info->attrs[SYNCMIRROR_ATTR_RESOLVE_ACTION];
@@ -478,6 +544,13 @@ static const struct genl_ops syncmirror_genl_ops[] = {
 		.doit = verify_doit,
 		.policy = verify_policy,
 		.maxattr = ARRAY_SIZE(verify_policy) - 1,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = SYNCMIRROR_CMD_QUORUM,
+		.doit = quorum_doit,
+		.policy = quorum_policy,
+		.maxattr = ARRAY_SIZE(quorum_policy) - 1,
 		.flags = GENL_ADMIN_PERM,
 	},
 	{

@@ -204,18 +204,18 @@ void syncmirror_wire_encode_hello(const struct syncmirror_hello *hello,
 EXPORT_SYMBOL_IF_KUNIT(syncmirror_wire_encode_hello);
 
 /*
- * @len is the payload's length (checked by the header rules to be 80 or
- * 128): a peer that speaks version 3 sends 128 bytes, one that speaks
- * only version 2 sends 80 and reads as having no history, no promotion
- * time and the disconnect policy.
+ * @len is the payload's length (80 or 128, checked by the header rules):
+ * an 80-byte hello reads as having no history, no promotion time and the
+ * disconnect policy.  Whether the size suits the version both speak is
+ * syncmirror_wire_hello_size_ok()'s, once that version is known.
  */
 int syncmirror_wire_decode_hello(const struct syncmirror_wire_hello *wire,
 				 u32 len, struct syncmirror_hello *hello)
 {
-	bool long_hello = len == sizeof(struct syncmirror_wire_hello);
-	bool v3;
 	int i;
 
+	if (len != sizeof(*wire) && len != SYNCMIRROR_WIRE_HELLO_V2_SIZE)
+		return -EBADMSG;
 	memset(hello, 0, sizeof(*hello));
 	hello->version_min = be16_to_cpu(wire->version_min);
 	hello->version_max = be16_to_cpu(wire->version_max);
@@ -231,10 +231,7 @@ int syncmirror_wire_decode_hello(const struct syncmirror_wire_hello *wire,
 	hello->bitmap_uuid = be64_to_cpu(wire->bitmap_uuid);
 	hello->dirty_regions = be64_to_cpu(wire->dirty_regions);
 	hello->region_shift = be32_to_cpu(wire->region_shift);
-	v3 = hello->version_max >= 3;
-	if (v3 != long_hello)
-		return -EBADMSG;
-	if (!v3)
+	if (len == SYNCMIRROR_WIRE_HELLO_V2_SIZE)
 		return 0;
 	for (i = 0; i < SYNCMIRROR_HISTORY_UUIDS; i++)
 		hello->history_uuid[i] = be64_to_cpu(wire->history_uuid[i]);
@@ -243,6 +240,14 @@ int syncmirror_wire_decode_hello(const struct syncmirror_wire_hello *wire,
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(syncmirror_wire_decode_hello);
+
+/* Speaking version 3, a hello is 128 bytes; speaking only 2, it is 80. */
+bool syncmirror_wire_hello_size_ok(u16 version, u32 len)
+{
+	return len == (version >= 3 ? sizeof(struct syncmirror_wire_hello) :
+				      SYNCMIRROR_WIRE_HELLO_V2_SIZE);
+}
+EXPORT_SYMBOL_IF_KUNIT(syncmirror_wire_hello_size_ok);
 
 /*
  * Decide whether two nodes may talk, in the order the protocol document

@@ -115,6 +115,7 @@ void syncmirror_wire_encode_hello(const struct syncmirror_hello *hello,
 				  struct syncmirror_wire_hello *wire);
 int syncmirror_wire_decode_hello(const struct syncmirror_wire_hello *wire,
 				 u32 len, struct syncmirror_hello *hello);
+bool syncmirror_wire_hello_size_ok(u16 version, u32 len);
 enum syncmirror_wire_error
 syncmirror_wire_check_hello(const struct syncmirror_hello *local,
 			    const struct syncmirror_hello *remote,

@@ -401,12 +401,7 @@ static void syncmirror_wire_test_hello_round_trip(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, out.history_uuid[3], in.history_uuid[3]);
 	KUNIT_EXPECT_EQ(test, out.promote_time, 42ULL);
 	KUNIT_EXPECT_EQ(test, out.sb_policy, in.sb_policy);
-	/* A version 3 hello must be 128 bytes, a version 2 one 80. */
-	KUNIT_EXPECT_EQ(test, syncmirror_wire_decode_hello(&wire, V2_SIZE, &out),
-			-EBADMSG);
-	wire.version_max = cpu_to_be16(2);
-	KUNIT_EXPECT_EQ(test, syncmirror_wire_decode_hello(&wire, sizeof(wire),
-							   &out), -EBADMSG);
+	/* A version 2 hello is 80 bytes: nothing of version 3 is read. */
 	memset(&out, 0xa5, sizeof(out));
 	KUNIT_EXPECT_EQ(test, syncmirror_wire_decode_hello(&wire, V2_SIZE, &out),
 			0);
@@ -414,7 +409,13 @@ static void syncmirror_wire_test_hello_round_trip(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, out.promote_time, 0ULL);
 	KUNIT_EXPECT_EQ(test, out.sb_policy, 0U);
 	KUNIT_EXPECT_EQ(test, out.current_uuid, in.current_uuid);
-	wire.version_max = cpu_to_be16(3);
+	KUNIT_EXPECT_EQ(test, syncmirror_wire_decode_hello(&wire, 88, &out),
+			-EBADMSG);
+	/* Which size suits the version both speak. */
+	KUNIT_EXPECT_TRUE(test, syncmirror_wire_hello_size_ok(3, 128));
+	KUNIT_EXPECT_FALSE(test, syncmirror_wire_hello_size_ok(3, V2_SIZE));
+	KUNIT_EXPECT_TRUE(test, syncmirror_wire_hello_size_ok(2, V2_SIZE));
+	KUNIT_EXPECT_FALSE(test, syncmirror_wire_hello_size_ok(2, 128));
 	KUNIT_EXPECT_EQ(test, syncmirror_wire_decode_hello(&wire, sizeof(wire),
 							   &out), 0);
 	KUNIT_EXPECT_EQ(test, out.version_min, 2);

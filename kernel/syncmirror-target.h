@@ -57,6 +57,7 @@ extern struct workqueue_struct *syncmirror_wq;
 
 int syncmirror_write_superblock(struct syncmirror *sm,
 				struct syncmirror_md *md);
+int syncmirror_map_bio(struct syncmirror *sm, struct bio *bio);
 
 /* The device holding @sm's metadata. */
 static inline struct block_device *syncmirror_md_bdev(struct syncmirror *sm)

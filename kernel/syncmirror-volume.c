@@ -178,6 +178,7 @@ struct syncmirror_volume *syncmirror_volume_get(struct mapped_device *md,
 	atomic64_set(&vol->epoch, 1);
 	syncmirror_resync_init(vol);
 	syncmirror_split_brain_init(&vol->split_brain);
+	syncmirror_quorum_init(vol);
 	syncmirror_volume_name(vol);
 	list_add_tail(&vol->list, &volumes);
 	syncmirror_netlink_notify(vol, SYNCMIRROR_EVENT_VOLUME_UP,
@@ -192,6 +193,7 @@ static void volume_release(struct kref *kref)
 						     struct syncmirror_volume,
 						     kref);
 
+	syncmirror_quorum_exit(vol);
 	syncmirror_bitmap_exit(&vol->bitmap);
 	syncmirror_al_exit(&vol->al);
 	kvfree(vol->ext_epoch);
@@ -435,6 +437,67 @@ static void promote_alone(struct syncmirror_md *md, u64 uuid)
 	set_primary(md, true);
 }
 
+/* The same under the quorum fence: the voters have not recorded it yet. */
+static void promote_alone_pending(struct syncmirror_md *md, u64 uuid)
+{
+	promote_alone(md, uuid);
+	md->gen_pending = true;
+}
+
+/*
+ * Back to the generation before a pending one (no write completed in
+ * it): the bits stay set, as after a crash as primary.  The draw set the
+ * bitmap's generation to the old one only when it had none.
+ */
+static void revert_generation(struct syncmirror_md *md, u64 unused)
+{
+	md->current_uuid = md->history_uuid[0];
+	memmove(&md->history_uuid[0], &md->history_uuid[1],
+		sizeof(md->history_uuid) - sizeof(md->history_uuid[0]));
+	md->history_uuid[SYNCMIRROR_HISTORY_UUIDS - 1] = 0;
+	if (md->peer[0].bitmap_uuid == md->current_uuid)
+		md->peer[0].bitmap_uuid = 0;
+	md->gen_pending = false;
+}
+
+static void confirm_generation(struct syncmirror_md *md, u64 unused)
+{
+	md->gen_pending = false;
+}
+
+/*
+ * A pending generation is given up (quorum lost, a hello about to be
+ * sent): the next write the peer lacks draws a new one.  The fence is
+ * asked again for what it holds.  Process context.
+ */
+void syncmirror_volume_revert_pending(struct syncmirror_volume *vol,
+				      const char *why)
+{
+	u64 gen = READ_ONCE(vol->md_info.current_uuid);
+	int r;
+
+	if (!READ_ONCE(vol->md_info.gen_pending))
+		return;
+	r = syncmirror_volume_update_sb(vol, revert_generation, 0);
+	if (r) {
+		DMERR("%s: cannot revert generation %016llx: %d", vol->name,
+		      gen, r);
+		return;
+	}
+	DMWARN("%s: generation %016llx reverted (%s): no write completed in it",
+	       vol->name, gen, why);
+	queue_work(syncmirror_wq, &vol->quorum.work);
+}
+
+/* A lease names @gen: if it is the pending one, it is recorded now. */
+int syncmirror_volume_confirm_pending(struct syncmirror_volume *vol, u64 gen)
+{
+	if (!READ_ONCE(vol->md_info.gen_pending) ||
+	    READ_ONCE(vol->md_info.current_uuid) != gen)
+		return 0;
+	return syncmirror_volume_update_sb(vol, confirm_generation, 0);
+}
+
 /* A forced promotion: this copy is the data now, a generation of its own. */
 static void force_consistent(struct syncmirror_md *md, u64 uuid)
 {
@@ -469,6 +532,7 @@ int syncmirror_volume_set_role(struct syncmirror_volume *vol, int role,
 	struct syncmirror_connection *conn = syncmirror_volume_conn(vol);
 	int state = SYNCMIRROR_CONN_NONE, peer_role, r;
 	struct syncmirror *sm;
+	u64 given;
 	const char *reason;
 	time64_t since;
 	u32 peer;
@@ -480,6 +544,10 @@ int syncmirror_volume_set_role(struct syncmirror_volume *vol, int role,
 	if (role == SYNCMIRROR_ROLE_SECONDARY &&
 	    syncmirror_volume_open_count(vol)) {
 		NL_SET_ERR_MSG(extack, "volume is open; close it before demoting");
+		return -EBUSY;
+	}
+	if (role == SYNCMIRROR_ROLE_SECONDARY && syncmirror_quorum_held(vol)) {
+		NL_SET_ERR_MSG(extack, "I/O is held for quorum; fail it first");
 		return -EBUSY;
 	}
 	if (generation && !(generation & 1)) {
@@ -525,6 +593,7 @@ int syncmirror_volume_set_role(struct syncmirror_volume *vol, int role,
 		NL_SET_ERR_MSG(extack, "volume is suspended");
 		return -EBUSY;
 	}
+	given = generation;
 	if (!generation)
 		get_random_bytes(&generation, sizeof(generation));
 	generation |= 1;
@@ -539,7 +608,10 @@ int syncmirror_volume_set_role(struct syncmirror_volume *vol, int role,
 		   state != SYNCMIRROR_CONN_CONNECTED &&
 		   !READ_ONCE(vol->diskless)) {
 		mutex_lock(&vol->sb_lock);
-		r = change_superblock(vol, sm, promote_alone, generation);
+		/* A generation the agent did not supply is not recorded. */
+		r = change_superblock(vol, sm, !given && syncmirror_quorum_armed(vol) ?
+				      promote_alone_pending : promote_alone,
+				      generation);
 		mutex_unlock(&vol->sb_lock);
 		if (!r)
 			DMWARN("%s: promoted without the peer: new data generation %016llx",
@@ -701,6 +773,13 @@ static void start_generation(struct syncmirror_md *md, u64 uuid)
 	syncmirror_md_new_generation(md, uuid);
 }
 
+/* Under the quorum fence: no write completes before a lease names it. */
+static void start_generation_pending(struct syncmirror_md *md, u64 uuid)
+{
+	start_generation(md, uuid);
+	md->gen_pending = true;
+}
+
 /*
  * Record the out-of-sync bits on disk, then complete the writes that wait
  * for them.  The first such write also starts a new data generation.
@@ -747,7 +826,9 @@ static void flush_bitmap_work(struct work_struct *work)
 		u64 uuid;
 
 		get_random_bytes(&uuid, sizeof(uuid));
-		r = change_superblock(vol, sm, start_generation, uuid | 1);
+		r = change_superblock(vol, sm, syncmirror_quorum_armed(vol) ?
+				      start_generation_pending :
+				      start_generation, uuid | 1);
 		if (!r)
 			DMWARN("%s: the peer lacks writes: new data generation %016llx",
 			       vol->name, vol->md_info.current_uuid);
@@ -764,7 +845,10 @@ complete:
 	/* A write whose bits are not on record must not look done. */
 	list_for_each_safe(entry, next, &waiters) {
 		list_del_init(entry);
-		syncmirror_replication_bitmap_done(entry, r);
+		if (r)
+			syncmirror_replication_bitmap_done(entry, r);
+		else
+			syncmirror_quorum_complete(vol, entry);
 	}
 	memalloc_noio_restore(noio);
 
@@ -814,7 +898,7 @@ void syncmirror_volume_wait_bitmap(struct syncmirror_volume *vol,
 
 	if (READ_ONCE(vol->generation_started) &&
 	    syncmirror_bitmap_on_disk(&vol->bitmap, need_seq)) {
-		syncmirror_replication_bitmap_done(entry, 0);
+		syncmirror_quorum_complete(vol, entry);
 		return;
 	}
 	spin_lock_irqsave(&vol->wait_lock, flags);
@@ -1044,6 +1128,15 @@ int syncmirror_volume_load(struct syncmirror_volume *vol,
 	/* The bitmap holds it all now: the crash is on record there. */
 	if (!r && md->primary)
 		r = change_superblock(vol, sm, set_primary, false);
+	/* A crash while a generation was pending: nothing completed in it. */
+	if (!r && md->gen_pending) {
+		u64 gen = md->current_uuid;
+
+		r = change_superblock(vol, sm, revert_generation, 0);
+		if (!r)
+			DMWARN("%s: generation %016llx reverted (crashed while pending)",
+			       vol->name, gen);
+	}
 	mutex_unlock(&vol->sb_lock);
 	if (r) {
 		*error = "Cannot write the bitmap or superblock";

@@ -22,6 +22,7 @@
 #include "syncmirror-activity-log.h"
 #include "syncmirror-bitmap.h"
 #include "syncmirror-metadata.h"
+#include "syncmirror-quorum.h"
 #include "syncmirror-resync.h"
 #include "syncmirror-split-brain.h"
 
@@ -81,6 +82,7 @@ struct syncmirror_connection;
  * @detach_work: announces the detach
  * @refuse_work: ends a link that is up when the copies diverge
  * @resync: resync and verify (syncmirror-resync.c)
+ * @quorum: the quorum fence (syncmirror-quorum.c)
  * @split_brain: the last split-brain decision, the policy, a pending
  *	resolution (syncmirror-split-brain.c)
  * @replicated_writes: writes acknowledged by the peer
@@ -123,6 +125,7 @@ struct syncmirror_volume {
 	struct work_struct detach_work;
 	struct work_struct refuse_work;
 	struct syncmirror_resync resync;
+	struct syncmirror_quorum quorum;
 	struct syncmirror_split_brain split_brain;
 
 	atomic64_t replicated_writes;
@@ -179,6 +182,9 @@ int syncmirror_volume_update_sb(struct syncmirror_volume *vol,
 				void (*change)(struct syncmirror_md *md,
 					       u64 arg),
 				u64 arg);
+void syncmirror_volume_revert_pending(struct syncmirror_volume *vol,
+				      const char *why);
+int syncmirror_volume_confirm_pending(struct syncmirror_volume *vol, u64 gen);
 void syncmirror_volume_hello(struct syncmirror_volume *vol,
 			     struct syncmirror_hello *hello);
 int syncmirror_volume_disconnect(const char *name,

@@ -71,6 +71,9 @@
  *   SYNCMIRROR_CMD_VERIFY      VOLUME_NAME, [VERIFY_ACTION]  (admin):
  *                              start (default) or stop an online verify
  *                              against the connected peer
+ *   SYNCMIRROR_CMD_QUORUM      VOLUME_NAME, QUORUM_ACTION, [QUORUM_POLICY],
+ *                              [QUORUM_UNTIL_NS], [QUORUM_GEN],
+ *                              [QUORUM_TERM]  (admin): the quorum fence
  *   SYNCMIRROR_CMD_RESOLVE     VOLUME_NAME, [RESOLVE_ACTION]  (admin):
  *                              after a refused split-brain, on a
  *                              secondary without a link: discard this
@@ -95,6 +98,7 @@ enum syncmirror_cmd {
 	SYNCMIRROR_CMD_RESYNC,
 	SYNCMIRROR_CMD_VERIFY,
 	SYNCMIRROR_CMD_RESOLVE,
+	SYNCMIRROR_CMD_QUORUM,
 
 	__SYNCMIRROR_CMD_MAX,
 };
@@ -169,6 +173,16 @@ enum syncmirror_attr {
 	SYNCMIRROR_ATTR_PEER_CURRENT_UUID,	/* u64, from the peer's hello */
 	SYNCMIRROR_ATTR_PEER_BITMAP_UUID,	/* u64, from the peer's hello */
 	SYNCMIRROR_ATTR_PEER_CHANGES,	/* u64, peer's dirty regions (hello) */
+	SYNCMIRROR_ATTR_QUORUM_ACTION,	/* u32, enum syncmirror_quorum_action */
+	SYNCMIRROR_ATTR_QUORUM_POLICY,	/* u32, enum syncmirror_quorum_policy */
+	SYNCMIRROR_ATTR_QUORUM_UNTIL_NS,	/* u64, CLOCK_MONOTONIC deadline */
+	SYNCMIRROR_ATTR_QUORUM_GEN,	/* u64, generation the voters recorded */
+	SYNCMIRROR_ATTR_QUORUM_TERM,	/* u64, for reporting */
+	SYNCMIRROR_ATTR_QUORUM_STATE,	/* u32, enum syncmirror_quorum_state */
+	SYNCMIRROR_ATTR_QUORUM_REMAINING_MS,	/* u32, 0 when expired */
+	SYNCMIRROR_ATTR_QUORUM_HELD,	/* u32, bios held */
+	SYNCMIRROR_ATTR_QUORUM_SINCE,	/* u64, state entered (epoch s) */
+	SYNCMIRROR_ATTR_GEN_PENDING,	/* u8, generation not yet recorded */
 
 	__SYNCMIRROR_ATTR_MAX,
 };
@@ -191,6 +205,32 @@ enum syncmirror_event {
 	SYNCMIRROR_EVENT_RESYNC,	/* resync began, paused, resumed, ended */
 	SYNCMIRROR_EVENT_VERIFY,	/* verify began or ended */
 	SYNCMIRROR_EVENT_SPLIT_BRAIN,	/* a split-brain decision was taken */
+	SYNCMIRROR_EVENT_QUORUM,	/* quorum state or held I/O changed */
+};
+
+/*
+ * QUORUM: the fence.  Armed, a write the peer did not acknowledge
+ * completes only while a lease is valid (CLOCK_MONOTONIC < UNTIL_NS) for
+ * the volume's current generation; otherwise it is held (suspend) or
+ * failed (error).  See Documentation/syncmirror-failover.rst.
+ */
+enum syncmirror_quorum_action {
+	SYNCMIRROR_QUORUM_LEASE,	/* arm, or extend the lease */
+	SYNCMIRROR_QUORUM_DISABLE,	/* stop enforcing; held I/O goes on */
+	SYNCMIRROR_QUORUM_FAIL_HELD,	/* fail held and new I/O (deposed) */
+};
+
+enum syncmirror_quorum_policy {
+	SYNCMIRROR_QUORUM_POLICY_UNSPEC,
+	SYNCMIRROR_QUORUM_POLICY_SUSPEND,	/* hold I/O until quorum is back */
+	SYNCMIRROR_QUORUM_POLICY_ERROR,		/* fail it with EIO */
+};
+
+enum syncmirror_quorum_state {
+	SYNCMIRROR_QUORUM_NONE,		/* not enforced */
+	SYNCMIRROR_QUORUM_HAVE,		/* a valid lease */
+	SYNCMIRROR_QUORUM_LOST,		/* armed, no valid lease */
+	SYNCMIRROR_QUORUM_FAILING,	/* FAIL_HELD: all I/O fails */
 };
 
 /* after-split-brain: what a split-brain both sides' bitmaps cover does */
@@ -293,9 +333,11 @@ enum syncmirror_conn_state {
 #define SYNCMIRROR_SB_F_PRIMARY		(1U << 1)	/* promoted, not demoted */
 #define SYNCMIRROR_SB_F_DIVERGED	(1U << 2)	/* version 1 only */
 #define SYNCMIRROR_SB_F_INCONSISTENT	(1U << 3)	/* data not a usable copy */
+#define SYNCMIRROR_SB_F_GEN_PENDING	(1U << 4)	/* no write done in it yet */
 #define SYNCMIRROR_SB_F_KNOWN		(SYNCMIRROR_SB_F_INTERNAL | \
 					 SYNCMIRROR_SB_F_PRIMARY | \
-					 SYNCMIRROR_SB_F_INCONSISTENT)
+					 SYNCMIRROR_SB_F_INCONSISTENT | \
+					 SYNCMIRROR_SB_F_GEN_PENDING)
 
 /* Peer slot flags */
 #define SYNCMIRROR_PEER_F_FULL_SYNC	(1U << 0)	/* bitmap not trusted */

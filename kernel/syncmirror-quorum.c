@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * syncmirror quorum fence.
+ *
+ * The kernel knows nothing of voters or terms: the agent (syncmirrord)
+ * gives it a lease, "until this CLOCK_MONOTONIC deadline you may complete
+ * writes in generation G".  Armed, the fence decides at the one place
+ * where a write completes without the peer's acknowledgment (the bitmap
+ * says the peer lacks it): only a valid lease for the current generation
+ * lets it complete; otherwise it is held (policy suspend) or failed with
+ * -EIO (policy error).  Without a valid lease, new bios are held or
+ * failed before they reach the disk.  Checked when it matters, not by the
+ * timer: a late timer cannot lengthen a lease.  The timer only reports.
+ *
+ * A generation drawn while armed is pending (on disk too) until a lease
+ * names it: no write completes in it before the voters recorded it, and a
+ * pending generation is reverted when the lease is lost, before a hello,
+ * and at load, so a node never claims a generation it wrote nothing in.
+ */
+
+#include <linux/device-mapper.h>
+#include <linux/netlink.h>
+
+#include "syncmirror-quorum.h"
+#include "syncmirror-replication.h"
+#include "syncmirror-target.h"
+#include "syncmirror-volume.h"
+
+#define DM_MSG_PREFIX "syncmirror"
+
+static struct syncmirror_quorum *q_of(struct syncmirror_volume *vol)
+{
+	return &vol->quorum;
+}
+
+static const char *policy_name(u32 policy)
+{
+	return policy == SYNCMIRROR_QUORUM_POLICY_ERROR ? "error" : "suspend";
+}
+
+static void quorum_timer(struct timer_list *t)
+{
+	struct syncmirror_quorum *q = from_timer(q, t, timer);
+
+	queue_work(syncmirror_wq, &q->work);
+}
+
+/* Must be called with q->lock held. */
+static void enter(struct syncmirror_quorum *q, int state)
+{
+	lockdep_assert_held(&q->lock);
+	if (q->state == state)
+		return;
+	q->state = state;
+	q->since = ktime_get_real_seconds();
+}
+
+/*
+ * May a write the peer lacks complete now?  Armed: a lease not expired
+ * for the generation this copy is in, recorded (not pending).  Must be
+ * called with q->lock held.
+ */
+static bool lease_valid(struct syncmirror_volume *vol)
+{
+	struct syncmirror_quorum *q = q_of(vol);
+
+	lockdep_assert_held(&q->lock);
+	if (q->state != SYNCMIRROR_QUORUM_HAVE)
+		return false;
+	if (ktime_before(ktime_get(), q->until) &&
+	    q->gen == READ_ONCE(vol->md_info.current_uuid) &&
+	    !READ_ONCE(vol->md_info.gen_pending))
+		return true;
+	return false;
+}
+
+bool syncmirror_quorum_armed(struct syncmirror_volume *vol)
+{
+	return READ_ONCE(q_of(vol)->state) != SYNCMIRROR_QUORUM_NONE;
+}
+
+unsigned int syncmirror_quorum_held(struct syncmirror_volume *vol)
+{
+	return READ_ONCE(q_of(vol)->held);
+}
+
+/*
+ * The map function's check.  Returns DM_MAPIO_REMAPPED when the bio may
+ * go on, DM_MAPIO_SUBMITTED when it is held, DM_MAPIO_KILL to fail it.
+ * Without a valid lease the copy may be older than a new primary's, so
+ * reads are held too.
+ */
+int syncmirror_quorum_map(struct syncmirror_volume *vol, struct bio *bio)
+{
+	struct syncmirror_quorum *q = q_of(vol);
+	unsigned long flags;
+	int r = DM_MAPIO_REMAPPED;
+
+	if (READ_ONCE(q->state) == SYNCMIRROR_QUORUM_NONE)
+		return r;
+	spin_lock_irqsave(&q->lock, flags);
+	if (q->state == SYNCMIRROR_QUORUM_HAVE &&
+	    !ktime_before(ktime_get(), q->until)) {
+		enter(q, SYNCMIRROR_QUORUM_LOST);
+		queue_work(syncmirror_wq, &q->work);
+	}
+	if (q->state == SYNCMIRROR_QUORUM_FAILING ||
+	    (q->state == SYNCMIRROR_QUORUM_LOST &&
+	     q->policy == SYNCMIRROR_QUORUM_POLICY_ERROR)) {
+		r = DM_MAPIO_KILL;
+	} else if (q->state == SYNCMIRROR_QUORUM_LOST) {
+		bio_list_add(&q->held_bios, bio);
+		q->held++;
+		r = DM_MAPIO_SUBMITTED;
+	}
+	spin_unlock_irqrestore(&q->lock, flags);
+	if (r == DM_MAPIO_KILL)
+		DMERR_LIMIT("%s: I/O failed: no quorum", vol->name);
+	return r;
+}
+
+/*
+ * A write the peer lacks, its bits on disk, is about to complete: the
+ * fence decides.  Any context.
+ */
+void syncmirror_quorum_complete(struct syncmirror_volume *vol,
+				struct list_head *entry)
+{
+	struct syncmirror_quorum *q = q_of(vol);
+	unsigned long flags;
+	int error = 0;
+
+	if (READ_ONCE(q->state) == SYNCMIRROR_QUORUM_NONE) {
+		syncmirror_replication_bitmap_done(entry, 0);
+		return;
+	}
+	spin_lock_irqsave(&q->lock, flags);
+	if (lease_valid(vol)) {
+		spin_unlock_irqrestore(&q->lock, flags);
+		syncmirror_replication_bitmap_done(entry, 0);
+		return;
+	}
+	if (q->state == SYNCMIRROR_QUORUM_FAILING ||
+	    q->policy == SYNCMIRROR_QUORUM_POLICY_ERROR) {
+		error = -EIO;
+	} else {
+		list_add_tail(entry, &q->held_writes);
+		if (!q->held++)
+			queue_work(syncmirror_wq, &q->work);
+	}
+	spin_unlock_irqrestore(&q->lock, flags);
+	if (error)
+		syncmirror_replication_bitmap_done(entry, error);
+}
+
+/* Take every held bio and write out of the fence, into the lists given. */
+static void take_held(struct syncmirror_quorum *q, struct bio_list *bios,
+		      struct list_head *writes)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&q->lock, flags);
+	bio_list_merge(bios, &q->held_bios);
+	bio_list_init(&q->held_bios);
+	list_splice_init(&q->held_writes, writes);
+	q->held = 0;
+	spin_unlock_irqrestore(&q->lock, flags);
+}
+
+static void fail_lists(struct bio_list *bios, struct list_head *writes)
+{
+	struct list_head *entry, *next;
+	struct bio *bio;
+
+	while ((bio = bio_list_pop(bios)))
+		bio_io_error(bio);
+	list_for_each_safe(entry, next, writes) {
+		list_del_init(entry);
+		syncmirror_replication_bitmap_done(entry, -EIO);
+	}
+}
+
+/* Held I/O fails (suspend or reload of the table, deposed primary). */
+void syncmirror_quorum_fail_held(struct syncmirror_volume *vol,
+				 const char *why)
+{
+	struct bio_list bios = BIO_EMPTY_LIST;
+	unsigned int n = syncmirror_quorum_held(vol);
+	LIST_HEAD(writes);
+
+	if (!n)
+		return;
+	take_held(q_of(vol), &bios, &writes);
+	fail_lists(&bios, &writes);
+	DMWARN("%s: held I/O failed: %s", vol->name, why);
+	syncmirror_volume_notify(vol, SYNCMIRROR_EVENT_QUORUM);
+}
+
+/*
+ * A valid lease again (or the fence off): held bios go through the map
+ * function of the live table in order, held writes back to the bitmap
+ * wait, where a generation is drawn if need be and the fence asked again.
+ */
+static void release_held(struct syncmirror_volume *vol)
+{
+	struct bio_list bios = BIO_EMPTY_LIST;
+	struct list_head *entry, *next;
+	struct syncmirror *sm;
+	LIST_HEAD(writes);
+	struct bio *bio;
+
+	take_held(q_of(vol), &bios, &writes);
+	list_for_each_safe(entry, next, &writes) {
+		list_del_init(entry);
+		syncmirror_volume_wait_bitmap(vol, entry, 0);
+	}
+	if (bio_list_empty(&bios))
+		return;
+	sm = syncmirror_volume_get_active(vol);
+	while ((bio = bio_list_pop(&bios))) {
+		if (!sm) {
+			bio_io_error(bio);
+			continue;
+		}
+		switch (syncmirror_map_bio(sm, bio)) {
+		case DM_MAPIO_REMAPPED:
+			submit_bio_noacct(bio);
+			break;
+		case DM_MAPIO_KILL:
+			bio_io_error(bio);
+			break;
+		default:
+			break;
+		}
+	}
+	if (sm)
+		syncmirror_volume_put_active(vol, sm);
+}
+
+/*
+ * Process context: a lease ran out (revert a pending generation, say so),
+ * writes started waiting, or a new lease came (clear a pending flag that
+ * it names, release what is held).
+ */
+static void quorum_work(struct work_struct *work)
+{
+	struct syncmirror_quorum *q = container_of(work,
+						   struct syncmirror_quorum,
+						   work);
+	struct syncmirror_volume *vol = container_of(q, struct syncmirror_volume,
+						     quorum);
+	bool news, release = false, lost = false;
+	unsigned long flags;
+	int state;
+
+	spin_lock_irqsave(&q->lock, flags);
+	if (q->state == SYNCMIRROR_QUORUM_HAVE &&
+	    !ktime_before(ktime_get(), q->until))
+		enter(q, SYNCMIRROR_QUORUM_LOST);
+	state = q->state;
+	news = q->reported != state;
+	q->reported = state;
+	spin_unlock_irqrestore(&q->lock, flags);
+
+	if (state == SYNCMIRROR_QUORUM_LOST) {
+		lost = true;
+		syncmirror_volume_revert_pending(vol, "quorum lost");
+	} else if (state == SYNCMIRROR_QUORUM_HAVE) {
+		spin_lock_irqsave(&q->lock, flags);
+		/* The lease names the pending generation: it is recorded. */
+		release = q->gen == READ_ONCE(vol->md_info.current_uuid);
+		spin_unlock_irqrestore(&q->lock, flags);
+		if (release && syncmirror_volume_confirm_pending(vol, q->gen))
+			release = false;
+	} else if (state == SYNCMIRROR_QUORUM_NONE) {
+		release = true;
+	}
+	if (release)
+		release_held(vol);
+	if (news) {
+		if (lost)
+			DMWARN("%s: quorum lost: %s I/O", vol->name,
+			       policy_name(q->policy));
+		else if (state == SYNCMIRROR_QUORUM_HAVE)
+			DMINFO("%s: quorum regained", vol->name);
+		else if (state == SYNCMIRROR_QUORUM_FAILING)
+			DMWARN("%s: deposed: all I/O fails", vol->name);
+	}
+	/* Held I/O counts are news too: the agent waits for them. */
+	syncmirror_volume_notify(vol, SYNCMIRROR_EVENT_QUORUM);
+}
+
+void syncmirror_quorum_init(struct syncmirror_volume *vol)
+{
+	struct syncmirror_quorum *q = q_of(vol);
+
+	spin_lock_init(&q->lock);
+	bio_list_init(&q->held_bios);
+	INIT_LIST_HEAD(&q->held_writes);
+	timer_setup(&q->timer, quorum_timer, 0);
+	INIT_WORK(&q->work, quorum_work);
+}
+
+/* The volume goes: nothing is held (the device is closed), stop the rest. */
+void syncmirror_quorum_exit(struct syncmirror_volume *vol)
+{
+	struct syncmirror_quorum *q = q_of(vol);
+
+	del_timer_sync(&q->timer);
+	cancel_work_sync(&q->work);
+	syncmirror_quorum_fail_held(vol, "the volume is going");
+}
+
+/* QUORUM command.  Must be called with the registry lock held. */
+int syncmirror_quorum_control(struct syncmirror_volume *vol, u32 action,
+			      u32 policy, u64 until_ns, u64 gen, u64 term,
+			      struct netlink_ext_ack *extack)
+{
+	struct syncmirror_quorum *q = q_of(vol);
+	unsigned long flags;
+	ktime_t until = ns_to_ktime(until_ns);
+	s64 left;
+
+	switch (action) {
+	case SYNCMIRROR_QUORUM_LEASE:
+		if (policy != SYNCMIRROR_QUORUM_POLICY_SUSPEND &&
+		    policy != SYNCMIRROR_QUORUM_POLICY_ERROR) {
+			NL_SET_ERR_MSG(extack, "a lease needs a policy: suspend or error");
+			return -EINVAL;
+		}
+		spin_lock_irqsave(&q->lock, flags);
+		q->policy = policy;
+		q->term = term;
+		q->gen = gen;
+		/* Only ever forward within a term: a late renewal cannot shrink. */
+		if (!until_ns || ktime_after(until, q->until) ||
+		    q->state != SYNCMIRROR_QUORUM_HAVE)
+			q->until = until;
+		enter(q, until_ns && ktime_before(ktime_get(), q->until) ?
+			 SYNCMIRROR_QUORUM_HAVE : SYNCMIRROR_QUORUM_LOST);
+		left = ktime_ms_delta(q->until, ktime_get());
+		spin_unlock_irqrestore(&q->lock, flags);
+		if (left > 0)
+			mod_timer(&q->timer, jiffies + msecs_to_jiffies(left) + 1);
+		break;
+	case SYNCMIRROR_QUORUM_DISABLE:
+		spin_lock_irqsave(&q->lock, flags);
+		enter(q, SYNCMIRROR_QUORUM_NONE);
+		q->until = 0;
+		spin_unlock_irqrestore(&q->lock, flags);
+		del_timer(&q->timer);
+		DMWARN("%s: quorum fence disabled", vol->name);
+		break;
+	case SYNCMIRROR_QUORUM_FAIL_HELD:
+		spin_lock_irqsave(&q->lock, flags);
+		enter(q, SYNCMIRROR_QUORUM_FAILING);
+		spin_unlock_irqrestore(&q->lock, flags);
+		syncmirror_quorum_fail_held(vol, "deposed");
+		break;
+	default:
+		NL_SET_ERR_MSG(extack, "unknown quorum action");
+		return -EINVAL;
+	}
+	queue_work(syncmirror_wq, &q->work);
+	return 0;
+}
+
+void syncmirror_quorum_get_status(struct syncmirror_volume *vol,
+				  struct syncmirror_quorum_status *st)
+{
+	struct syncmirror_quorum *q = q_of(vol);
+	unsigned long flags;
+	s64 left;
+
+	spin_lock_irqsave(&q->lock, flags);
+	st->state = q->state;
+	st->policy = q->policy;
+	left = q->state == SYNCMIRROR_QUORUM_HAVE ?
+	       ktime_ms_delta(q->until, ktime_get()) : 0;
+	st->remaining_ms = left > 0 ? left : 0;
+	st->gen = q->gen;
+	st->term = q->term;
+	st->held = q->held;
+	st->since = q->since;
+	spin_unlock_irqrestore(&q->lock, flags);
+}
