@@ -58,6 +58,17 @@ struct kernel_volume {
 	bool has_actor;			/* who caused the event */
 	uint32_t actor_cmd, actor_uid, actor_pid;
 	char actor_comm[32];
+	uint32_t region_size;		/* bytes per bitmap region */
+	uint64_t current_uuid;		/* data generation */
+	bool has_split_brain;		/* kernels with split-brain handling */
+	uint32_t sb_policy;		/* enum syncmirror_sb_policy in effect */
+	uint32_t sb_decision;		/* enum syncmirror_sb_decision */
+	uint64_t sb_time;		/* epoch s of that decision */
+	uint32_t sb_peer_node_id;
+	uint64_t sb_local_changes, sb_peer_changes;	/* regions */
+	uint64_t sb_common_uuid;
+	bool sb_full;
+	char sb_reason[256];
 };
 
 typedef void (*kernel_volume_fn)(const struct kernel_volume *kv, void *arg);
@@ -79,11 +90,14 @@ int kernel_read_events(struct kernel *k);
 /* Every volume to on_volume (event 0).  Returns 0 or -errno. */
 int kernel_dump(struct kernel *k);
 /*
- * SYNCMIRROR_CMD_CONNECT with @fd; PING_TIMEOUT_MS only when @ping_ms.
- * Returns 0 or -errno with the kernel's reason in @why.
+ * SYNCMIRROR_CMD_CONNECT with @fd; PING_TIMEOUT_MS only when @ping_ms,
+ * SB_POLICY only when @sb_policy is not disconnect (the kernel's default),
+ * so that a kernel without either keeps working for volumes that do not
+ * use them.  Returns 0 or -errno with the kernel's reason in @why.
  */
 int kernel_connect(struct kernel *k, const char *volume, int fd,
-		   unsigned int ping_ms, char *why, size_t why_size);
+		   unsigned int ping_ms, uint32_t sb_policy, char *why,
+		   size_t why_size);
 int kernel_disconnect(struct kernel *k, const char *volume, char *why,
 		      size_t why_size);
 
@@ -91,6 +105,8 @@ int kernel_disconnect(struct kernel *k, const char *volume, char *why,
 
 /* One "audit: <volume>: ..." line for a kernel event. */
 void audit_event(const struct kernel_volume *kv);
+/* The split-brain line alone (a decision found in a dump, not an event). */
+void audit_split_brain(const struct kernel_volume *kv);
 
 /* ---- link.c: a volume's peer link ---- */
 
