@@ -4,14 +4,16 @@
  * each hello) and reports; the agent writes the audit line (audit.c) and
  * runs the volume's split-brain-hook once per decision.
  *
- * The kernel reports the same decision again at every reconnection
- * attempt that it refuses, and in every GET_VOLUME reply; a decision is
- * new when its SB_TIME, SB_COMMON_UUID or SB_DECISION differ from the
- * last one seen.  The first state seen (at start, or after a SIGHUP
- * reload) is taken as known: it was decided before we looked, and its
- * hook, if any, ran then.  A new decision seen only in a dump means its
- * event was lost (the kernel dropped events): it is audited and its hook
- * run all the same.
+ * The kernel decides again at every hello, so a refused split-brain is
+ * reported (a SPLIT_BRAIN event, a new SB_TIME, growing change counts) at
+ * every reconnection attempt, and in every GET_VOLUME reply.  That is one
+ * decision for the operator: a decision is new when what was decided
+ * differs from the last one seen, that is SB_DECISION (with its victim),
+ * SB_COMMON_UUID, SB_PEER_NODE_ID or SB_FULL; SB_TIME and the counts are
+ * not compared.  The first state seen (at start, or after a SIGHUP
+ * reload) is taken as known: it was decided before we looked.  A new
+ * decision seen only in a dump means its event was lost (the kernel
+ * dropped events): it is audited and its hook run all the same.
  */
 #include <inttypes.h>
 #include <linux/syncmirror.h>
@@ -72,13 +74,15 @@ void split_brain_seen(struct daemon_ctx *d, struct volume *v,
 	if (!kv->has_split_brain)
 		return;		/* a kernel without split-brain handling */
 	if (!first && kv->sb_decision == v->sb_decision &&
-	    kv->sb_time == v->sb_time &&
-	    kv->sb_common_uuid == v->sb_common_uuid)
+	    kv->sb_common_uuid == v->sb_common_uuid &&
+	    kv->sb_peer_node_id == v->sb_peer_node_id &&
+	    kv->sb_full == v->sb_full)
 		return;
 	v->sb_known = true;
 	v->sb_decision = kv->sb_decision;
-	v->sb_time = kv->sb_time;
 	v->sb_common_uuid = kv->sb_common_uuid;
+	v->sb_peer_node_id = kv->sb_peer_node_id;
+	v->sb_full = kv->sb_full;
 	if (kv->sb_decision == SYNCMIRROR_SB_DECISION_NONE)
 		return;
 	if (!kv->event) {

@@ -214,8 +214,9 @@ struct volume {
 
 	/* The last split-brain decision seen (split_brain.c). */
 	bool sb_known;
-	uint32_t sb_decision;
-	uint64_t sb_time, sb_common_uuid;
+	uint32_t sb_decision, sb_peer_node_id;
+	uint64_t sb_common_uuid;
+	bool sb_full;
 
 	enum link_state state;
 	long long next_attempt;	/* dialer WAITING, listener bind retry */
