@@ -6,6 +6,8 @@
 # is refused with "<file>:<line>: <cause>"; a missing key, a volume name
 # that is not the file's, and a secret file that group or others can
 # access, that is too short or missing are refused with their own message.
+# The split-brain keys: a policy name, an absolute hook path that must be
+# an executable file, a hook timeout in range; their defaults are shown.
 set -u
 
 top=${SM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -21,6 +23,8 @@ bad() { echo "FAIL: $*"; status=1; }
 
 printf 'correct horse battery staple\n' > "$tmp/vol0.secret"
 chmod 600 "$tmp/vol0.secret"
+printf '#!/bin/sh\nexit 0\n' > "$tmp/sb-hook"
+chmod 755 "$tmp/sb-hook"
 
 # write_conf [sed expression]: the valid file, edited.
 write_conf() {
@@ -34,6 +38,9 @@ secret-file $tmp/vol0.secret
 address 10.0.0.1:7789        # where this node listens
 peer 1 10.0.0.2:7789         # peer node-id and address
 ping-timeout 5               # seconds
+after-split-brain discard-least-changes
+split-brain-hook $tmp/sb-hook
+hook-timeout 60              # seconds
 EOC
 }
 
@@ -55,6 +62,9 @@ out=$("$smctl" show-config vol0 --config-dir "$tmp" 2>&1)
 if [ $? -eq 0 ] && grep -qx "peer 1 10.0.0.2:7789" <<< "$out" &&
    grep -qx "meta /dev/mapper/meta" <<< "$out" &&
    grep -qx "ping-timeout 5" <<< "$out" &&
+   grep -qx "after-split-brain discard-least-changes" <<< "$out" &&
+   grep -qx "split-brain-hook $tmp/sb-hook" <<< "$out" &&
+   grep -qx "hook-timeout 60" <<< "$out" &&
    grep -q "^secret-file $tmp/vol0.secret .*# 28 bytes$" <<< "$out"; then
 	ok "valid file read back"
 else
@@ -62,7 +72,7 @@ else
 fi
 out=$(SYNCMIRROR_CONFIG_DIR=$tmp "$smctl" -j show-config vol0 2>&1)
 if grep -q '"volume":"vol0","node_id":0,' <<< "$out" &&
-   grep -q '"peer":{"node_id":1,"address":"10.0.0.2:7789"},"ping_timeout":5}$' <<< "$out" &&
+   grep -q '"peer":{"node_id":1,"address":"10.0.0.2:7789"},"ping_timeout":5,"after_split_brain":"discard-least-changes","split_brain_hook":"'"$tmp"'/sb-hook","hook_timeout":60}$' <<< "$out" &&
    ! grep -q "horse" <<< "$out"; then
 	ok "JSON via SYNCMIRROR_CONFIG_DIR, secret not shown"
 else
@@ -88,19 +98,44 @@ refused 's|^ping-timeout .*|ping-timeout 0|' "$conf:9: ping-timeout \"0\" is not
 refused 's|^ping-timeout .*|ping-timeout 61|' "$conf:9: ping-timeout \"61\" is not in 1..60 seconds"
 refused 's|^volume .*|volume vol1|' "$conf:2: volume \"vol1\" does not match the file name (vol0.conf)"
 refused 's|^ping-timeout .*|data /dev/mapper/other|' "$conf:9: duplicate key \"data\" (first on line 4)"
+refused 's|^after-split-brain .*|after-split-brain discard-older-primary|' "$conf:10: after-split-brain \"discard-older-primary\" is not disconnect, discard-zero-changes, discard-least-changes or discard-younger-primary"
+refused 's|^after-split-brain .*|after-split-brain|' "$conf:10: missing value: key \"after-split-brain\" takes POLICY"
+refused 's|^split-brain-hook .*|split-brain-hook hooks/sb|' "$conf:11: split-brain-hook \"hooks/sb\" is not an absolute path"
+refused 's|^hook-timeout .*|hook-timeout 0|' "$conf:12: hook-timeout \"0\" is not in 1..3600 seconds"
+refused 's|^hook-timeout .*|hook-timeout 3601|' "$conf:12: hook-timeout \"3601\" is not in 1..3600 seconds"
+refused 's|^hook-timeout .*|hook-timeout 5m|' "$conf:12: hook-timeout \"5m\" is not in 1..3600 seconds"
+refused 's|^hook-timeout .*|after-split-brain disconnect|' "$conf:12: duplicate key \"after-split-brain\" (first on line 10)"
+# The hook must be something the agent can run.
+refused "s|^split-brain-hook .*|split-brain-hook $tmp/nosuch|" "vol0: split-brain-hook $tmp/nosuch: No such file or directory"
+refused "s|^split-brain-hook .*|split-brain-hook $tmp|" "vol0: split-brain-hook $tmp: not a regular file"
+refused "s|^split-brain-hook .*|split-brain-hook $tmp/vol0.secret|" "vol0: split-brain-hook $tmp/vol0.secret: not executable"
 refused '/^secret-file/d' "$conf: missing key \"secret-file\" (secret-file PATH)"
 refused '/^peer/d' "$conf: missing key \"peer\" (peer NODE-ID HOST:PORT)"
 
-# Things that are fine: internal metadata, no ping-timeout, [v6]:port.
-write_conf 's|^meta .*|meta internal|; /^ping-timeout/d; s|^address .*|address [fe80::1]:7789|'
+# Things that are fine: internal metadata, no ping-timeout, [v6]:port,
+# no split-brain keys (their defaults are shown).
+write_conf 's|^meta .*|meta internal|; /^ping-timeout/d; s|^address .*|address [fe80::1]:7789|; /^after-split-brain/d; /^split-brain-hook/d; /^hook-timeout/d'
 out=$("$smctl" show-config vol0 --config-dir "$tmp" 2>&1)
 if [ $? -eq 0 ] && grep -qx "meta internal" <<< "$out" &&
    grep -qx "address \[fe80::1\]:7789" <<< "$out" &&
-   grep -qx "# ping-timeout: the kernel's default" <<< "$out"; then
-	ok "internal metadata, default ping timeout, IPv6 address"
+   grep -qx "# ping-timeout: the kernel's default" <<< "$out" &&
+   grep -qx "after-split-brain disconnect" <<< "$out" &&
+   grep -qx "# split-brain-hook: none" <<< "$out" &&
+   grep -qx "hook-timeout 300" <<< "$out"; then
+	ok "internal metadata, default ping timeout, IPv6 address, split-brain defaults"
 else
 	bad "internal/default/IPv6: $out"
 fi
+out=$("$smctl" -j show-config vol0 --config-dir "$tmp" 2>&1)
+grep -q '"ping_timeout":null,"after_split_brain":"disconnect","split_brain_hook":null,"hook_timeout":300}$' <<< "$out" &&
+	ok "JSON defaults of the split-brain keys" || bad "JSON defaults: $out"
+# Every policy name is accepted and shown as written.
+for policy in disconnect discard-zero-changes discard-least-changes discard-younger-primary; do
+	write_conf "s|^after-split-brain .*|after-split-brain $policy|"
+	out=$("$smctl" show-config vol0 --config-dir "$tmp" 2>&1)
+	grep -qx "after-split-brain $policy" <<< "$out" &&
+		ok "after-split-brain $policy" || bad "after-split-brain $policy: $out"
+done
 
 # No such volume.
 out=$("$smctl" show-config nosuch --config-dir "$tmp" 2>&1)

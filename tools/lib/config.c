@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "config.h"
+#include "names.h"
 
 enum config_key {
 	KEY_VOLUME,
@@ -28,6 +29,9 @@ enum config_key {
 	KEY_ADDRESS,
 	KEY_PEER,
 	KEY_PING_TIMEOUT,
+	KEY_AFTER_SPLIT_BRAIN,
+	KEY_SPLIT_BRAIN_HOOK,
+	KEY_HOOK_TIMEOUT,
 	KEY_COUNT,
 };
 
@@ -45,6 +49,9 @@ static const struct {
 	[KEY_ADDRESS] = { "address", 1, true, "HOST:PORT" },
 	[KEY_PEER] = { "peer", 2, true, "NODE-ID HOST:PORT" },
 	[KEY_PING_TIMEOUT] = { "ping-timeout", 1, false, "SECONDS" },
+	[KEY_AFTER_SPLIT_BRAIN] = { "after-split-brain", 1, false, "POLICY" },
+	[KEY_SPLIT_BRAIN_HOOK] = { "split-brain-hook", 1, false, "PATH" },
+	[KEY_HOOK_TIMEOUT] = { "hook-timeout", 1, false, "SECONDS" },
 };
 
 struct parser {
@@ -200,6 +207,22 @@ static int set_key(struct parser *p, struct sm_config *cfg,
 					   SM_PING_TIMEOUT_MAX);
 		cfg->ping_timeout = number;
 		return 0;
+	case KEY_AFTER_SPLIT_BRAIN:
+		if (sm_sb_policy_parse(values[0], &cfg->after_split_brain))
+			return parse_error(p, "after-split-brain \"%s\" is not %s",
+					   values[0], sm_sb_policy_names());
+		return 0;
+	case KEY_SPLIT_BRAIN_HOOK:
+		return check_path(p, "split-brain-hook", values[0],
+				  cfg->split_brain_hook);
+	case KEY_HOOK_TIMEOUT:
+		if (parse_number(values[0], SM_HOOK_TIMEOUT_MIN,
+				 SM_HOOK_TIMEOUT_MAX, &number))
+			return parse_error(p, "hook-timeout \"%s\" is not in %d..%d seconds",
+					   values[0], SM_HOOK_TIMEOUT_MIN,
+					   SM_HOOK_TIMEOUT_MAX);
+		cfg->hook_timeout = number;
+		return 0;
 	case KEY_COUNT:
 		break;
 	}
@@ -269,6 +292,8 @@ int sm_config_parse_file(const char *path, struct sm_config *cfg,
 	FILE *file;
 
 	memset(cfg, 0, sizeof(*cfg));
+	cfg->after_split_brain = SYNCMIRROR_SB_POLICY_DISCONNECT;
+	cfg->hook_timeout = SM_HOOK_TIMEOUT_DEFAULT;
 	if (strlen(path) >= sizeof(cfg->path) ||
 	    file_volume(path, expected, sizeof(expected)))
 		return parse_error(&p, "not a <volume>%s file name",
@@ -379,6 +404,25 @@ fail:
 	explicit_bzero(buffer, sizeof(buffer));
 	close(fd);
 	return -1;
+}
+
+int sm_hook_check(const char *path, char *error, size_t error_size)
+{
+	struct stat st;
+
+	if (stat(path, &st)) {
+		snprintf(error, error_size, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(error, error_size, "%s: not a regular file", path);
+		return -1;
+	}
+	if (access(path, X_OK)) {
+		snprintf(error, error_size, "%s: not executable", path);
+		return -1;
+	}
+	return 0;
 }
 
 void sm_secret_clear(struct sm_secret *secret)

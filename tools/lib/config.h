@@ -23,6 +23,9 @@
 #define SM_SECRET_MAX		1024
 #define SM_PING_TIMEOUT_MIN	1	/* seconds, as the kernel's range */
 #define SM_PING_TIMEOUT_MAX	60
+#define SM_HOOK_TIMEOUT_DEFAULT	300	/* seconds */
+#define SM_HOOK_TIMEOUT_MIN	1
+#define SM_HOOK_TIMEOUT_MAX	3600
 
 struct sm_config {
 	char path[SM_CONFIG_PATH_MAX];		/* the file it came from */
@@ -35,6 +38,9 @@ struct sm_config {
 	uint32_t peer_node_id;
 	char peer_address[SM_CONFIG_ADDR_MAX];
 	unsigned int ping_timeout;		/* seconds; 0: not set */
+	uint32_t after_split_brain;		/* enum syncmirror_sb_policy */
+	char split_brain_hook[SM_CONFIG_PATH_MAX];	/* "": none */
+	unsigned int hook_timeout;		/* seconds, default applied */
 };
 
 struct sm_secret {
@@ -62,6 +68,12 @@ int sm_config_parse_file(const char *path, struct sm_config *cfg,
  */
 int sm_secret_load(const char *path, struct sm_secret *secret, char *error,
 		   size_t error_size);
+
+/*
+ * Check that a hook can be run: @path is a regular file we may execute.
+ * Returns 0, or -1 with "<path>: <cause>" in @error.
+ */
+int sm_hook_check(const char *path, char *error, size_t error_size);
 
 /* Wipe a secret (explicit_bzero: the compiler may not skip it). */
 void sm_secret_clear(struct sm_secret *secret);

@@ -22,6 +22,7 @@
 
 #include "../lib/config.h"
 #include "../lib/genl.h"
+#include "../lib/names.h"
 #include "../lib/superblock.h"
 #include "smctl.h"
 
@@ -378,13 +379,26 @@ static void json_string(const char *key, const char *value, bool last)
 	printf("\"%s", last ? "" : ",");
 }
 
+/* A configured hook that cannot run is an error of the configuration. */
+static int check_hook(const struct sm_config *cfg, const char *key,
+		      const char *path)
+{
+	char error[SM_CONFIG_PATH_MAX + 64];
+
+	if (!path[0] || !sm_hook_check(path, error, sizeof(error)))
+		return 0;
+	fprintf(stderr, "smctl: %s: %s %s\n", cfg->volume, key, error);
+	return -1;
+}
+
 static void show_config_usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: smctl [-j] show-config VOLUME [--config-dir DIR]\n\n"
 		"Parses DIR/VOLUME.conf and the secret file it names, as smctl up\n"
-		"and syncmirrord do, and prints the result (never the secret).\n"
-		"Errors name the file, the line and the cause.\n\n"
+		"and syncmirrord do, checks that a configured hook can be run,\n"
+		"and prints the result with the defaults filled in (never the\n"
+		"secret).  Errors name the file, the line and the cause.\n\n"
 		"  --config-dir DIR  configuration directory (default $%s,\n"
 		"                    else %s)\n\n"
 		"Exit status: 0 valid, 1 invalid, 2 usage error.\n",
@@ -406,7 +420,8 @@ int cmd_show_config(int argc, char **argv)
 		show_config_usage(stderr);
 		return 2;
 	}
-	if (load_config(dir, argv[1], &cfg) || check_secret(&cfg, &secret_len))
+	if (load_config(dir, argv[1], &cfg) || check_secret(&cfg, &secret_len) ||
+	    check_hook(&cfg, "split-brain-hook", cfg.split_brain_hook))
 		return 1;
 	if (cfg.ping_timeout)
 		snprintf(ping, sizeof(ping), "%u", cfg.ping_timeout);
@@ -423,7 +438,15 @@ int cmd_show_config(int argc, char **argv)
 		json_string("address", cfg.address, false);
 		printf("\"peer\":{\"node_id\":%u,", cfg.peer_node_id);
 		json_string("address", cfg.peer_address, true);
-		printf("},\"ping_timeout\":%s}\n", ping[0] ? ping : "null");
+		printf("},\"ping_timeout\":%s,", ping[0] ? ping : "null");
+		json_string("after_split_brain",
+			    sm_sb_policy_name(cfg.after_split_brain), false);
+		if (cfg.split_brain_hook[0])
+			json_string("split_brain_hook", cfg.split_brain_hook,
+				    false);
+		else
+			printf("\"split_brain_hook\":null,");
+		printf("\"hook_timeout\":%u}\n", cfg.hook_timeout);
 		return 0;
 	}
 	printf("# %s\n"
@@ -441,5 +464,12 @@ int cmd_show_config(int argc, char **argv)
 		printf("ping-timeout %s\n", ping);
 	else
 		printf("# ping-timeout: the kernel's default\n");
+	printf("after-split-brain %s\n",
+	       sm_sb_policy_name(cfg.after_split_brain));
+	if (cfg.split_brain_hook[0])
+		printf("split-brain-hook %s\n", cfg.split_brain_hook);
+	else
+		printf("# split-brain-hook: none\n");
+	printf("hook-timeout %u\n", cfg.hook_timeout);
 	return 0;
 }

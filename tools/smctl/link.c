@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 
 #include "../lib/genl.h"
+#include "../lib/names.h"
 #include "smctl.h"
 
 static int split_endpoint(const char *text, char *host, size_t size,
@@ -126,8 +127,14 @@ static void connect_usage(FILE *out)
 	fprintf(out,
 		"Usage: smctl connect VOLUME (--peer HOST:PORT | --listen ADDR:PORT)\n"
 		"                     [--timeout SECONDS] [--ping-timeout MS]\n"
+		"                     [--after-split-brain POLICY]\n"
 		"Connects to the peer (or waits for it) and hands the connection\n"
-		"to the kernel.  The peer is NOT authenticated by this command.\n");
+		"to the kernel.  The peer is NOT authenticated by this command.\n\n"
+		"  --after-split-brain POLICY  what a split-brain does: disconnect\n"
+		"        (the kernel's default: refuse it, resolve it with smctl\n"
+		"        resolve), discard-zero-changes, discard-least-changes or\n"
+		"        discard-younger-primary.  The kernel refuses a link whose\n"
+		"        two nodes have different policies.\n");
 }
 
 int cmd_connect(int argc, char **argv)
@@ -135,6 +142,8 @@ int cmd_connect(int argc, char **argv)
 	const char *volume = NULL, *peer = NULL, *listen_on = NULL;
 	struct sm_genl g;
 	int timeout = 30, ping_timeout = 0, fd, r, i;
+	bool has_policy = false;
+	uint32_t policy = 0;
 	struct nl_msg *msg;
 
 	for (i = 1; i < argc; i++) {
@@ -146,7 +155,15 @@ int cmd_connect(int argc, char **argv)
 			timeout = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--ping-timeout") && i + 1 < argc)
 			ping_timeout = atoi(argv[++i]);
-		else if (!strcmp(argv[i], "--help")) {
+		else if (!strcmp(argv[i], "--after-split-brain") &&
+			 i + 1 < argc) {
+			if (sm_sb_policy_parse(argv[++i], &policy)) {
+				fprintf(stderr, "smctl: connect: \"%s\" is not %s\n",
+					argv[i], sm_sb_policy_names());
+				return 2;
+			}
+			has_policy = true;
+		} else if (!strcmp(argv[i], "--help")) {
 			connect_usage(stdout);
 			return 0;
 		} else if (argv[i][0] != '-' && !volume)
@@ -175,7 +192,8 @@ int cmd_connect(int argc, char **argv)
 	if (!msg || nla_put_string(msg, SYNCMIRROR_ATTR_VOLUME_NAME, volume) ||
 	    nla_put_u32(msg, SYNCMIRROR_ATTR_SOCKET_FD, fd) ||
 	    (ping_timeout &&
-	     nla_put_u32(msg, SYNCMIRROR_ATTR_PING_TIMEOUT_MS, ping_timeout))) {
+	     nla_put_u32(msg, SYNCMIRROR_ATTR_PING_TIMEOUT_MS, ping_timeout)) ||
+	    (has_policy && nla_put_u32(msg, SYNCMIRROR_ATTR_SB_POLICY, policy))) {
 		nlmsg_free(msg);
 		fprintf(stderr, "smctl: out of memory\n");
 		r = 1;

@@ -32,6 +32,8 @@ static const struct smctl_command commands[] = {
 	  "start, pause or resume the resync, set its rate; wait for it" },
 	{ "verify", cmd_verify,
 	  "compare both copies online (exit 2: they differ)" },
+	{ "resolve", cmd_resolve,
+	  "after a refused split-brain: discard this copy's changes" },
 	{ "up", cmd_up, "create a configured volume's device (/dev/mapper)" },
 	{ "down", cmd_down, "disconnect and remove a volume's device" },
 	{ "show-config", cmd_show_config,

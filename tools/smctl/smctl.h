@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <linux/syncmirror.h>
 
 struct smctl_command {
 	const char *name;
@@ -27,6 +28,7 @@ int cmd_down(int argc, char **argv);
 int cmd_show_config(int argc, char **argv);
 int cmd_resync(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_resolve(int argc, char **argv);
 
 struct sm_genl;
 struct sm_superblock;
@@ -71,6 +73,38 @@ void smctl_format_eta(long long seconds, char *out, size_t size);
 /* GET_VOLUME for @volume into @s.  Returns 0, or 1 with the reason said. */
 int smctl_get_sync(struct sm_genl *g, const char *volume,
 		   struct smctl_sync *s);
+
+/* A volume's generations and its last split-brain decision (split_brain.c). */
+struct smctl_split_brain {
+	uint32_t region_size;		/* bytes per region of the counts */
+	unsigned int history_count;	/* entries the kernel sent */
+	uint64_t history[SYNCMIRROR_HISTORY_UUIDS];	/* newest first */
+	uint64_t promote_time;		/* ns since the epoch, 0: unknown */
+	uint32_t policy;		/* enum syncmirror_sb_policy */
+	bool resolve_pending;		/* smctl resolve --discard-local */
+	bool has_peer_current, has_peer_bitmap, has_peer_dirty;	/* hello */
+	uint64_t peer_current, peer_bitmap;
+	uint64_t peer_dirty;		/* regions, PEER_CHANGES */
+	uint32_t decision;		/* enum syncmirror_sb_decision */
+	uint64_t time;			/* epoch s */
+	uint32_t peer_node;
+	uint64_t local_changes, peer_changes;	/* regions */
+	uint64_t common_uuid;
+	bool full;			/* only a full sync resolves it */
+	char reason[256];
+};
+
+void smctl_sb_parse(struct nlattr **attrs, struct smctl_split_brain *sb);
+/* The JSON keys after "peer":{...}, each with its leading comma. */
+void smctl_sb_print_json(const struct smctl_split_brain *sb);
+/* status: the "generations:" and "split-brain:" lines. */
+void smctl_sb_print_text(const struct smctl_split_brain *sb);
+/* events: what a split-brain (or disk) event adds to its line. */
+void smctl_sb_print_event(uint32_t event, const struct smctl_split_brain *sb);
+
+/* Print one volume, a GET_VOLUME reply or an EVENT (@arg: int count or NULL). */
+struct nl_msg;
+int smctl_print_volume(struct nl_msg *msg, void *arg);
 
 /* Print the kernel's reason for a failed request on @volume; returns 1. */
 int smctl_report(const char *volume, struct sm_genl *g);

@@ -3,7 +3,8 @@
  * smctl status / primary / secondary / events: a volume's state and role,
  * through the syncmirror generic netlink family.  The disk, resync and
  * verify part of a volume's state is parsed and formatted here for
- * sync.c (smctl resync / verify) as well.
+ * sync.c (smctl resync / verify) as well; the generations and split-brain
+ * part in split_brain.c.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -230,7 +231,7 @@ static void print_sync_event(uint32_t event, const struct smctl_sync *s)
 }
 
 /* Print one volume (a GET_VOLUME reply or an EVENT), text or JSON. */
-static int print_volume(struct nl_msg *msg, void *arg)
+int smctl_print_volume(struct nl_msg *msg, void *arg)
 {
 	struct nlattr *attrs[SYNCMIRROR_ATTR_MAX + 1];
 	int *count = arg;
@@ -243,6 +244,7 @@ static int print_volume(struct nl_msg *msg, void *arg)
 	time_t since_time;
 	uint64_t sectors, replicated = 0, local_only = 0;
 	uint32_t diverged = 0;
+	struct smctl_split_brain split_brain;
 	struct smctl_sync sync;
 	time_t now;
 
@@ -320,6 +322,7 @@ static int print_volume(struct nl_msg *msg, void *arg)
 			 " since %s (a resync is needed)", since);
 	}
 	smctl_sync_parse(attrs, &sync);
+	smctl_sb_parse(attrs, &split_brain);
 	if (attrs[SYNCMIRROR_ATTR_EVENT]) {
 		event = nla_get_u32(attrs[SYNCMIRROR_ATTR_EVENT]);
 		now = time(NULL);
@@ -339,8 +342,10 @@ static int print_volume(struct nl_msg *msg, void *arg)
 		       name, sm_role_name(role), node_id, uuid, sectors,
 		       open_count, disk_json, replicated, local_only);
 		print_sync_json(&sync);
-		printf(",\"peer\":{\"state\":\"%s\",\"reason\":\"%s\"%s}}",
+		printf(",\"peer\":{\"state\":\"%s\",\"reason\":\"%s\"%s}",
 		       sm_conn_state_name(conn), reason, peer_json);
+		smctl_sb_print_json(&split_brain);
+		printf("}");
 		if (event)
 			printf("\n");
 	} else if (event) {
@@ -348,6 +353,7 @@ static int print_volume(struct nl_msg *msg, void *arg)
 		       sm_event_name(event), sm_role_name(role), disk_text,
 		       sm_conn_state_name(conn), reason, peer_text);
 		print_sync_event(event, &sync);
+		smctl_sb_print_event(event, &split_brain);
 		printf("\n");
 	} else {
 		printf("%s: role %s node-id %u uuid %s size %" PRIu64
@@ -357,6 +363,7 @@ static int print_volume(struct nl_msg *msg, void *arg)
 		       disk_text, replicated, local_only,
 		       sm_conn_state_name(conn), reason, peer_text);
 		print_sync_text(&sync);
+		smctl_sb_print_text(&split_brain);
 	}
 	fflush(stdout);
 	return NL_OK;
@@ -419,7 +426,7 @@ int cmd_status(int argc, char **argv)
 	}
 	if (json_output)
 		printf("[");
-	r = sm_genl_transact(&g, msg, print_volume, &count);
+	r = sm_genl_transact(&g, msg, smctl_print_volume, &count);
 	if (json_output)
 		printf("]\n");
 	if (r)
@@ -545,8 +552,8 @@ int cmd_events(int argc, char **argv)
 	nl_socket_disable_seq_check(g.sock);
 	nl_socket_modify_cb(g.sock, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, ignore_seq,
 			    NULL);
-	nl_socket_modify_cb(g.sock, NL_CB_VALID, NL_CB_CUSTOM, print_volume,
-			    NULL);
+	nl_socket_modify_cb(g.sock, NL_CB_VALID, NL_CB_CUSTOM,
+			    smctl_print_volume, NULL);
 	do {
 		r = nl_recvmsgs_default(g.sock);
 	} while (r >= 0 || r == -NLE_INTR);

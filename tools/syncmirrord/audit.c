@@ -132,6 +132,26 @@ static void audit_verify(const struct kernel_volume *kv, const char *actor)
 		total, kv->verify_mismatches, first, actor);
 }
 
+/*
+ * "split-brain refused, peer node 1, local 1.2 MiB changed, peer 64.0 KiB
+ * changed, policy disconnect: <reason>"
+ */
+void audit_split_brain(const struct kernel_volume *kv)
+{
+	const char *victim = sm_sb_victim_name(kv->sb_decision);
+	char local[32], peer[32];
+
+	format_bytes(kv->sb_local_changes * kv->region_size, local,
+		     sizeof(local));
+	format_bytes(kv->sb_peer_changes * kv->region_size, peer, sizeof(peer));
+	log_msg(LOG_NOTICE, "audit: %s: split-brain %s%s%s%s, peer node %u, local %s changed, peer %s changed, policy %s%s: %s",
+		kv->name, sm_sb_decision_name(kv->sb_decision),
+		victim[0] ? " (victim " : "", victim, victim[0] ? ")" : "",
+		kv->sb_peer_node_id, local, peer,
+		sm_sb_policy_name(kv->sb_policy), kv->sb_full ? ", full" : "",
+		kv->sb_reason[0] ? kv->sb_reason : "no reason given");
+}
+
 void audit_event(const struct kernel_volume *kv)
 {
 	char actor[128], uuid[37] = "?", peer[32] = "";
@@ -169,6 +189,9 @@ void audit_event(const struct kernel_volume *kv)
 		break;
 	case SYNCMIRROR_EVENT_VERIFY:
 		audit_verify(kv, actor);
+		break;
+	case SYNCMIRROR_EVENT_SPLIT_BRAIN:
+		audit_split_brain(kv);
 		break;
 	default:
 		log_msg(LOG_NOTICE, "audit: %s: event %u%s", kv->name,

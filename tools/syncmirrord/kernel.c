@@ -54,6 +54,24 @@ static void parse_sync(struct nlattr **a, struct kernel_volume *kv)
 	kv->verify_action = get_u32(a, SYNCMIRROR_ATTR_VERIFY_ACTION);
 }
 
+/* The last split-brain decision (kernels with split-brain handling). */
+static void parse_split_brain(struct nlattr **a, struct kernel_volume *kv)
+{
+	kv->has_split_brain = true;
+	kv->sb_policy = get_u32(a, SYNCMIRROR_ATTR_SB_POLICY);
+	kv->sb_decision = get_u32(a, SYNCMIRROR_ATTR_SB_DECISION);
+	kv->sb_time = get_u64(a, SYNCMIRROR_ATTR_SB_TIME);
+	kv->sb_peer_node_id = get_u32(a, SYNCMIRROR_ATTR_SB_PEER_NODE_ID);
+	kv->sb_local_changes = get_u64(a, SYNCMIRROR_ATTR_SB_LOCAL_CHANGES);
+	kv->sb_peer_changes = get_u64(a, SYNCMIRROR_ATTR_SB_PEER_CHANGES);
+	kv->sb_common_uuid = get_u64(a, SYNCMIRROR_ATTR_SB_COMMON_UUID);
+	kv->sb_full = a[SYNCMIRROR_ATTR_SB_FULL] &&
+		      nla_get_u8(a[SYNCMIRROR_ATTR_SB_FULL]);
+	if (a[SYNCMIRROR_ATTR_SB_REASON])
+		copy_string(kv->sb_reason, sizeof(kv->sb_reason),
+			    a[SYNCMIRROR_ATTR_SB_REASON]);
+}
+
 static int parse_volume(struct nl_msg *msg, struct kernel_volume *kv)
 {
 	struct nlattr *attrs[SYNCMIRROR_ATTR_MAX + 1];
@@ -92,6 +110,10 @@ static int parse_volume(struct nl_msg *msg, struct kernel_volume *kv)
 	}
 	if (a[SYNCMIRROR_ATTR_DISK_STATE])
 		parse_sync(a, kv);
+	kv->region_size = get_u32(a, SYNCMIRROR_ATTR_REGION_SIZE);
+	kv->current_uuid = get_u64(a, SYNCMIRROR_ATTR_CURRENT_UUID);
+	if (a[SYNCMIRROR_ATTR_SB_DECISION])
+		parse_split_brain(a, kv);
 	/* Kernels before the audit attributes send none of them. */
 	if (a[SYNCMIRROR_ATTR_ACTOR_UID] && a[SYNCMIRROR_ATTR_ACTOR_PID]) {
 		kv->has_actor = true;
@@ -222,7 +244,8 @@ static void reason(struct kernel *k, int r, char *why, size_t size)
 }
 
 int kernel_connect(struct kernel *k, const char *volume, int fd,
-		   unsigned int ping_ms, char *why, size_t why_size)
+		   unsigned int ping_ms, uint32_t sb_policy, char *why,
+		   size_t why_size)
 {
 	struct nl_msg *msg;
 	int r;
@@ -231,7 +254,9 @@ int kernel_connect(struct kernel *k, const char *volume, int fd,
 	if (!msg || nla_put_string(msg, SYNCMIRROR_ATTR_VOLUME_NAME, volume) ||
 	    nla_put_u32(msg, SYNCMIRROR_ATTR_SOCKET_FD, fd) ||
 	    (ping_ms && nla_put_u32(msg, SYNCMIRROR_ATTR_PING_TIMEOUT_MS,
-				    ping_ms))) {
+				    ping_ms)) ||
+	    (sb_policy != SYNCMIRROR_SB_POLICY_DISCONNECT &&
+	     nla_put_u32(msg, SYNCMIRROR_ATTR_SB_POLICY, sb_policy))) {
 		nlmsg_free(msg);
 		snprintf(why, why_size, "out of memory");
 		return -ENOMEM;

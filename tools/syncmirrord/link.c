@@ -319,7 +319,8 @@ static void hand_over(struct daemon_ctx *d, struct volume *v,
 		      struct pending *p)
 {
 	unsigned int ping_ms = v->cfg.ping_timeout * 1000;
-	char peer[SM_CONFIG_ADDR_MAX + 48], why[300];
+	uint32_t policy = v->cfg.after_split_brain;
+	char peer[SM_CONFIG_ADDR_MAX + 48], why[300], options[96] = "";
 	int one = 1, flags, r;
 
 	sm_auth_describe_peer(&p->auth, p->address, peer, sizeof(peer));
@@ -329,8 +330,8 @@ static void hand_over(struct daemon_ctx *d, struct volume *v,
 		fcntl(p->fd, F_SETFL, flags & ~O_NONBLOCK);
 	setsockopt(p->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 
-	r = kernel_connect(&d->kernel, v->cfg.volume, p->fd, ping_ms, why,
-			   sizeof(why));
+	r = kernel_connect(&d->kernel, v->cfg.volume, p->fd, ping_ms, policy,
+			   why, sizeof(why));
 	if (r == -EBUSY && !v->dialer) {
 		/* The peer only dials when it has no link: ours is stale. */
 		log_msg(LOG_WARNING, "%s: %s reconnected while the kernel still has a link to it; replacing that link",
@@ -338,13 +339,18 @@ static void hand_over(struct daemon_ctx *d, struct volume *v,
 		if (!kernel_disconnect(&d->kernel, v->cfg.volume, why,
 				       sizeof(why)))
 			r = kernel_connect(&d->kernel, v->cfg.volume, p->fd,
-					   ping_ms, why, sizeof(why));
+					   ping_ms, policy, why, sizeof(why));
 	}
 	if (r) {
 		if (ping_ms && r == -EINVAL)
 			log_msg(LOG_ERR, "%s: the kernel refused the link to %s: %s (with ping-timeout %u from %s: this kernel may not support it; remove the key to use its default)",
 				v->cfg.volume, peer, why, v->cfg.ping_timeout,
 				v->cfg.path);
+		else if (policy != SYNCMIRROR_SB_POLICY_DISCONNECT &&
+			 r == -EINVAL)
+			log_msg(LOG_ERR, "%s: the kernel refused the link to %s: %s (with after-split-brain %s from %s: this kernel may not support it; remove the key to use disconnect)",
+				v->cfg.volume, peer, why,
+				sm_sb_policy_name(policy), v->cfg.path);
 		else
 			log_msg(LOG_ERR, "%s: the kernel refused the link to %s: %s",
 				v->cfg.volume, peer, why);
@@ -352,11 +358,15 @@ static void hand_over(struct daemon_ctx *d, struct volume *v,
 		return;
 	}
 	if (ping_ms)
-		log_msg(LOG_NOTICE, "%s: link to %s handed over to the kernel (ping timeout %u s)",
-			v->cfg.volume, peer, v->cfg.ping_timeout);
-	else
-		log_msg(LOG_NOTICE, "%s: link to %s handed over to the kernel",
-			v->cfg.volume, peer);
+		snprintf(options, sizeof(options), "ping timeout %u s",
+			 v->cfg.ping_timeout);
+	if (policy != SYNCMIRROR_SB_POLICY_DISCONNECT)
+		snprintf(options + strlen(options),
+			 sizeof(options) - strlen(options), "%safter-split-brain %s",
+			 options[0] ? ", " : "", sm_sb_policy_name(policy));
+	log_msg(LOG_NOTICE, "%s: link to %s handed over to the kernel%s%s%s",
+		v->cfg.volume, peer, options[0] ? " (" : "", options,
+		options[0] ? ")" : "");
 	pending_close(p);	/* the kernel holds its own reference */
 	if (v->dialer)
 		v->state = LINK_HANDED_OVER;

@@ -5,10 +5,12 @@
  * Reads every <volume>.conf in the configuration directory, follows the
  * kernel's "events" multicast group, and for each configured volume that
  * the kernel has keeps an authenticated peer link (link.c) going.  Every
- * kernel event is written to syslog as an audit line (audit.c).
+ * kernel event is written to syslog as an audit line (audit.c); split-brain
+ * decisions run the volume's hook (split_brain.c, hooks.c).
  *
  * One thread and one ppoll() loop: the events socket, each volume's
- * listening socket and its connections being set up.  Signals are blocked
+ * listening socket and its connections being set up, and the pidfds and
+ * output pipes of running hooks.  Signals are blocked
  * except inside ppoll(), so a SIGTERM is never lost between a check and
  * the wait.  See Documentation/syncmirrord.rst.
  */
@@ -72,6 +74,8 @@ static void on_kernel_volume(const struct kernel_volume *kv, void *arg)
 		else if (kv->conn_state != v->kernel_conn_state)
 			link_connection_event(d, v, kv);
 		v->in_kernel = true;
+		if (!kv->event)
+			split_brain_seen(d, v, kv);
 		break;
 	case SYNCMIRROR_EVENT_VOLUME_DOWN:
 		if (v->state != LINK_IDLE)
@@ -82,6 +86,9 @@ static void on_kernel_volume(const struct kernel_volume *kv, void *arg)
 		break;
 	case SYNCMIRROR_EVENT_CONNECTION:
 		link_connection_event(d, v, kv);
+		break;
+	case SYNCMIRROR_EVENT_SPLIT_BRAIN:
+		split_brain_seen(d, v, kv);
 		break;
 	default:
 		break;
@@ -129,6 +136,11 @@ static int load_configs(struct daemon_ctx *d, const char *dir)
 		}
 		v->dialer = v->cfg.node_id < v->cfg.peer_node_id;
 		link_init(v);
+		/* Not fatal: the link matters more; the run will fail too. */
+		if (v->cfg.split_brain_hook[0] &&
+		    sm_hook_check(v->cfg.split_brain_hook, error, sizeof(error)))
+			log_msg(LOG_WARNING, "%s: split-brain-hook %s; it will fail when run",
+				v->cfg.volume, error);
 		d->volume_count++;
 		log_msg(LOG_INFO, "%s: configured from %s: node %u, %s peer node %u at %s",
 			v->cfg.volume, path, v->cfg.node_id,
@@ -180,7 +192,7 @@ static int run(struct daemon_ctx *d, const char *dir)
 	struct timespec ts, *tsp;
 	long long timeout, t;
 	sigset_t waitmask;
-	int i, n, *first, r;
+	int i, n, *first, hook_fds, r;
 
 	sigprocmask(SIG_SETMASK, NULL, &waitmask);
 	sigdelset(&waitmask, SIGTERM);
@@ -203,8 +215,8 @@ static int run(struct daemon_ctx *d, const char *dir)
 		}
 
 		free(fds);
-		fds = calloc(1 + d->volume_count * (1 + LINK_MAX_PENDING),
-			     sizeof(*fds));
+		fds = calloc(1 + d->volume_count * (1 + LINK_MAX_PENDING) +
+			     hooks_poll_count(), sizeof(*fds));
 		first = calloc(d->volume_count + 1, sizeof(*first));
 		if (!fds || !first) {
 			free(first);
@@ -223,6 +235,11 @@ static int run(struct daemon_ctx *d, const char *dir)
 				timeout = t;
 		}
 		first[d->volume_count] = n;
+		hook_fds = n;
+		n += hooks_poll_fds(fds + n);
+		t = hooks_next_timeout();
+		if (t >= 0 && (timeout < 0 || t < timeout))
+			timeout = t;
 
 		tsp = NULL;
 		if (timeout >= 0) {
@@ -247,12 +264,14 @@ static int run(struct daemon_ctx *d, const char *dir)
 		for (i = 0; i < d->volume_count; i++)
 			link_service(d, &d->volumes[i], fds + first[i],
 				     first[i + 1] - first[i]);
+		hooks_service(fds + hook_fds, n - hook_fds);
 		free(first);
 	}
 	free(fds);
 	if (stop_signal)
 		log_msg(LOG_NOTICE, "stopping on signal %d; the kernel keeps its links",
 			(int)stop_signal);
+	hooks_stop();
 	return stop_signal ? 0 : 1;
 }
 
@@ -267,7 +286,8 @@ static void usage(FILE *out)
 		"connection to the kernel, and reconnects when the kernel reports\n"
 		"the link lost or refused.  The node with the lower node id dials,\n"
 		"the other listens.  Every kernel state change and every admin\n"
-		"command is logged to syslog (daemon facility) as an audit line.\n\n"
+		"command is logged to syslog (daemon facility) as an audit line;\n"
+		"a split-brain decision also runs the volume's split-brain-hook.\n\n"
 		"Options:\n"
 		"  --config-dir DIR  configuration directory (default $%s,\n"
 		"                    else %s)\n"

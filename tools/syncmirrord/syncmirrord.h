@@ -3,7 +3,8 @@
  * syncmirrord: the per-host agent.  One thread, one poll() loop (main.c);
  * the kernel side over generic netlink (kernel.c); per volume, the peer
  * link: listen or dial, authenticate, hand over, reconnect (link.c); the
- * log and the audit trail of kernel events (audit.c).
+ * log and the audit trail of kernel events (audit.c); hook programs
+ * (hooks.c), run at split-brain decisions (split_brain.c).
  */
 #ifndef SYNCMIRRORD_H
 #define SYNCMIRRORD_H
@@ -58,6 +59,17 @@ struct kernel_volume {
 	bool has_actor;			/* who caused the event */
 	uint32_t actor_cmd, actor_uid, actor_pid;
 	char actor_comm[32];
+	uint32_t region_size;		/* bytes per bitmap region */
+	uint64_t current_uuid;		/* data generation */
+	bool has_split_brain;		/* kernels with split-brain handling */
+	uint32_t sb_policy;		/* enum syncmirror_sb_policy in effect */
+	uint32_t sb_decision;		/* enum syncmirror_sb_decision */
+	uint64_t sb_time;		/* epoch s of that decision */
+	uint32_t sb_peer_node_id;
+	uint64_t sb_local_changes, sb_peer_changes;	/* regions */
+	uint64_t sb_common_uuid;
+	bool sb_full;
+	char sb_reason[256];
 };
 
 typedef void (*kernel_volume_fn)(const struct kernel_volume *kv, void *arg);
@@ -79,11 +91,14 @@ int kernel_read_events(struct kernel *k);
 /* Every volume to on_volume (event 0).  Returns 0 or -errno. */
 int kernel_dump(struct kernel *k);
 /*
- * SYNCMIRROR_CMD_CONNECT with @fd; PING_TIMEOUT_MS only when @ping_ms.
- * Returns 0 or -errno with the kernel's reason in @why.
+ * SYNCMIRROR_CMD_CONNECT with @fd; PING_TIMEOUT_MS only when @ping_ms,
+ * SB_POLICY only when @sb_policy is not disconnect (the kernel's default),
+ * so that a kernel without either keeps working for volumes that do not
+ * use them.  Returns 0 or -errno with the kernel's reason in @why.
  */
 int kernel_connect(struct kernel *k, const char *volume, int fd,
-		   unsigned int ping_ms, char *why, size_t why_size);
+		   unsigned int ping_ms, uint32_t sb_policy, char *why,
+		   size_t why_size);
 int kernel_disconnect(struct kernel *k, const char *volume, char *why,
 		      size_t why_size);
 
@@ -91,6 +106,76 @@ int kernel_disconnect(struct kernel *k, const char *volume, char *why,
 
 /* One "audit: <volume>: ..." line for a kernel event. */
 void audit_event(const struct kernel_volume *kv);
+/* The split-brain line alone (a decision found in a dump, not an event). */
+void audit_split_brain(const struct kernel_volume *kv);
+
+/* ---- hooks.c: running an operator's hook programs ---- */
+
+#define HOOK_ENV_MAX		48	/* variables a caller may set */
+#define HOOK_QUEUE_MAX		8	/* per volume, waiting to run */
+#define HOOK_LINE_MAX		1024	/* longer output lines are split */
+#define HOOK_MAX_LOG_LINES	200	/* per run; the rest is dropped */
+
+/* How a hook ended, for its completion callback. */
+struct hook_result {
+	const char *hook;		/* "split-brain" */
+	const char *volume;
+	bool started;			/* false: it could not be started */
+	bool timed_out;			/* killed at its timeout */
+	int status;			/* as from waitpid() */
+	long long duration_ms;
+};
+
+/*
+ * Called once per hook_run() that returned 0, after the end is logged.
+ * Volumes may have been reloaded (SIGHUP) meanwhile: find the volume by
+ * result->volume rather than keeping a pointer to it in @arg.
+ */
+typedef void (*hook_done_fn)(const struct hook_result *result, void *arg);
+
+struct hook_request {
+	const char *hook;		/* name in logs: "<hook>-hook" */
+	const char *volume;		/* one hook per volume at a time */
+	const char *path;		/* absolute; run without a shell */
+	const char *const *env;		/* "NAME=value"..., NULL; PATH added */
+	unsigned int timeout_s;		/* then SIGKILL to its process group */
+	hook_done_fn done;		/* may be NULL */
+	void *arg;
+};
+
+/* An environment under construction: hook_env_add() copies. */
+struct hook_env {
+	char *vars[HOOK_ENV_MAX + 1];	/* NULL-terminated */
+	int count;
+	bool overflow;			/* a variable did not fit */
+};
+
+void hook_env_init(struct hook_env *e);
+void hook_env_add(struct hook_env *e, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+struct volume;
+/*
+ * The variables every hook gets (Documentation/syncmirrord.rst, "Hooks"):
+ * SYNCMIRROR_HOOK=@hook, the volume, its UUID and device, both node ids,
+ * the peer's address, and from @kv (may be NULL) the role and generation.
+ */
+void hook_env_common(struct hook_env *e, const char *hook,
+		     const struct volume *v, const struct kernel_volume *kv);
+void hook_env_free(struct hook_env *e);
+
+/*
+ * Run a hook now, or after the volume's running one (everything in @req
+ * is copied).  Returns 0, or -1 when it will not run (logged).
+ */
+int hook_run(const struct hook_request *req);
+/* The poll loop: fds to watch (at most hooks_poll_count()), then service. */
+int hooks_poll_count(void);
+int hooks_poll_fds(struct pollfd *fds);
+void hooks_service(const struct pollfd *fds, int count);
+/* Milliseconds until a running hook's timeout, or -1 for none. */
+long long hooks_next_timeout(void);
+/* The agent stops: kill running hooks, drop waiting ones (no callbacks). */
+void hooks_stop(void);
 
 /* ---- link.c: a volume's peer link ---- */
 
@@ -127,6 +212,12 @@ struct volume {
 	uint8_t uuid[16];
 	uint32_t kernel_conn_state;
 
+	/* The last split-brain decision seen (split_brain.c). */
+	bool sb_known;
+	uint32_t sb_decision, sb_peer_node_id;
+	uint64_t sb_common_uuid;
+	bool sb_full;
+
 	enum link_state state;
 	long long next_attempt;	/* dialer WAITING, listener bind retry */
 	int backoff_ms;
@@ -158,5 +249,14 @@ void link_service(struct daemon_ctx *d, struct volume *v,
 		  const struct pollfd *fds, int count);
 /* Milliseconds until the volume's next timer, or -1 for none. */
 long long link_next_timeout(const struct volume *v);
+
+/* ---- split_brain.c: split-brain decisions ---- */
+
+/*
+ * A SPLIT_BRAIN event or a dump reply for @v: run split-brain-hook once
+ * for each new decision.
+ */
+void split_brain_seen(struct daemon_ctx *d, struct volume *v,
+		      const struct kernel_volume *kv);
 
 #endif
