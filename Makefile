@@ -60,12 +60,20 @@ module-debug: debug-kernel
 
 tools:
 	$(MAKE) -C tools
-	@$(MAKE) --no-print-directory $(BUILD)/tools/bin/sm-wirepeer
+	@$(MAKE) --no-print-directory $(BUILD)/tools/bin/sm-wirepeer \
+		$(BUILD)/tools/bin/sm-quorum
 
 # A scripted misbehaving peer for the VM scenarios (goes into the images).
 $(BUILD)/tools/bin/sm-wirepeer: tests/vm/wirepeer.c tools/lib/crc32c.c tools/lib/crc32c.h
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -o $@ tests/vm/wirepeer.c tools/lib/crc32c.c
+
+# Drives the kernel's quorum fence by hand (what syncmirrord does).
+$(BUILD)/tools/bin/sm-quorum: tests/vm/quorumctl.c tools/lib/genl.c tools/lib/genl.h
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -I include/uapi \
+		$$(pkg-config --cflags libnl-genl-3.0) -o $@ tests/vm/quorumctl.c \
+		tools/lib/genl.c $$(pkg-config --libs libnl-genl-3.0)
 
 # Initramfs per kernel flavour: a cached base layer plus a fresh overlay
 # with /init, our module and our tools.

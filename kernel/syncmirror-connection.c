@@ -424,9 +424,18 @@ static int handshake(struct syncmirror_connection *conn)
 			       true);
 		return -EBADMSG;
 	}
-	if (verdict == SYNCMIRROR_WIRE_ERR_NONE) {
-		verdict = syncmirror_wire_sync_verdict(&conn->local, &remote,
-						       &decision);
+	/*
+	 * Two primaries are refused either way, but when their copies split
+	 * that is the news: both were promoted apart and wrote.
+	 */
+	if (verdict == SYNCMIRROR_WIRE_ERR_NONE ||
+	    verdict == SYNCMIRROR_WIRE_ERR_DUAL_PRIMARY) {
+		enum syncmirror_wire_error v;
+
+		v = syncmirror_wire_sync_verdict(&conn->local, &remote,
+						 &decision);
+		if (verdict == SYNCMIRROR_WIRE_ERR_NONE || decision.split_brain)
+			verdict = v ? v : verdict;
 		conn->sync_verdict = decision.verdict;
 		syncmirror_split_brain_note(conn->vol, &conn->local, &remote,
 					    &decision,

@@ -249,8 +249,9 @@ static void quorum_work(struct work_struct *work)
 						   work);
 	struct syncmirror_volume *vol = container_of(q, struct syncmirror_volume,
 						     quorum);
-	bool news, release = false, lost = false;
+	bool news, held_news, release = false, lost = false;
 	unsigned long flags;
+	unsigned int held;
 	int state;
 
 	spin_lock_irqsave(&q->lock, flags);
@@ -261,6 +262,7 @@ static void quorum_work(struct work_struct *work)
 	news = q->reported != state;
 	q->reported = state;
 	spin_unlock_irqrestore(&q->lock, flags);
+	held = syncmirror_quorum_held(vol);
 
 	if (state == SYNCMIRROR_QUORUM_LOST) {
 		lost = true;
@@ -273,7 +275,9 @@ static void quorum_work(struct work_struct *work)
 		if (release && syncmirror_volume_confirm_pending(vol, q->gen))
 			release = false;
 	} else if (state == SYNCMIRROR_QUORUM_NONE) {
-		release = true;
+		/* Unfenced, writes complete in the generation: it is claimed. */
+		release = !syncmirror_volume_confirm_pending(vol,
+				READ_ONCE(vol->md_info.current_uuid));
 	}
 	if (release)
 		release_held(vol);
@@ -286,8 +290,11 @@ static void quorum_work(struct work_struct *work)
 		else if (state == SYNCMIRROR_QUORUM_FAILING)
 			DMWARN("%s: deposed: all I/O fails", vol->name);
 	}
-	/* Held I/O counts are news too: the agent waits for them. */
-	syncmirror_volume_notify(vol, SYNCMIRROR_EVENT_QUORUM);
+	/* Held I/O is news too: the agent waits for it to be recorded. */
+	held_news = !!held != !!q->reported_held;
+	q->reported_held = held;
+	if (news || held_news)
+		syncmirror_volume_notify(vol, SYNCMIRROR_EVENT_QUORUM);
 }
 
 void syncmirror_quorum_init(struct syncmirror_volume *vol)

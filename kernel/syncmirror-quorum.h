@@ -33,6 +33,7 @@ struct syncmirror_volume;
  * @held_writes: writes the peer lacks, held before completion
  * @held: bios in both lists
  * @reported: @state as last announced (an event on every change)
+ * @reported_held: @held as last announced (quorum work only)
  * @timer: fires at @until
  * @work: what the timer and a new lease set off, in process context
  */
@@ -48,6 +49,7 @@ struct syncmirror_quorum {
 	struct list_head held_writes;
 	unsigned int held;
 	int reported;
+	unsigned int reported_held;
 	struct timer_list timer;
 	struct work_struct work;
 };

@@ -4,6 +4,7 @@
  *
  *   sm-wirepeer HOST:PORT --uuid UUID --sectors N --node-id N
  *               [--version MIN:MAX] [--role primary|secondary]
+ *               [--generation HEX]
  *               [--bad magic|header-csum|payload-csum|write]
  *
  * Connects to a node whose kernel listens for a peer (smctl connect
@@ -115,7 +116,7 @@ static int read_all(int fd, void *buf, size_t len)
 int main(int argc, char **argv)
 {
 	uint8_t uuid[16] = { 0 }, hello[80], h[48], payload[4096];
-	unsigned long long generation;
+	unsigned long long generation, given = 0;
 	unsigned int vmin = 2, vmax = 2, node_id = 1, role = 1;
 	unsigned long long sectors = 0;
 	const char *endpoint = NULL, *bad = "";
@@ -134,12 +135,14 @@ int main(int argc, char **argv)
 				return 2;
 		} else if (!strcmp(argv[i], "--role") && i + 1 < argc) {
 			role = strcmp(argv[++i], "primary") ? 1 : 2;
+		} else if (!strcmp(argv[i], "--generation") && i + 1 < argc) {
+			given = strtoull(argv[++i], NULL, 16);
 		} else if (!strcmp(argv[i], "--bad") && i + 1 < argc) {
 			bad = argv[++i];
 		} else if (argv[i][0] != '-' && !endpoint) {
 			endpoint = argv[i];
 		} else {
-			fprintf(stderr, "usage: sm-wirepeer HOST:PORT --uuid U --sectors N --node-id N [--version MIN:MAX] [--role R] [--bad magic|header-csum|payload-csum|write]\n");
+			fprintf(stderr, "usage: sm-wirepeer HOST:PORT --uuid U --sectors N --node-id N [--version MIN:MAX] [--role R] [--generation HEX] [--bad magic|header-csum|payload-csum|write]\n");
 			return 2;
 		}
 	}
@@ -162,11 +165,14 @@ int main(int argc, char **argv)
 	/*
 	 * Version 2: the data generation smctl create-md --clean gives a
 	 * volume (its UUID's first 8 bytes, little-endian, | 1), no bitmap,
-	 * 64 KiB regions: a peer the kernel finds in sync.
+	 * 64 KiB regions: a peer the kernel finds in sync.  --generation
+	 * names another (the node's after a promotion without its peer).
 	 */
 	generation = 1;
 	for (i = 0; i < 8; i++)
 		generation |= (unsigned long long)uuid[i] << (8 * i);
+	if (given)
+		generation = given;
 	put64(hello + 48, generation);
 	put32(hello + 72, 7);
 	header(h, 1, 0, 0, 0, hello, sizeof(hello));

@@ -34,6 +34,8 @@ static const struct smctl_command commands[] = {
 	  "compare both copies online (exit 2: they differ)" },
 	{ "resolve", cmd_resolve,
 	  "after a refused split-brain: discard this copy's changes" },
+	{ "quorum", cmd_quorum,
+	  "override the quorum fence: off, or fail the held I/O" },
 	{ "up", cmd_up, "create a configured volume's device (/dev/mapper)" },
 	{ "down", cmd_down, "disconnect and remove a volume's device" },
 	{ "show-config", cmd_show_config,

@@ -29,6 +29,7 @@ int cmd_show_config(int argc, char **argv);
 int cmd_resync(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_resolve(int argc, char **argv);
+int cmd_quorum(int argc, char **argv);
 
 struct sm_genl;
 struct sm_superblock;
@@ -101,6 +102,22 @@ void smctl_sb_print_json(const struct smctl_split_brain *sb);
 void smctl_sb_print_text(const struct smctl_split_brain *sb);
 /* events: what a split-brain (or disk) event adds to its line. */
 void smctl_sb_print_event(uint32_t event, const struct smctl_split_brain *sb);
+
+/* The quorum fence's state (quorum.c). */
+struct smctl_quorum {
+	uint32_t state;			/* enum syncmirror_quorum_state */
+	bool gen_pending;		/* generation not yet recorded */
+	uint32_t policy;		/* enum syncmirror_quorum_policy */
+	uint32_t remaining_ms;
+	uint64_t gen, term;
+	uint32_t held;			/* bios held */
+	uint64_t since;			/* epoch s */
+};
+
+void smctl_quorum_parse(struct nlattr **attrs, struct smctl_quorum *q);
+void smctl_quorum_print_json(const struct smctl_quorum *q);
+void smctl_quorum_print_text(const struct smctl_quorum *q);
+void smctl_quorum_print_event(uint32_t event, const struct smctl_quorum *q);
 
 /* Print one volume, a GET_VOLUME reply or an EVENT (@arg: int count or NULL). */
 struct nl_msg;

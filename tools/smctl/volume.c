@@ -245,6 +245,7 @@ int smctl_print_volume(struct nl_msg *msg, void *arg)
 	uint64_t sectors, replicated = 0, local_only = 0;
 	uint32_t diverged = 0;
 	struct smctl_split_brain split_brain;
+	struct smctl_quorum quorum;
 	struct smctl_sync sync;
 	time_t now;
 
@@ -323,6 +324,7 @@ int smctl_print_volume(struct nl_msg *msg, void *arg)
 	}
 	smctl_sync_parse(attrs, &sync);
 	smctl_sb_parse(attrs, &split_brain);
+	smctl_quorum_parse(attrs, &quorum);
 	if (attrs[SYNCMIRROR_ATTR_EVENT]) {
 		event = nla_get_u32(attrs[SYNCMIRROR_ATTR_EVENT]);
 		now = time(NULL);
@@ -345,6 +347,7 @@ int smctl_print_volume(struct nl_msg *msg, void *arg)
 		printf(",\"peer\":{\"state\":\"%s\",\"reason\":\"%s\"%s}",
 		       sm_conn_state_name(conn), reason, peer_json);
 		smctl_sb_print_json(&split_brain);
+		smctl_quorum_print_json(&quorum);
 		printf("}");
 		if (event)
 			printf("\n");
@@ -354,6 +357,7 @@ int smctl_print_volume(struct nl_msg *msg, void *arg)
 		       sm_conn_state_name(conn), reason, peer_text);
 		print_sync_event(event, &sync);
 		smctl_sb_print_event(event, &split_brain);
+		smctl_quorum_print_event(event, &quorum);
 		printf("\n");
 	} else {
 		printf("%s: role %s node-id %u uuid %s size %" PRIu64
@@ -364,6 +368,7 @@ int smctl_print_volume(struct nl_msg *msg, void *arg)
 		       sm_conn_state_name(conn), reason, peer_text);
 		print_sync_text(&sync);
 		smctl_sb_print_text(&split_brain);
+		smctl_quorum_print_text(&quorum);
 	}
 	fflush(stdout);
 	return NL_OK;
