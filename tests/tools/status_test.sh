@@ -84,7 +84,7 @@ json plain '"split_brain" not in v and "peer_current_uuid" not in v'
 json refused 'v["promote_time"] == 1795495000123456789 and v["resolve_pending"] is True'
 json refused 'v["peer_current_uuid"] == "77aa55cc33ee1101" and v["peer_bitmap_uuid"] == "3a1b2c3d4e5f6071" and v["peer_out_of_sync_bytes"] == 3 * 65536'
 json refused 'v["split_brain"] == {"decision": "refused", "victim": "", "time": 1795496400, "peer_node": 1, "local_changes_bytes": 20 * 65536, "peer_changes_bytes": 3 * 65536, "common_uuid": "3a1b2c3d4e5f6071", "full": False, "reason": "split-brain: both copies have \"writes\" the other lacks"}'
-json refused 'list(v)[list(v).index("peer") + 1:] == ["history_uuids", "promote_time", "after_split_brain", "resolve_pending", "peer_current_uuid", "peer_bitmap_uuid", "peer_out_of_sync_bytes", "split_brain"]'
+json refused 'list(v)[list(v).index("peer") + 1:] == ["history_uuids", "promote_time", "after_split_brain", "resolve_pending", "peer_current_uuid", "peer_bitmap_uuid", "peer_out_of_sync_bytes", "split_brain", "gen_pending", "quorum"]'
 json auto 'v["after_split_brain"] == "discard-least-changes" and v["split_brain"]["decision"] == "resolved-auto" and v["split_brain"]["victim"] == "peer" and v["split_brain"]["full"] is True'
 json event 'v["event"] == "split-brain" and v["split_brain"]["decision"] == "refused"'
 
