@@ -339,10 +339,8 @@ int syncmirror_quorum_control(struct syncmirror_volume *vol, u32 action,
 		q->policy = policy;
 		q->term = term;
 		q->gen = gen;
-		/* Only ever forward within a term: a late renewal cannot shrink. */
-		if (!until_ns || ktime_after(until, q->until) ||
-		    q->state != SYNCMIRROR_QUORUM_HAVE)
-			q->until = until;
+		/* The agent's word: the latest grant any voter gave. */
+		q->until = until;
 		enter(q, until_ns && ktime_before(ktime_get(), q->until) ?
 			 SYNCMIRROR_QUORUM_HAVE : SYNCMIRROR_QUORUM_LOST);
 		left = ktime_ms_delta(q->until, ktime_get());
