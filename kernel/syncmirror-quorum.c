@@ -193,7 +193,8 @@ void syncmirror_quorum_fail_held(struct syncmirror_volume *vol,
 	take_held(q_of(vol), &bios, &writes);
 	fail_lists(&bios, &writes);
 	DMWARN("%s: held I/O failed: %s", vol->name, why);
-	syncmirror_volume_notify(vol, SYNCMIRROR_EVENT_QUORUM);
+	/* The news from the work item: callers may hold the registry lock. */
+	queue_work(syncmirror_wq, &q_of(vol)->work);
 }
 
 /*
@@ -274,6 +275,9 @@ static void quorum_work(struct work_struct *work)
 		spin_unlock_irqrestore(&q->lock, flags);
 		if (release && syncmirror_volume_confirm_pending(vol, q->gen))
 			release = false;
+	} else if (state == SYNCMIRROR_QUORUM_FAILING) {
+		syncmirror_quorum_fail_held(vol, "deposed");
+		held = 0;
 	} else if (state == SYNCMIRROR_QUORUM_NONE) {
 		/* Unfenced, writes complete in the generation: it is claimed. */
 		release = !syncmirror_volume_confirm_pending(vol,
@@ -315,7 +319,8 @@ void syncmirror_quorum_exit(struct syncmirror_volume *vol)
 
 	del_timer_sync(&q->timer);
 	cancel_work_sync(&q->work);
-	syncmirror_quorum_fail_held(vol, "the volume is going");
+	/* Nothing is held: held I/O keeps the device open. */
+	WARN_ON_ONCE(q->held);
 }
 
 /* QUORUM command.  Must be called with the registry lock held. */
@@ -357,10 +362,10 @@ int syncmirror_quorum_control(struct syncmirror_volume *vol, u32 action,
 		DMWARN("%s: quorum fence disabled", vol->name);
 		break;
 	case SYNCMIRROR_QUORUM_FAIL_HELD:
+		/* The work item fails what is held; new I/O fails from now. */
 		spin_lock_irqsave(&q->lock, flags);
 		enter(q, SYNCMIRROR_QUORUM_FAILING);
 		spin_unlock_irqrestore(&q->lock, flags);
-		syncmirror_quorum_fail_held(vol, "deposed");
 		break;
 	default:
 		NL_SET_ERR_MSG(extack, "unknown quorum action");

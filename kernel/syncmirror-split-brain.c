@@ -97,14 +97,14 @@ void syncmirror_split_brain_note(struct syncmirror_volume *vol,
 	}
 	/* Not rate-limited: one line per hello, and hellos back off. */
 	DMWARN("%s: split-brain with node %u since %016llx: %llu regions changed here, %llu there",
-	       syncmirror_volume_name(vol), remote->node_id, d->common_uuid,
+	       vol->name, remote->node_id, d->common_uuid,
 	       local->dirty_regions, remote->dirty_regions);
-	DMWARN("%s: split-brain %s: %s", syncmirror_volume_name(vol),
+	DMWARN("%s: split-brain %s: %s", vol->name,
 	       decision_words(d->split_brain), d->reason);
 	if (d->split_brain == SYNCMIRROR_SB_DECISION_MANUAL_LOCAL ||
 	    d->split_brain == SYNCMIRROR_SB_DECISION_AUTO_LOCAL)
 		DMWARN("%s: discarding this copy's changes since %016llx: %s from node %u",
-		       syncmirror_volume_name(vol), d->common_uuid,
+		       vol->name, d->common_uuid,
 		       d->full ? "full sync" : "resync", remote->node_id);
 	syncmirror_volume_notify(vol, SYNCMIRROR_EVENT_SPLIT_BRAIN);
 }
@@ -132,7 +132,7 @@ int syncmirror_split_brain_resolve(struct syncmirror_volume *vol, u32 action,
 		spin_unlock(&sbs->lock);
 		if (changed)
 			DMINFO("%s: split-brain resolution cancelled",
-			       syncmirror_volume_name(vol));
+			       vol->name);
 		return 0;
 	}
 
@@ -154,7 +154,7 @@ int syncmirror_split_brain_resolve(struct syncmirror_volume *vol, u32 action,
 	sb->discard_local = true;
 	spin_unlock(&sbs->lock);
 	DMWARN("%s: split-brain: this copy's changes will be discarded at the next link",
-	       syncmirror_volume_name(vol));
+	       vol->name);
 	return 0;
 }
 

@@ -245,6 +245,7 @@ void syncmirror_volume_put(struct syncmirror_volume *vol,
 	flush_work(&vol->al_work);
 	flush_work(&vol->refuse_work);
 	flush_work(&vol->detach_work);
+	syncmirror_quorum_exit(vol);
 	if (vol->loaded) {
 		mutex_lock(&vol->sb_lock);
 		r = write_dirty_blocks(vol, sm);
