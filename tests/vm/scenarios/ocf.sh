@@ -143,6 +143,7 @@ ra monitor 0
 assert_eq "$(last_score)" "-l reboot -v 10000" "score once the peer is back"
 
 ra promote 0
+mirror_json A > "$SM_RUNDIR/status-primary.json"
 assert_eq "$(mirror_field A role)" primary "A's role after promote"
 ra monitor 8
 ra promote 0
@@ -158,7 +159,12 @@ case $out in
 esac
 ra demote 1
 ra monitor 8
-on A 'p=$(cat /tmp/holder.pid); kill $p; while kill -0 $p 2>/dev/null; do sleep 0.1; done'
+# (The killed holder stays a zombie: /init reaps nothing.  Wait for the
+# device to be closed instead.)
+on A 'kill $(cat /tmp/holder.pid)'
+on A "for i in \$(seq 100); do
+	smctl -j status vol0 | grep -q '\"open_count\":0,' && exit 0; sleep 0.1
+done; exit 1" || fail "vol0 still open after its holder was killed"
 
 ra demote 0
 assert_eq "$(mirror_field A role)" secondary "A's role after demote"
