@@ -17,13 +17,14 @@ DEB_PACKAGES := build-essential bc bison flex libelf-dev libssl-dev cpio \
 	xz-utils zstd kmod python3 perl qemu-system-x86 busybox-static \
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1 fio \
 	libnl-3-dev libnl-genl-3-dev liburing-dev dmsetup iproute2 nftables \
-	drbd-utils pkg-config util-linux libdevmapper-dev
+	drbd-utils pkg-config util-linux libdevmapper-dev resource-agents \
+	libxml2-utils
 
 MODULE_SOURCES := Kbuild $(wildcard kernel/* include/uapi/linux/*)
 
 .PHONY: all deps module module-debug tools debug-kernel vm-images \
 	vm-images-stock vm-images-debug \
-	lint kunit vm-check tools-check check demo bench clean
+	lint kunit vm-check tools-check check demo bench install clean
 
 all: module tools
 
@@ -116,6 +117,29 @@ demo: deps vm-images-stock
 # 11 minutes under TCG.  Table and fio JSON in build/bench/.
 bench: deps vm-images-stock
 	@bench/run.sh
+
+# make install [DESTDIR=...] [PREFIX=/usr]: smctl and syncmirrord, the OCF
+# resource agent and the systemd units (Documentation/syncmirror-ocf.rst).
+# Not the kernel module.  The units name $(SBINDIR) as built.
+PREFIX ?= /usr
+SBINDIR ?= $(PREFIX)/sbin
+OCF_ROOT ?= /usr/lib/ocf
+SYSTEMD_UNIT_DIR ?= $(shell pkg-config --variable=systemdsystemunitdir \
+	systemd 2>/dev/null || echo /lib/systemd/system)
+UNITS := syncmirrord.service syncmirror@.service
+
+install: tools
+	install -D -m 0755 $(BUILD)/tools/bin/smctl $(DESTDIR)$(SBINDIR)/smctl
+	install -D -m 0755 $(BUILD)/tools/bin/syncmirrord \
+		$(DESTDIR)$(SBINDIR)/syncmirrord
+	install -D -m 0755 tools/ocf/syncmirror \
+		$(DESTDIR)$(OCF_ROOT)/resource.d/syncmirror/syncmirror
+	install -d $(DESTDIR)$(SYSTEMD_UNIT_DIR)
+	for unit in $(UNITS); do \
+		sed 's|/usr/sbin/|$(SBINDIR)/|g' tools/systemd/$$unit \
+			> $(DESTDIR)$(SYSTEMD_UNIT_DIR)/$$unit && \
+		chmod 0644 $(DESTDIR)$(SYSTEMD_UNIT_DIR)/$$unit || exit 1; \
+	done
 
 clean:
 	rm -rf $(BUILD)

@@ -8,8 +8,9 @@
 #	libraries) and, for the stock kernel, its modules with dependencies.
 #	Slow to make and rarely changes: the caller caches it.
 #   mkinitramfs.sh overlay <kernel release> <module dir> <tools dir> <out>
-#	/init, our module and our tools.  Rebuilt on every run; the kernel
-#	unpacks concatenated archives in order, so the overlay goes last.
+#	/init, our module, our tools and our OCF resource agent.  Rebuilt
+#	on every run; the kernel unpacks concatenated archives in order, so
+#	the overlay goes last.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -22,6 +23,13 @@ PROGRAMS="bash fio dmsetup ip tc nft setpriv blkdiscard drbdadm drbdsetup drbdme
 # drbd-utils 9 drives the 8.4 module of the stock kernel through these
 # helpers, which its drbdadm and drbdsetup run in place of themselves.
 DRBD_84_HELPERS="/lib/drbd/drbdadm-84 /lib/drbd/drbdsetup-84"
+
+# ocf-tester from resource-agents, with what it runs: the OCF shell
+# library, xmllint and the DTD it checks meta-data against.  Optional: a
+# host without the package builds images whose OCF scenario skips.
+OCF_TESTER=/usr/sbin/ocf-tester
+OCF_LIB=/usr/lib/ocf/lib/heartbeat
+OCF_DTD=/usr/share/resource-agents/ra-api-1.dtd
 
 # Stock-kernel modules, each pulled in with its dependencies.
 MODULES="virtio_pci virtio_blk virtio_net virtio_console 9pnet_virtio 9p
@@ -76,6 +84,21 @@ build_base() {
 		fi
 		copy_with_libs "$root" "$path"
 	done
+	if [ -x "$OCF_TESTER" ] && [ -d "$OCF_LIB" ] && [ -f "$OCF_DTD" ] &&
+	   path=$(command -v xmllint); then
+		install -D -m 0755 "$OCF_TESTER" "$root$OCF_TESTER"
+		install -D -m 0644 "$OCF_DTD" "$root$OCF_DTD"
+		mkdir -p "$root${OCF_LIB%/*}" "$root/usr/lib/ocf/resource.d"
+		cp -a "$OCF_LIB" "$root${OCF_LIB%/*}/"
+		copy_with_libs "$root" "$path"
+		# ocf-tester runs meta-data as "nobody" (su nobody).
+		printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' \
+			'nobody:x:65534:65534:nobody:/nonexistent:/bin/false' \
+			> "$root/etc/passwd"
+		printf '%s\n' 'root:x:0:' 'nogroup:x:65534:' > "$root/etc/group"
+	else
+		echo "mkinitramfs: no ocf-tester or xmllint (resource-agents, libxml2-utils): the OCF scenario will skip" >&2
+	fi
 	# tc's delay distributions, for netem jitter.
 	if [ -d /usr/lib/x86_64-linux-gnu/tc ]; then
 		mkdir -p "$root/usr/lib/x86_64-linux-gnu"
@@ -112,6 +135,9 @@ build_overlay() {
 	for ko in "$moddir"/*.ko; do
 		[ -e "$ko" ] && install -m 0644 "$ko" "$root/lib/modules/$kver/extra/"
 	done
+	# Our OCF resource agent, where Pacemaker looks for it.
+	install -D -m 0755 "$here/../../tools/ocf/syncmirror" \
+		"$root/usr/lib/ocf/resource.d/syncmirror/syncmirror"
 	# Our tools go to /usr/sbin whatever the checkout's path (a path under
 	# /tmp would be hidden by the node's tmpfs), with their libraries.
 	if [ -d "$toolsdir" ]; then

@@ -5,8 +5,10 @@
 #
 # With no scenario named, runs every tests/vm/scenarios/*.sh.  A scenario
 # fails when its script fails or when any node's console shows a kernel
-# oops, BUG, WARNING, lockdep or KASAN report or a hung task.  Ends with
-# "vm: N passed, N failed" and writes the counts to $SM_RESULTS/vm.counts.
+# oops, BUG, WARNING, lockdep or KASAN report or a hung task.  A scenario
+# that exits 77 cannot run here: it is skipped, and its last "SKIP:" log
+# line says why.  Ends with "vm: N passed, N failed, N skipped" and writes
+# "<passed> <failed>" to $SM_RESULTS/vm.counts.
 #
 # Boots what tests/vm/images.sh prepared (make vm-images).
 set -uo pipefail
@@ -38,6 +40,7 @@ done
 
 passed=0
 failed=0
+skipped=0
 for scenario in "$@"; do
 	name=$(basename "$scenario" .sh)
 	rundir=$top/build/vm/$name
@@ -55,6 +58,11 @@ for scenario in "$@"; do
 		[ -f "$pidfile" ] && kill -9 "$(cat "$pidfile")" 2>/dev/null
 	done
 	reasons=$(console_problems "$rundir")
+	if [ $rc -eq 77 ] && [ -z "$reasons" ]; then
+		echo "vm: $name: SKIP ($(sed -n 's/.*SKIP: //p' "$rundir/log" | tail -n 1))"
+		skipped=$((skipped + 1))
+		continue
+	fi
 	if [ $rc -eq 124 ]; then
 		reasons="timed out after ${timeout:-900}s"$'\n'"$reasons"
 	elif [ $rc -ne 0 ]; then
@@ -74,5 +82,5 @@ for scenario in "$@"; do
 done
 
 echo "$passed $failed" > "$results/vm.counts"
-echo "vm: $passed passed, $failed failed"
+echo "vm: $passed passed, $failed failed, $skipped skipped"
 [ $failed -eq 0 ]
