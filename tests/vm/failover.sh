@@ -1,0 +1,110 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Helpers for quorum and failover scenarios: data nodes A (member 0,
+# 10.0.0.1) and B (member 1, 10.0.0.2) with vol0, witness W (member 2,
+# 10.0.0.3), every one running syncmirrord from /etc/syncmirror (the
+# initramfs root is in memory: fo_start writes it again after a boot).
+# Source after mirror.sh.
+
+FO_UUID=3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f
+FO_CLUSTER=8d9e0f1a-2b3c-4d4e-9f5a-6b7c8d9e0f1a
+
+# fo_logged NODE PATTERN: NODE's syslog has a line matching grep -E PATTERN.
+fo_logged() {
+	on "$1" "grep -E -q -- '$2' /tmp/messages"
+}
+
+# fo_wait_logged NODE PATTERN SECONDS
+fo_wait_logged() {
+	local deadline=$((SECONDS + $3))
+	until fo_logged "$1" "$2" > /dev/null; do
+		[ $SECONDS -lt $deadline ] || {
+			on "$1" "tail -n 30 /tmp/messages"
+			fail "$1: no syslog line matching '$2' after $3 s"
+		}
+		sleep 0.5
+	done
+}
+
+# fo_start NODE [on-quorum-loss]: configuration, syslog and the agent on
+# NODE (a data node: module and vol0 up too; W: witness mode).
+fo_start() {
+	local node=$1 policy=${2:-suspend} id
+	id=$(($(node_index "$node") - 1))
+	on "$node" "mkdir -p /etc/syncmirror /var/lib/syncmirror &&
+		echo 'failover test cluster secret' > /etc/syncmirror/cluster.secret &&
+		echo 'failover test volume secret' > /etc/syncmirror/vol0.secret &&
+		chmod 600 /etc/syncmirror/cluster.secret /etc/syncmirror/vol0.secret &&
+		cat > /etc/syncmirror/cluster.conf <<EOF
+cluster-uuid $FO_CLUSTER
+secret-file /etc/syncmirror/cluster.secret
+member 0 10.0.0.1:7800
+member 1 10.0.0.2:7800
+witness 2 10.0.0.3:7800
+heartbeat-interval 500
+lease-time 2500
+loss-timeout 4000
+EOF"
+	if [ "$node" = W ]; then
+		on W "syslogd -O /tmp/messages && syncmirrord --witness"
+		return
+	fi
+	on "$node" "modprobe dm-syncmirror &&
+		printf '%s\n' '#!/bin/sh' 'date +%s.%N > /tmp/\$SYNCMIRROR_HOOK-hook.ran' \
+			'env | grep ^SYNCMIRROR_ | sort >> /tmp/\$SYNCMIRROR_HOOK-hook.ran' \
+			> /etc/syncmirror/mark-hook && chmod 755 /etc/syncmirror/mark-hook &&
+		cat > /etc/syncmirror/vol0.conf <<EOF
+volume vol0
+node-id $id
+data /dev/mapper/data
+meta /dev/mapper/meta
+secret-file /etc/syncmirror/vol0.secret
+address 10.0.0.$((id + 1)):7789
+peer $((1 - id)) 10.0.0.$((2 - id)):7789
+quorum on
+auto-promote yes
+on-quorum-loss $policy
+promote-hook /etc/syncmirror/mark-hook
+deposed-hook /etc/syncmirror/mark-hook
+EOF
+		syslogd -O /tmp/messages && syncmirrord && smctl up vol0 > /dev/null"
+}
+
+# fo_cluster [on-quorum-loss]: boot A B W, fresh metadata on A and B, start
+# everything, wait for the link, make A primary with quorum.
+fo_cluster() {
+	local node
+	cluster A B W
+	for node in A B; do
+		on $node smctl create-md --clean --data /dev/mapper/data --meta /dev/mapper/meta \
+			--node-id $(($(node_index $node) - 1)) --uuid $FO_UUID > /dev/null
+	done
+	fo_start W
+	fo_start B "$@"
+	fo_start A "$@"
+	mirror_wait_state A connected 60 > /dev/null
+	mirror_wait_state B connected 60 > /dev/null
+	on A smctl primary vol0
+	fo_wait_quorum A have 30 > /dev/null
+}
+
+# fo_quorum NODE: the state of NODE's quorum fence (none, have, lost, failing).
+fo_quorum() {
+	mirror_json "$1" | sed -n 's/.*"quorum":{"state":"\([a-z]*\)".*/\1/p'
+}
+
+# fo_wait_quorum NODE STATE SECONDS
+fo_wait_quorum() {
+	local deadline=$((SECONDS + $3)) state
+	while :; do
+		state=$(fo_quorum "$1")
+		[ "$state" = "$2" ] && { echo "$state"; return 0; }
+		[ $SECONDS -lt $deadline ] || fail "$1: quorum '$state' after $3 s, want $2"
+		sleep 0.5
+	done
+}
+
+# fo_acks STREAM: acknowledged writes in an ackcheck stream.
+fo_acks() {
+	grep -c '^ACK' "$1" || true
+}
