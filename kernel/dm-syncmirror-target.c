@@ -263,7 +263,7 @@ static void syncmirror_presuspend(struct dm_target *ti)
 {
 	struct syncmirror *sm = ti->private;
 
-	syncmirror_quorum_fail_held(sm->vol, "the volume is being suspended");
+	syncmirror_quorum_suspending(sm->vol, true);
 }
 
 static void syncmirror_resume(struct dm_target *ti)
@@ -278,6 +278,7 @@ static void syncmirror_resume(struct dm_target *ti)
 	 */
 	blk_queue_flag_set(QUEUE_FLAG_STABLE_WRITES, q);
 	syncmirror_volume_set_active(sm->vol, sm);
+	syncmirror_quorum_suspending(sm->vol, false);
 }
 
 static void syncmirror_postsuspend(struct dm_target *ti)

@@ -378,8 +378,14 @@ static int handshake(struct syncmirror_connection *conn)
 	int r;
 
 	conn->local.role = READ_ONCE(conn->vol->role);
-	/* The peer must not learn a generation no write completed in. */
-	syncmirror_volume_revert_pending(conn->vol, "a hello");
+	/*
+	 * The peer must not learn a generation no write completed in; the
+	 * writes held in it fail (their data may reach the peer by resync,
+	 * but none was reported done).
+	 */
+	if (syncmirror_volume_revert_pending(conn->vol, "a hello"))
+		syncmirror_quorum_fail_held(conn->vol,
+					    "their generation was given up for the peer link");
 	syncmirror_volume_hello(conn->vol, &conn->local);
 	syncmirror_wire_encode_hello(&conn->local, &wire);
 	r = send_message(conn, &msg, &wire, NULL);

@@ -432,3 +432,21 @@ void syncmirror_md_new_generation(struct syncmirror_md *md, u64 uuid)
 	md->current_uuid = uuid;
 }
 EXPORT_SYMBOL_IF_KUNIT(syncmirror_md_new_generation);
+
+/*
+ * Back to the generation before a pending one (no write completed in
+ * it): the bits stay set, as after a crash as primary.  The draw set the
+ * bitmap's generation to the old one only when it had none, so a bitmap
+ * generation equal to the restored one was none before.
+ */
+void syncmirror_md_revert_generation(struct syncmirror_md *md)
+{
+	md->current_uuid = md->history_uuid[0];
+	memmove(&md->history_uuid[0], &md->history_uuid[1],
+		sizeof(md->history_uuid) - sizeof(md->history_uuid[0]));
+	md->history_uuid[SYNCMIRROR_HISTORY_UUIDS - 1] = 0;
+	if (md->peer[0].bitmap_uuid == md->current_uuid)
+		md->peer[0].bitmap_uuid = 0;
+	md->gen_pending = false;
+}
+EXPORT_SYMBOL_IF_KUNIT(syncmirror_md_revert_generation);

@@ -103,5 +103,6 @@ int syncmirror_md_read(struct block_device *bdev, u64 slot0_offset,
 int syncmirror_md_write(struct block_device *bdev, struct syncmirror_md *md,
 			struct page *page);
 void syncmirror_md_new_generation(struct syncmirror_md *md, u64 uuid);
+void syncmirror_md_revert_generation(struct syncmirror_md *md);
 
 #endif /* SYNCMIRROR_METADATA_H */

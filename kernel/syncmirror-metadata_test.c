@@ -863,6 +863,49 @@ static void syncmirror_md_test_new_generation(struct kunit *test)
 			sample_md.peer[0].bitmap_uuid);
 }
 
+/*
+ * A generation drawn under the quorum fence in which no write completed
+ * is reverted: the copy is back at the generation it had, as if the draw
+ * never happened (but for the oldest history entry, which fell off).
+ */
+static void syncmirror_md_test_revert_generation(struct kunit *test)
+{
+	struct syncmirror_md md = sample_md, before;
+
+	/* The first write the peer lacks, bitmap in sync: it takes the old. */
+	md.peer[0].bitmap_uuid = 0;
+	before = md;
+	md.peer[0].bitmap_uuid = md.current_uuid;
+	syncmirror_md_new_generation(&md, 0x7777ULL);
+	md.gen_pending = true;
+	syncmirror_md_revert_generation(&md);
+	KUNIT_EXPECT_EQ(test, md.current_uuid, before.current_uuid);
+	KUNIT_EXPECT_EQ(test, md.peer[0].bitmap_uuid, 0ULL);
+	KUNIT_EXPECT_EQ(test, md.history_uuid[0], before.history_uuid[0]);
+	KUNIT_EXPECT_EQ(test, md.history_uuid[1], before.history_uuid[1]);
+	KUNIT_EXPECT_EQ(test, md.history_uuid[2], before.history_uuid[2]);
+	KUNIT_EXPECT_EQ(test, md.history_uuid[3], 0ULL);
+	KUNIT_EXPECT_FALSE(test, md.gen_pending);
+
+	/* A promotion alone while the bitmap counted from an older one. */
+	md = sample_md;
+	md.peer[0].bitmap_uuid = 0x5555ULL;
+	before = md;
+	syncmirror_md_new_generation(&md, 0x9999ULL);
+	md.gen_pending = true;
+	syncmirror_md_revert_generation(&md);
+	KUNIT_EXPECT_EQ(test, md.current_uuid, before.current_uuid);
+	KUNIT_EXPECT_EQ(test, md.peer[0].bitmap_uuid, 0x5555ULL);
+	KUNIT_EXPECT_EQ(test, md.history_uuid[0], before.history_uuid[0]);
+	KUNIT_EXPECT_FALSE(test, md.gen_pending);
+
+	/* The flag is on disk: a crash while pending is known at load. */
+	md.gen_pending = true;
+	KUNIT_EXPECT_TRUE(test, le32_to_cpu(((struct syncmirror_sb *)
+					     encode_md(test, &md))->flags) &
+			  SYNCMIRROR_SB_F_GEN_PENDING);
+}
+
 static struct kunit_case syncmirror_md_test_cases[] = {
 	KUNIT_CASE(syncmirror_md_test_sample_is_consistent),
 	KUNIT_CASE(syncmirror_md_test_round_trip),
@@ -880,6 +923,7 @@ static struct kunit_case syncmirror_md_test_cases[] = {
 	KUNIT_CASE(syncmirror_md_test_pick_both_damaged),
 	KUNIT_CASE(syncmirror_md_test_pick_two_volumes),
 	KUNIT_CASE(syncmirror_md_test_new_generation),
+	KUNIT_CASE(syncmirror_md_test_revert_generation),
 	{}
 };
 

@@ -106,7 +106,7 @@ int syncmirror_quorum_map(struct syncmirror_volume *vol, struct bio *bio)
 	}
 	if (q->state == SYNCMIRROR_QUORUM_FAILING ||
 	    (q->state == SYNCMIRROR_QUORUM_LOST &&
-	     q->policy == SYNCMIRROR_QUORUM_POLICY_ERROR)) {
+	     (q->policy == SYNCMIRROR_QUORUM_POLICY_ERROR || q->suspending))) {
 		r = DM_MAPIO_KILL;
 	} else if (q->state == SYNCMIRROR_QUORUM_LOST) {
 		bio_list_add(&q->held_bios, bio);
@@ -140,8 +140,14 @@ void syncmirror_quorum_complete(struct syncmirror_volume *vol,
 		syncmirror_replication_bitmap_done(entry, 0);
 		return;
 	}
-	if (q->state == SYNCMIRROR_QUORUM_FAILING ||
-	    q->policy == SYNCMIRROR_QUORUM_POLICY_ERROR) {
+	/*
+	 * A lease that only lacks the new generation: the write waits for
+	 * the voters to record it, whatever the policy.
+	 */
+	if (q->state == SYNCMIRROR_QUORUM_FAILING || q->suspending ||
+	    (q->policy == SYNCMIRROR_QUORUM_POLICY_ERROR &&
+	     (q->state != SYNCMIRROR_QUORUM_HAVE ||
+	      !ktime_before(ktime_get(), q->until)))) {
 		error = -EIO;
 	} else {
 		list_add_tail(entry, &q->held_writes);
@@ -178,6 +184,22 @@ static void fail_lists(struct bio_list *bios, struct list_head *writes)
 		list_del_init(entry);
 		syncmirror_replication_bitmap_done(entry, -EIO);
 	}
+}
+
+/*
+ * dm suspends the volume: from presuspend to resume nothing may be held,
+ * or the suspend would wait for it forever.
+ */
+void syncmirror_quorum_suspending(struct syncmirror_volume *vol, bool on)
+{
+	struct syncmirror_quorum *q = q_of(vol);
+	unsigned long flags;
+
+	spin_lock_irqsave(&q->lock, flags);
+	q->suspending = on;
+	spin_unlock_irqrestore(&q->lock, flags);
+	if (on)
+		syncmirror_quorum_fail_held(vol, "the volume is being suspended");
 }
 
 /* Held I/O fails (suspend or reload of the table, deposed primary). */
@@ -267,6 +289,7 @@ static void quorum_work(struct work_struct *work)
 
 	if (state == SYNCMIRROR_QUORUM_LOST) {
 		lost = true;
+		/* Held writes stay held: a new lease lets them draw anew. */
 		syncmirror_volume_revert_pending(vol, "quorum lost");
 	} else if (state == SYNCMIRROR_QUORUM_HAVE) {
 		spin_lock_irqsave(&q->lock, flags);

@@ -32,6 +32,7 @@ struct syncmirror_volume;
  * @held_bios: bios held at the map function while the lease is lost
  * @held_writes: writes the peer lacks, held before completion
  * @held: bios in both lists
+ * @suspending: dm is suspending the volume: hold nothing, fail instead
  * @reported: @state as last announced (an event on every change)
  * @reported_held: @held as last announced (quorum work only)
  * @timer: fires at @until
@@ -48,6 +49,7 @@ struct syncmirror_quorum {
 	struct bio_list held_bios;
 	struct list_head held_writes;
 	unsigned int held;
+	bool suspending;
 	int reported;
 	unsigned int reported_held;
 	struct timer_list timer;
@@ -83,6 +85,7 @@ void syncmirror_quorum_complete(struct syncmirror_volume *vol,
 void syncmirror_quorum_fail_held(struct syncmirror_volume *vol,
 				 const char *why);
 unsigned int syncmirror_quorum_held(struct syncmirror_volume *vol);
+void syncmirror_quorum_suspending(struct syncmirror_volume *vol, bool on);
 int syncmirror_quorum_control(struct syncmirror_volume *vol, u32 action,
 			      u32 policy, u64 until_ns, u64 gen, u64 term,
 			      struct netlink_ext_ack *extack);

@@ -445,20 +445,9 @@ static void promote_alone_pending(struct syncmirror_md *md, u64 uuid)
 	md->gen_pending = true;
 }
 
-/*
- * Back to the generation before a pending one (no write completed in
- * it): the bits stay set, as after a crash as primary.  The draw set the
- * bitmap's generation to the old one only when it had none.
- */
 static void revert_generation(struct syncmirror_md *md, u64 unused)
 {
-	md->current_uuid = md->history_uuid[0];
-	memmove(&md->history_uuid[0], &md->history_uuid[1],
-		sizeof(md->history_uuid) - sizeof(md->history_uuid[0]));
-	md->history_uuid[SYNCMIRROR_HISTORY_UUIDS - 1] = 0;
-	if (md->peer[0].bitmap_uuid == md->current_uuid)
-		md->peer[0].bitmap_uuid = 0;
-	md->gen_pending = false;
+	syncmirror_md_revert_generation(md);
 }
 
 static void confirm_generation(struct syncmirror_md *md, u64 unused)
@@ -468,26 +457,26 @@ static void confirm_generation(struct syncmirror_md *md, u64 unused)
 
 /*
  * A pending generation is given up (quorum lost, a hello about to be
- * sent): the next write the peer lacks draws a new one.  The fence is
- * asked again for what it holds.  Process context.
+ * sent, a demotion or removal): the next write the peer lacks draws a new
+ * one.  Returns whether one was.  Process context.
  */
-void syncmirror_volume_revert_pending(struct syncmirror_volume *vol,
+bool syncmirror_volume_revert_pending(struct syncmirror_volume *vol,
 				      const char *why)
 {
 	u64 gen = READ_ONCE(vol->md_info.current_uuid);
 	int r;
 
 	if (!READ_ONCE(vol->md_info.gen_pending))
-		return;
+		return false;
 	r = syncmirror_volume_update_sb(vol, revert_generation, 0);
 	if (r) {
 		DMERR("%s: cannot revert generation %016llx: %d", vol->name,
 		      gen, r);
-		return;
+		return false;
 	}
 	DMWARN("%s: generation %016llx reverted (%s): no write completed in it",
 	       vol->name, gen, why);
-	queue_work(syncmirror_wq, &vol->quorum.work);
+	return true;
 }
 
 /* A lease names @gen: if it is the pending one, it is recorded now. */
@@ -551,6 +540,9 @@ int syncmirror_volume_set_role(struct syncmirror_volume *vol, int role,
 		NL_SET_ERR_MSG(extack, "I/O is held for quorum; fail it first");
 		return -EBUSY;
 	}
+	/* Nothing completed in a pending generation: it is not this copy's. */
+	if (role == SYNCMIRROR_ROLE_SECONDARY)
+		syncmirror_volume_revert_pending(vol, "demoted");
 	if (generation && !(generation & 1)) {
 		NL_SET_ERR_MSG(extack, "a generation number is odd");
 		return -EINVAL;
@@ -645,6 +637,13 @@ void syncmirror_volume_shutdown(struct syncmirror_volume *vol,
 				struct syncmirror *sm)
 {
 	mutex_lock(&volumes_lock);
+	if (vol->tables == 1 && READ_ONCE(vol->md_info.gen_pending)) {
+		mutex_lock(&vol->sb_lock);
+		if (change_superblock(vol, sm, revert_generation, 0))
+			DMERR("%s: cannot revert the pending generation",
+			      vol->name);
+		mutex_unlock(&vol->sb_lock);
+	}
 	if (vol->tables == 1 && vol->role == SYNCMIRROR_ROLE_PRIMARY &&
 	    write_superblock(vol, sm, false))
 		DMERR("%s: cannot record the clean shutdown in the superblock",

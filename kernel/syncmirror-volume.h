@@ -182,7 +182,7 @@ int syncmirror_volume_update_sb(struct syncmirror_volume *vol,
 				void (*change)(struct syncmirror_md *md,
 					       u64 arg),
 				u64 arg);
-void syncmirror_volume_revert_pending(struct syncmirror_volume *vol,
+bool syncmirror_volume_revert_pending(struct syncmirror_volume *vol,
 				      const char *why);
 int syncmirror_volume_confirm_pending(struct syncmirror_volume *vol, u64 gen);
 void syncmirror_volume_hello(struct syncmirror_volume *vol,
