@@ -37,6 +37,7 @@ const char *sm_event_name(uint32_t event)
 	case SYNCMIRROR_EVENT_RESYNC: return "resync";
 	case SYNCMIRROR_EVENT_VERIFY: return "verify";
 	case SYNCMIRROR_EVENT_SPLIT_BRAIN: return "split-brain";
+	case SYNCMIRROR_EVENT_QUORUM: return "quorum";
 	default: return "unknown";
 	}
 }

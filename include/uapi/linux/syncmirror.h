@@ -419,7 +419,7 @@ struct syncmirror_al_header {
 					 sizeof(__le32))
 
 /*
- * Wire protocol, version 2 (Documentation/syncmirror-protocol.rst).
+ * Wire protocol, version 3 (Documentation/syncmirror-protocol.rst).
  * Every message: a struct syncmirror_wire_header, then payload_len bytes.
  * All integers big-endian; checksums CRC-32C.
  */
@@ -506,7 +506,7 @@ struct syncmirror_wire_header {
 struct syncmirror_wire_hello {
 	__be16 version_min;
 	__be16 version_max;
-	__be32 features;	/* none defined in version 1 */
+	__be32 features;	/* none defined yet */
 	__u8 volume_uuid[16];
 	__be64 data_sectors;
 	__be32 node_id;
