@@ -266,6 +266,14 @@ static void syncmirror_presuspend(struct dm_target *ti)
 	syncmirror_quorum_suspending(sm->vol, true);
 }
 
+/* The suspend failed or was interrupted: no resume follows. */
+static void syncmirror_presuspend_undo(struct dm_target *ti)
+{
+	struct syncmirror *sm = ti->private;
+
+	syncmirror_quorum_suspending(sm->vol, false);
+}
+
 static void syncmirror_resume(struct dm_target *ti)
 {
 	struct syncmirror *sm = ti->private;
@@ -417,6 +425,7 @@ static struct target_type syncmirror_target = {
 	.map = syncmirror_map,
 	.resume = syncmirror_resume,
 	.presuspend = syncmirror_presuspend,
+	.presuspend_undo = syncmirror_presuspend_undo,
 	.postsuspend = syncmirror_postsuspend,
 	.status = syncmirror_status,
 	.iterate_devices = syncmirror_iterate_devices,

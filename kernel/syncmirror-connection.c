@@ -373,6 +373,7 @@ static int handshake(struct syncmirror_connection *conn)
 	struct syncmirror_sync_decision decision;
 	enum syncmirror_wire_error verdict;
 	const char *error = NULL;
+	bool reverted;
 	int waited = 0;
 	u16 version;
 	int r;
@@ -383,10 +384,15 @@ static int handshake(struct syncmirror_connection *conn)
 	 * writes held in it fail (their data may reach the peer by resync,
 	 * but none was reported done).
 	 */
-	if (syncmirror_volume_revert_pending(conn->vol, "a hello"))
-		syncmirror_quorum_fail_held(conn->vol,
-					    "their generation was given up for the peer link");
-	syncmirror_volume_hello(conn->vol, &conn->local);
+	r = syncmirror_volume_hello(conn->vol, &conn->local, &reverted);
+	if (r) {
+		end_link(conn, SYNCMIRROR_CONN_LOST,
+			 "cannot give up a pending generation", 0, 0);
+		return r;
+	}
+	if (reverted)
+		syncmirror_quorum_fail_held_writes(conn->vol,
+						   "their generation was given up for the peer link");
 	syncmirror_wire_encode_hello(&conn->local, &wire);
 	r = send_message(conn, &msg, &wire, NULL);
 	if (r) {
@@ -435,7 +441,8 @@ static int handshake(struct syncmirror_connection *conn)
 	 * that is the news: both were promoted apart and wrote.
 	 */
 	if (verdict == SYNCMIRROR_WIRE_ERR_NONE ||
-	    verdict == SYNCMIRROR_WIRE_ERR_DUAL_PRIMARY) {
+	    (verdict == SYNCMIRROR_WIRE_ERR_DUAL_PRIMARY &&
+	     conn->local.region_shift == remote.region_shift)) {
 		enum syncmirror_wire_error v;
 
 		v = syncmirror_wire_sync_verdict(&conn->local, &remote,

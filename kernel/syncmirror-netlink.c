@@ -487,14 +487,14 @@ static int resolve_doit(struct sk_buff *skb, struct genl_info *info)
 	struct syncmirror_volume *vol;
 	int r;
 
-	if (GENL_REQ_ATTR_CHECK(info, SYNCMIRROR_ATTR_VOLUME_NAME))
+	/* Discarding data is never a default. */
+	if (GENL_REQ_ATTR_CHECK(info, SYNCMIRROR_ATTR_VOLUME_NAME) ||
+	    GENL_REQ_ATTR_CHECK(info, SYNCMIRROR_ATTR_RESOLVE_ACTION))
 		return -EINVAL;
 
 	syncmirror_volumes_lock();
 	vol = volume_from_info(info);
-	r = vol ? syncmirror_split_brain_resolve(vol, action ?
-						 nla_get_u32(action) :
-						 SYNCMIRROR_RESOLVE_DISCARD_LOCAL,
+	r = vol ? syncmirror_split_brain_resolve(vol, nla_get_u32(action),
 						 info->extack) : -ENOENT;
 	if (!r)
 		syncmirror_netlink_notify(vol, SYNCMIRROR_EVENT_DISK,

@@ -331,22 +331,25 @@ static bool in_history(const struct syncmirror_hello *hello, u64 uuid)
 	return false;
 }
 
-/* A generation both copies have had (current, bitmap or history), or 0. */
+/*
+ * A generation both copies have had (current, bitmap or history), or 0:
+ * the highest such number, so that both nodes name the same one.
+ */
 static u64 shared_generation(const struct syncmirror_hello *a,
 			     const struct syncmirror_hello *b)
 {
-	u64 mine[2 + SYNCMIRROR_HISTORY_UUIDS];
+	u64 mine[2 + SYNCMIRROR_HISTORY_UUIDS], best = 0;
 	int i;
 
 	mine[0] = a->current_uuid;
 	mine[1] = a->bitmap_uuid;
 	memcpy(&mine[2], a->history_uuid, sizeof(a->history_uuid));
 	for (i = 0; i < ARRAY_SIZE(mine); i++)
-		if (mine[i] && (mine[i] == b->current_uuid ||
-				mine[i] == b->bitmap_uuid ||
-				in_history(b, mine[i])))
-			return mine[i];
-	return 0;
+		if (mine[i] > best && (mine[i] == b->current_uuid ||
+				       mine[i] == b->bitmap_uuid ||
+				       in_history(b, mine[i])))
+			best = mine[i];
+	return best;
 }
 
 /* Why a split-brain was refused, or who lost it */

@@ -119,57 +119,76 @@ int syncmirror_quorum_map(struct syncmirror_volume *vol, struct bio *bio)
 	return r;
 }
 
+/* The lease's time is not up.  Must be called with q->lock held. */
+static bool lease_running(struct syncmirror_quorum *q)
+{
+	return q->state == SYNCMIRROR_QUORUM_HAVE &&
+	       ktime_before(ktime_get(), q->until);
+}
+
 /*
  * A write the peer lacks, its bits on disk, is about to complete: the
- * fence decides.  Any context.
+ * fence decides, under its lock, against the generation state that
+ * change_superblock() publishes under the same lock, so that no revert
+ * or confirm falls between the check and the decision.  Any context.
  */
 void syncmirror_quorum_complete(struct syncmirror_volume *vol,
 				struct list_head *entry)
 {
 	struct syncmirror_quorum *q = q_of(vol);
+	bool ok = false, again = false, kick = false;
 	unsigned long flags;
 	int error = 0;
 
-	if (READ_ONCE(q->state) == SYNCMIRROR_QUORUM_NONE) {
-		syncmirror_replication_bitmap_done(entry, 0);
-		return;
-	}
 	spin_lock_irqsave(&q->lock, flags);
-	if (lease_valid(vol)) {
-		spin_unlock_irqrestore(&q->lock, flags);
-		syncmirror_replication_bitmap_done(entry, 0);
-		return;
-	}
-	/*
-	 * A lease that only lacks the new generation: the write waits for
-	 * the voters to record it, whatever the policy.
-	 */
-	if (q->state == SYNCMIRROR_QUORUM_FAILING || q->suspending ||
-	    (q->policy == SYNCMIRROR_QUORUM_POLICY_ERROR &&
-	     (q->state != SYNCMIRROR_QUORUM_HAVE ||
-	      !ktime_before(ktime_get(), q->until)))) {
+	if (READ_ONCE(vol->diskless)) {
+		/* Its only copy was on the disk that is gone. */
+		error = -EIO;
+	} else if (!READ_ONCE(vol->generation_started)) {
+		/* Reverted since its bits were recorded: draw again. */
+		again = true;
+	} else if (q->state == SYNCMIRROR_QUORUM_FAILING || q->suspending) {
+		error = -EIO;
+	} else if (!vol->md_info.gen_pending &&
+		   (q->state == SYNCMIRROR_QUORUM_NONE || lease_valid(vol))) {
+		ok = true;
+	} else if (q->policy == SYNCMIRROR_QUORUM_POLICY_ERROR &&
+		   q->state != SYNCMIRROR_QUORUM_NONE && !lease_running(q)) {
 		error = -EIO;
 	} else {
+		/*
+		 * No lease, or one that only lacks the new generation (then
+		 * whatever the policy): held until a lease names it.  Unfenced
+		 * with a generation pending, the work item confirms it.
+		 */
 		list_add_tail(entry, &q->held_writes);
-		if (!q->held++)
-			queue_work(syncmirror_wq, &q->work);
+		kick = !q->held++ || q->state == SYNCMIRROR_QUORUM_NONE;
 	}
 	spin_unlock_irqrestore(&q->lock, flags);
-	if (error)
+	if (kick)
+		queue_work(syncmirror_wq, &q->work);
+	if (again)
+		syncmirror_volume_wait_bitmap(vol, entry, 0);
+	else if (ok || error)
 		syncmirror_replication_bitmap_done(entry, error);
 }
 
-/* Take every held bio and write out of the fence, into the lists given. */
+/* Take the held bios and, if @writes, the held writes out of the fence. */
 static void take_held(struct syncmirror_quorum *q, struct bio_list *bios,
 		      struct list_head *writes)
 {
+	struct list_head *entry;
 	unsigned long flags;
 
 	spin_lock_irqsave(&q->lock, flags);
+	q->held -= bio_list_size(&q->held_bios);
 	bio_list_merge(bios, &q->held_bios);
 	bio_list_init(&q->held_bios);
-	list_splice_init(&q->held_writes, writes);
-	q->held = 0;
+	if (writes) {
+		list_splice_init(&q->held_writes, writes);
+		list_for_each(entry, writes)
+			q->held--;
+	}
 	spin_unlock_irqrestore(&q->lock, flags);
 }
 
@@ -207,10 +226,9 @@ void syncmirror_quorum_fail_held(struct syncmirror_volume *vol,
 				 const char *why)
 {
 	struct bio_list bios = BIO_EMPTY_LIST;
-	unsigned int n = syncmirror_quorum_held(vol);
 	LIST_HEAD(writes);
 
-	if (!n)
+	if (!syncmirror_quorum_held(vol))
 		return;
 	take_held(q_of(vol), &bios, &writes);
 	fail_lists(&bios, &writes);
@@ -219,21 +237,46 @@ void syncmirror_quorum_fail_held(struct syncmirror_volume *vol,
 	queue_work(syncmirror_wq, &q_of(vol)->work);
 }
 
+/* Only the held writes (their generation is gone); held bios stay. */
+void syncmirror_quorum_fail_held_writes(struct syncmirror_volume *vol,
+					const char *why)
+{
+	struct syncmirror_quorum *q = q_of(vol);
+	struct list_head *entry, *next;
+	unsigned long flags;
+	LIST_HEAD(writes);
+
+	spin_lock_irqsave(&q->lock, flags);
+	list_splice_init(&q->held_writes, &writes);
+	list_for_each(entry, &writes)
+		q->held--;
+	spin_unlock_irqrestore(&q->lock, flags);
+	if (list_empty(&writes))
+		return;
+	list_for_each_safe(entry, next, &writes) {
+		list_del_init(entry);
+		syncmirror_replication_bitmap_done(entry, -EIO);
+	}
+	DMWARN("%s: held writes failed: %s", vol->name, why);
+	queue_work(syncmirror_wq, &q->work);
+}
+
 /*
- * A valid lease again (or the fence off): held bios go through the map
- * function of the live table in order, held writes back to the bitmap
- * wait, where a generation is drawn if need be and the fence asked again.
+ * Held bios go through the map function of the live table again, in
+ * order (it holds them again if the fence still says so).  Held writes,
+ * if @writes, go back to the bitmap wait, where a generation is drawn if
+ * need be and the fence asked again.
  */
-static void release_held(struct syncmirror_volume *vol)
+static void release_held(struct syncmirror_volume *vol, bool writes)
 {
 	struct bio_list bios = BIO_EMPTY_LIST;
 	struct list_head *entry, *next;
 	struct syncmirror *sm;
-	LIST_HEAD(writes);
+	LIST_HEAD(held_writes);
 	struct bio *bio;
 
-	take_held(q_of(vol), &bios, &writes);
-	list_for_each_safe(entry, next, &writes) {
+	take_held(q_of(vol), &bios, writes ? &held_writes : NULL);
+	list_for_each_safe(entry, next, &held_writes) {
 		list_del_init(entry);
 		syncmirror_volume_wait_bitmap(vol, entry, 0);
 	}
@@ -260,6 +303,9 @@ static void release_held(struct syncmirror_volume *vol)
 		syncmirror_volume_put_active(vol, sm);
 }
 
+static const char no_record[] =
+	"cannot record the generation in the superblock";
+
 /*
  * Process context: a lease ran out (revert a pending generation, say so),
  * writes started waiting, or a new lease came (clear a pending flag that
@@ -272,10 +318,11 @@ static void quorum_work(struct work_struct *work)
 						   work);
 	struct syncmirror_volume *vol = container_of(q, struct syncmirror_volume,
 						     quorum);
-	bool news, held_news, release = false, lost = false;
+	bool news, held_news, writes, lost = false;
 	unsigned long flags;
 	unsigned int held;
 	int state;
+	u64 gen;
 
 	spin_lock_irqsave(&q->lock, flags);
 	if (q->state == SYNCMIRROR_QUORUM_HAVE &&
@@ -285,29 +332,35 @@ static void quorum_work(struct work_struct *work)
 	news = q->reported != state;
 	q->reported = state;
 	spin_unlock_irqrestore(&q->lock, flags);
-	held = syncmirror_quorum_held(vol);
 
 	if (state == SYNCMIRROR_QUORUM_LOST) {
 		lost = true;
-		/* Held writes stay held: a new lease lets them draw anew. */
 		syncmirror_volume_revert_pending(vol, "quorum lost");
+		/* Under error nothing waits without a lease. */
+		if (q->policy == SYNCMIRROR_QUORUM_POLICY_ERROR)
+			syncmirror_quorum_fail_held(vol, "no quorum");
 	} else if (state == SYNCMIRROR_QUORUM_HAVE) {
 		spin_lock_irqsave(&q->lock, flags);
-		/* The lease names the pending generation: it is recorded. */
-		release = q->gen == READ_ONCE(vol->md_info.current_uuid);
+		gen = q->gen;
 		spin_unlock_irqrestore(&q->lock, flags);
-		if (release && syncmirror_volume_confirm_pending(vol, q->gen))
-			release = false;
+		/* The lease names the generation (if pending, it is recorded). */
+		writes = gen == READ_ONCE(vol->md_info.current_uuid);
+		if (writes && syncmirror_volume_confirm_pending(vol, gen)) {
+			writes = false;
+			syncmirror_quorum_fail_held_writes(vol, no_record);
+		}
+		release_held(vol, writes);
 	} else if (state == SYNCMIRROR_QUORUM_FAILING) {
 		syncmirror_quorum_fail_held(vol, "deposed");
-		held = 0;
 	} else if (state == SYNCMIRROR_QUORUM_NONE) {
 		/* Unfenced, writes complete in the generation: it is claimed. */
-		release = !syncmirror_volume_confirm_pending(vol,
-				READ_ONCE(vol->md_info.current_uuid));
+		gen = READ_ONCE(vol->md_info.current_uuid);
+		writes = !syncmirror_volume_confirm_pending(vol, gen);
+		if (!writes)
+			syncmirror_quorum_fail_held_writes(vol, no_record);
+		release_held(vol, writes);
 	}
-	if (release)
-		release_held(vol);
+	held = syncmirror_quorum_held(vol);
 	if (news) {
 		if (lost)
 			DMWARN("%s: quorum lost: %s I/O", vol->name,
@@ -353,7 +406,7 @@ int syncmirror_quorum_control(struct syncmirror_volume *vol, u32 action,
 {
 	struct syncmirror_quorum *q = q_of(vol);
 	unsigned long flags;
-	ktime_t until = ns_to_ktime(until_ns);
+	ktime_t until = ns_to_ktime(min_t(u64, until_ns, KTIME_MAX));
 	s64 left;
 
 	switch (action) {
@@ -374,7 +427,8 @@ int syncmirror_quorum_control(struct syncmirror_volume *vol, u32 action,
 		left = ktime_ms_delta(q->until, ktime_get());
 		spin_unlock_irqrestore(&q->lock, flags);
 		if (left > 0)
-			mod_timer(&q->timer, jiffies + msecs_to_jiffies(left) + 1);
+			mod_timer(&q->timer, jiffies +
+				  msecs_to_jiffies(min_t(s64, left, INT_MAX)) + 1);
 		break;
 	case SYNCMIRROR_QUORUM_DISABLE:
 		spin_lock_irqsave(&q->lock, flags);
@@ -410,7 +464,7 @@ void syncmirror_quorum_get_status(struct syncmirror_volume *vol,
 	st->policy = q->policy;
 	left = q->state == SYNCMIRROR_QUORUM_HAVE ?
 	       ktime_ms_delta(q->until, ktime_get()) : 0;
-	st->remaining_ms = left > 0 ? left : 0;
+	st->remaining_ms = clamp_t(s64, left, 0, U32_MAX);
 	st->gen = q->gen;
 	st->term = q->term;
 	st->held = q->held;

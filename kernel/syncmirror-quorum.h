@@ -84,6 +84,8 @@ void syncmirror_quorum_complete(struct syncmirror_volume *vol,
 				struct list_head *entry);
 void syncmirror_quorum_fail_held(struct syncmirror_volume *vol,
 				 const char *why);
+void syncmirror_quorum_fail_held_writes(struct syncmirror_volume *vol,
+					const char *why);
 unsigned int syncmirror_quorum_held(struct syncmirror_volume *vol);
 void syncmirror_quorum_suspending(struct syncmirror_volume *vol, bool on);
 int syncmirror_quorum_control(struct syncmirror_volume *vol, u32 action,

@@ -74,7 +74,8 @@ void syncmirror_split_brain_note(struct syncmirror_volume *vol,
 	sb->peer_current_uuid = remote->current_uuid;
 	sb->peer_bitmap_uuid = remote->bitmap_uuid;
 	sb->peer_dirty = remote->dirty_regions;
-	if (connected && sb->discard_local) {
+	if (connected && sb->discard_local &&
+	    (local->flags & SYNCMIRROR_WIRE_HELLO_F_DISCARD_LOCAL)) {
 		sb->discard_local = false;
 		consumed = true;
 	}

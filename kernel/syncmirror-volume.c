@@ -241,11 +241,12 @@ void syncmirror_volume_put(struct syncmirror_volume *vol,
 		stop_connection(vol, conn);
 	/* Every write is done (dm drained them), but the work may still run. */
 	syncmirror_resync_exit(vol);
+	/* Its work may queue bitmap work; nothing is held by now. */
+	syncmirror_quorum_exit(vol);
 	flush_work(&vol->bm_work);
 	flush_work(&vol->al_work);
 	flush_work(&vol->refuse_work);
 	flush_work(&vol->detach_work);
-	syncmirror_quorum_exit(vol);
 	if (vol->loaded) {
 		mutex_lock(&vol->sb_lock);
 		r = write_dirty_blocks(vol, sm);
@@ -393,8 +394,13 @@ static int change_superblock(struct syncmirror_volume *vol,
 	r = READ_ONCE(vol->diskless) ? 0 :
 	    syncmirror_write_superblock(sm, &md);
 	if (!r) {
+		unsigned long flags;
+
+		/* The fence decides against these under its lock. */
+		spin_lock_irqsave(&vol->quorum.lock, flags);
 		vol->md_info = md;
 		WRITE_ONCE(vol->generation_started, !!md.peer[0].bitmap_uuid);
+		spin_unlock_irqrestore(&vol->quorum.lock, flags);
 	}
 	return r;
 }
@@ -445,14 +451,41 @@ static void promote_alone_pending(struct syncmirror_md *md, u64 uuid)
 	md->gen_pending = true;
 }
 
-static void revert_generation(struct syncmirror_md *md, u64 unused)
+/* Both act only on the pending generation @gen (checked under sb_lock). */
+static void revert_generation(struct syncmirror_md *md, u64 gen)
 {
-	syncmirror_md_revert_generation(md);
+	if (md->gen_pending && md->current_uuid == gen)
+		syncmirror_md_revert_generation(md);
 }
 
-static void confirm_generation(struct syncmirror_md *md, u64 unused)
+static void confirm_generation(struct syncmirror_md *md, u64 gen)
 {
-	md->gen_pending = false;
+	if (md->current_uuid == gen)
+		md->gen_pending = false;
+}
+
+/*
+ * @change (@gen) if the superblock still has @gen pending; *@done says
+ * whether it had.  Process context.
+ */
+static int change_if_pending(struct syncmirror_volume *vol,
+			     void (*change)(struct syncmirror_md *md, u64 gen),
+			     u64 gen, bool *done)
+{
+	struct syncmirror *sm = syncmirror_volume_get_active(vol);
+	int r = 0;
+
+	*done = false;
+	if (!sm)
+		return -ENODEV;
+	mutex_lock(&vol->sb_lock);
+	if (vol->md_info.gen_pending && vol->md_info.current_uuid == gen) {
+		r = change_superblock(vol, sm, change, gen);
+		*done = !r;
+	}
+	mutex_unlock(&vol->sb_lock);
+	syncmirror_volume_put_active(vol, sm);
+	return r;
 }
 
 /*
@@ -464,28 +497,29 @@ bool syncmirror_volume_revert_pending(struct syncmirror_volume *vol,
 				      const char *why)
 {
 	u64 gen = READ_ONCE(vol->md_info.current_uuid);
+	bool done;
 	int r;
 
 	if (!READ_ONCE(vol->md_info.gen_pending))
 		return false;
-	r = syncmirror_volume_update_sb(vol, revert_generation, 0);
-	if (r) {
+	r = change_if_pending(vol, revert_generation, gen, &done);
+	if (r)
 		DMERR("%s: cannot revert generation %016llx: %d", vol->name,
 		      gen, r);
-		return false;
-	}
-	DMWARN("%s: generation %016llx reverted (%s): no write completed in it",
-	       vol->name, gen, why);
-	return true;
+	else if (done)
+		DMWARN("%s: generation %016llx reverted (%s): no write completed in it",
+		       vol->name, gen, why);
+	return done;
 }
 
 /* A lease names @gen: if it is the pending one, it is recorded now. */
 int syncmirror_volume_confirm_pending(struct syncmirror_volume *vol, u64 gen)
 {
-	if (!READ_ONCE(vol->md_info.gen_pending) ||
-	    READ_ONCE(vol->md_info.current_uuid) != gen)
+	bool done;
+
+	if (!READ_ONCE(vol->md_info.gen_pending))
 		return 0;
-	return syncmirror_volume_update_sb(vol, confirm_generation, 0);
+	return change_if_pending(vol, confirm_generation, gen, &done);
 }
 
 /* A forced promotion: this copy is the data now, a generation of its own. */
@@ -540,11 +574,8 @@ int syncmirror_volume_set_role(struct syncmirror_volume *vol, int role,
 		NL_SET_ERR_MSG(extack, "I/O is held for quorum; fail it first");
 		return -EBUSY;
 	}
-	/* Nothing completed in a pending generation: it is not this copy's. */
-	if (role == SYNCMIRROR_ROLE_SECONDARY)
-		syncmirror_volume_revert_pending(vol, "demoted");
 	if (generation && !(generation & 1)) {
-		NL_SET_ERR_MSG(extack, "a generation number is odd");
+		NL_SET_ERR_MSG(extack, "a generation number must be odd");
 		return -EINVAL;
 	}
 	if (role == SYNCMIRROR_ROLE_PRIMARY && conn) {
@@ -611,6 +642,9 @@ int syncmirror_volume_set_role(struct syncmirror_volume *vol, int role,
 			       syncmirror_volume_name(vol),
 			       vol->md_info.current_uuid);
 	} else {
+		/* Nothing completed in a pending generation: not this copy's. */
+		if (role == SYNCMIRROR_ROLE_SECONDARY)
+			syncmirror_volume_revert_pending(vol, "demoted");
 		r = write_superblock(vol, sm, role == SYNCMIRROR_ROLE_PRIMARY);
 	}
 	if (r) {
@@ -639,7 +673,8 @@ void syncmirror_volume_shutdown(struct syncmirror_volume *vol,
 	mutex_lock(&volumes_lock);
 	if (vol->tables == 1 && READ_ONCE(vol->md_info.gen_pending)) {
 		mutex_lock(&vol->sb_lock);
-		if (change_superblock(vol, sm, revert_generation, 0))
+		if (change_superblock(vol, sm, revert_generation,
+				      vol->md_info.current_uuid))
 			DMERR("%s: cannot revert the pending generation",
 			      vol->name);
 		mutex_unlock(&vol->sb_lock);
@@ -719,10 +754,36 @@ int syncmirror_volume_disk_state(struct syncmirror_volume *vol)
 }
 
 /* What this node says of its copy in a hello. */
-void syncmirror_volume_hello(struct syncmirror_volume *vol,
-			     struct syncmirror_hello *hello)
+/*
+ * What this copy says in a hello.  A pending generation is reverted in
+ * the same superblock section, so the hello never names one (*@reverted
+ * then says the writes held in it must fail).  Process context.
+ */
+int syncmirror_volume_hello(struct syncmirror_volume *vol,
+			    struct syncmirror_hello *hello, bool *reverted)
 {
+	struct syncmirror *sm = syncmirror_volume_get_active(vol);
+	u64 gen;
+	int r;
+
+	*reverted = false;
 	mutex_lock(&vol->sb_lock);
+	gen = vol->md_info.current_uuid;
+	if (vol->md_info.gen_pending) {
+		r = sm ? change_superblock(vol, sm, revert_generation, gen) :
+			 -ENODEV;
+		if (r) {
+			mutex_unlock(&vol->sb_lock);
+			if (sm)
+				syncmirror_volume_put_active(vol, sm);
+			DMERR("%s: cannot revert generation %016llx before a hello: %d",
+			      vol->name, gen, r);
+			return r;
+		}
+		*reverted = true;
+		DMWARN("%s: generation %016llx reverted (a hello): no write completed in it",
+		       vol->name, gen);
+	}
 	hello->current_uuid = vol->md_info.current_uuid;
 	hello->bitmap_uuid = vol->md_info.peer[0].bitmap_uuid;
 	hello->region_shift = vol->md_info.region_shift;
@@ -736,8 +797,11 @@ void syncmirror_volume_hello(struct syncmirror_volume *vol,
 		hello->flags |= SYNCMIRROR_WIRE_HELLO_F_DISKLESS |
 				SYNCMIRROR_WIRE_HELLO_F_INCONSISTENT;
 	mutex_unlock(&vol->sb_lock);
+	if (sm)
+		syncmirror_volume_put_active(vol, sm);
 	hello->dirty_regions = syncmirror_bitmap_weight(&vol->bitmap);
 	syncmirror_split_brain_hello(vol, hello);
+	return 0;
 }
 
 /* Write every dirty bitmap block through @sm, then record them durable. */
@@ -1132,7 +1196,7 @@ int syncmirror_volume_load(struct syncmirror_volume *vol,
 	if (!r && md->gen_pending) {
 		u64 gen = md->current_uuid;
 
-		r = change_superblock(vol, sm, revert_generation, 0);
+		r = change_superblock(vol, sm, revert_generation, gen);
 		if (!r)
 			DMWARN("%s: generation %016llx reverted (crashed while pending)",
 			       vol->name, gen);

@@ -185,8 +185,8 @@ int syncmirror_volume_update_sb(struct syncmirror_volume *vol,
 bool syncmirror_volume_revert_pending(struct syncmirror_volume *vol,
 				      const char *why);
 int syncmirror_volume_confirm_pending(struct syncmirror_volume *vol, u64 gen);
-void syncmirror_volume_hello(struct syncmirror_volume *vol,
-			     struct syncmirror_hello *hello);
+int syncmirror_volume_hello(struct syncmirror_volume *vol,
+			    struct syncmirror_hello *hello, bool *reverted);
 int syncmirror_volume_disconnect(const char *name,
 				 struct netlink_ext_ack *extack);
 
