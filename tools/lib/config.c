@@ -32,6 +32,13 @@ enum config_key {
 	KEY_AFTER_SPLIT_BRAIN,
 	KEY_SPLIT_BRAIN_HOOK,
 	KEY_HOOK_TIMEOUT,
+	KEY_QUORUM,
+	KEY_ON_QUORUM_LOSS,
+	KEY_AUTO_PROMOTE,
+	KEY_FENCE_HOOK,
+	KEY_FENCE_TIMEOUT,
+	KEY_PROMOTE_HOOK,
+	KEY_DEPOSED_HOOK,
 	KEY_COUNT,
 };
 
@@ -52,6 +59,13 @@ static const struct {
 	[KEY_AFTER_SPLIT_BRAIN] = { "after-split-brain", 1, false, "POLICY" },
 	[KEY_SPLIT_BRAIN_HOOK] = { "split-brain-hook", 1, false, "PATH" },
 	[KEY_HOOK_TIMEOUT] = { "hook-timeout", 1, false, "SECONDS" },
+	[KEY_QUORUM] = { "quorum", 1, false, "on|off" },
+	[KEY_ON_QUORUM_LOSS] = { "on-quorum-loss", 1, false, "suspend|error" },
+	[KEY_AUTO_PROMOTE] = { "auto-promote", 1, false, "yes|no" },
+	[KEY_FENCE_HOOK] = { "fence-hook", 1, false, "PATH" },
+	[KEY_FENCE_TIMEOUT] = { "fence-timeout", 1, false, "SECONDS" },
+	[KEY_PROMOTE_HOOK] = { "promote-hook", 1, false, "PATH" },
+	[KEY_DEPOSED_HOOK] = { "deposed-hook", 1, false, "PATH" },
 };
 
 struct parser {
@@ -166,6 +180,21 @@ static int check_node_id(struct parser *p, const char *what, const char *text,
 	return 0;
 }
 
+/* @text is @on or @off. */
+static int parse_switch(struct parser *p, const char *key, const char *text,
+			const char *on, const char *off,
+			enum sm_config_switch *out)
+{
+	if (!strcmp(text, on))
+		*out = SM_SWITCH_ON;
+	else if (!strcmp(text, off))
+		*out = SM_SWITCH_OFF;
+	else
+		return parse_error(p, "%s \"%s\" is not %s or %s", key, text,
+				   on, off);
+	return 0;
+}
+
 static int set_key(struct parser *p, struct sm_config *cfg,
 		   enum config_key key, char **values)
 {
@@ -223,6 +252,37 @@ static int set_key(struct parser *p, struct sm_config *cfg,
 					   SM_HOOK_TIMEOUT_MAX);
 		cfg->hook_timeout = number;
 		return 0;
+	case KEY_QUORUM:
+		return parse_switch(p, "quorum", values[0], "on", "off",
+				    &cfg->quorum);
+	case KEY_ON_QUORUM_LOSS:
+		if (!strcmp(values[0], "suspend"))
+			cfg->on_quorum_loss = SYNCMIRROR_QUORUM_POLICY_SUSPEND;
+		else if (!strcmp(values[0], "error"))
+			cfg->on_quorum_loss = SYNCMIRROR_QUORUM_POLICY_ERROR;
+		else
+			return parse_error(p, "on-quorum-loss \"%s\" is not suspend or error",
+					   values[0]);
+		return 0;
+	case KEY_AUTO_PROMOTE:
+		return parse_switch(p, "auto-promote", values[0], "yes", "no",
+				    &cfg->auto_promote);
+	case KEY_FENCE_HOOK:
+		return check_path(p, "fence-hook", values[0], cfg->fence_hook);
+	case KEY_FENCE_TIMEOUT:
+		if (parse_number(values[0], SM_FENCE_TIMEOUT_MIN,
+				 SM_FENCE_TIMEOUT_MAX, &number))
+			return parse_error(p, "fence-timeout \"%s\" is not in %d..%d seconds",
+					   values[0], SM_FENCE_TIMEOUT_MIN,
+					   SM_FENCE_TIMEOUT_MAX);
+		cfg->fence_timeout = number;
+		return 0;
+	case KEY_PROMOTE_HOOK:
+		return check_path(p, "promote-hook", values[0],
+				  cfg->promote_hook);
+	case KEY_DEPOSED_HOOK:
+		return check_path(p, "deposed-hook", values[0],
+				  cfg->deposed_hook);
 	case KEY_COUNT:
 		break;
 	}
@@ -294,6 +354,8 @@ int sm_config_parse_file(const char *path, struct sm_config *cfg,
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->after_split_brain = SYNCMIRROR_SB_POLICY_DISCONNECT;
 	cfg->hook_timeout = SM_HOOK_TIMEOUT_DEFAULT;
+	cfg->on_quorum_loss = SYNCMIRROR_QUORUM_POLICY_SUSPEND;
+	cfg->fence_timeout = SM_FENCE_TIMEOUT_DEFAULT;
 	if (strlen(path) >= sizeof(cfg->path) ||
 	    file_volume(path, expected, sizeof(expected)))
 		return parse_error(&p, "not a <volume>%s file name",

@@ -26,6 +26,19 @@
 #define SM_HOOK_TIMEOUT_DEFAULT	300	/* seconds */
 #define SM_HOOK_TIMEOUT_MIN	1
 #define SM_HOOK_TIMEOUT_MAX	3600
+#define SM_FENCE_TIMEOUT_DEFAULT 5	/* seconds */
+#define SM_FENCE_TIMEOUT_MIN	1
+#define SM_FENCE_TIMEOUT_MAX	60
+
+/*
+ * A yes/no key whose default depends on cluster.conf (a witness or not):
+ * resolved by sm_config_switch() once the cluster is known.
+ */
+enum sm_config_switch {
+	SM_SWITCH_DEFAULT,	/* not set in the file */
+	SM_SWITCH_OFF,
+	SM_SWITCH_ON,
+};
 
 struct sm_config {
 	char path[SM_CONFIG_PATH_MAX];		/* the file it came from */
@@ -41,7 +54,25 @@ struct sm_config {
 	uint32_t after_split_brain;		/* enum syncmirror_sb_policy */
 	char split_brain_hook[SM_CONFIG_PATH_MAX];	/* "": none */
 	unsigned int hook_timeout;		/* seconds, default applied */
+	/* Quorum and automatic failover (syncmirror-failover.rst). */
+	enum sm_config_switch quorum;		/* "quorum on|off" */
+	uint32_t on_quorum_loss;		/* SYNCMIRROR_QUORUM_POLICY_* */
+	enum sm_config_switch auto_promote;	/* "auto-promote yes|no" */
+	char fence_hook[SM_CONFIG_PATH_MAX];	/* "": none */
+	unsigned int fence_timeout;		/* seconds, default applied */
+	char promote_hook[SM_CONFIG_PATH_MAX];
+	char deposed_hook[SM_CONFIG_PATH_MAX];
 };
+
+/*
+ * The effective value of "quorum" or "auto-promote": as set, else on
+ * exactly when the cluster has a witness.
+ */
+static inline bool sm_config_switch(enum sm_config_switch value,
+				    bool has_witness)
+{
+	return value == SM_SWITCH_DEFAULT ? has_witness : value == SM_SWITCH_ON;
+}
 
 struct sm_secret {
 	uint8_t bytes[SM_SECRET_MAX];
