@@ -109,6 +109,47 @@ int sm_hook_check(const char *path, char *error, size_t error_size);
 /* Wipe a secret (explicit_bzero: the compiler may not skip it). */
 void sm_secret_clear(struct sm_secret *secret);
 
+/*
+ * The grammar shared with cluster.conf (cluster-config.c): one "key
+ * value..." per line, '#' to the end of the line a comment, blank lines
+ * ignored.  A parser describes its keys in a table and hands each line
+ * to sm_config_line().
+ */
+struct sm_config_key {
+	const char *name;
+	int values;		/* how many values follow the key */
+	bool required;
+	bool repeats;		/* may appear more than once */
+	const char *usage;	/* what the values are, for messages */
+};
+
+struct sm_config_parser {
+	const char *path;
+	unsigned int line;	/* 0: the message names the file only */
+	char *error;
+	size_t error_size;
+};
+
+/* "<path>:<line>: <message>" into p->error; returns -1. */
+int sm_config_error(const struct sm_config_parser *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* A decimal number in [@min, @max], nothing else.  Returns 0 or -1. */
+int sm_config_number(const char *text, unsigned long min, unsigned long max,
+		     unsigned long *value);
+
+/*
+ * Split @line (modified) into words and find its key in @keys (@count of
+ * them): unknown keys, a second occurrence of a key that does not repeat
+ * (@seen[] holds the line of each key's first one, 0 none; updated) and a
+ * wrong number of values are refused.  Returns the key's index with its
+ * values in @values, -1 for a line without a key, or -2 with the message
+ * in p->error.
+ */
+int sm_config_line(const struct sm_config_parser *p,
+		   const struct sm_config_key *keys, int count,
+		   unsigned int *seen, char *line, char **values);
+
 /* Split "HOST:PORT" (IPv6 hosts in brackets).  Returns 0 or -1. */
 int sm_split_address(const char *address, char *host, size_t host_size,
 		     char *port, size_t port_size);
