@@ -19,6 +19,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/syncmirror.h>
+#include <sys/mman.h>
 
 #include "../lib/cluster-config.h"
 #include "../lib/quorum-state.h"
@@ -99,6 +101,27 @@ static void on_kernel_volume(const struct kernel_volume *kv, void *arg)
 		break;
 	}
 	cluster_kernel_volume(d, v, kv);
+}
+
+/*
+ * Heartbeats must go out while the volumes they protect are busy: I/O at
+ * a high queue depth can keep every normal process off a small machine's
+ * CPUs for longer than loss-timeout, and the peer would be promoted
+ * although this node is alive.  So the agent runs under SCHED_RR (above
+ * the kernel's default for normal kworkers, below its own real-time
+ * threads) with its memory locked, as corosync does; hooks are reset to
+ * the normal policy (SCHED_RESET_ON_FORK).  Not fatal: logged.
+ */
+#define SMD_RT_PRIORITY		10
+
+static void run_realtime(void)
+{
+	struct sched_param sp = { .sched_priority = SMD_RT_PRIORITY };
+
+	if (sched_setscheduler(0, SCHED_RR | SCHED_RESET_ON_FORK, &sp))
+		log_msg(LOG_WARNING, "cannot run under SCHED_RR (%m): heavy I/O may delay heartbeats");
+	if (mlockall(MCL_CURRENT | MCL_FUTURE))
+		log_msg(LOG_WARNING, "cannot lock the agent's memory (%m)");
 }
 
 static int compare_names(const void *a, const void *b)
@@ -400,6 +423,7 @@ int main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	run_realtime();
 	if (witness) {
 		struct witness_options wo = {
 			.config_dir = dir,
