@@ -78,4 +78,18 @@ check "a torn last line is ignored" [ $? -eq 0 ]
 
 "$ackcheck" frobnicate > "$tmp/out" 2>&1
 check "unknown command: exit 2" [ $? -eq 2 ]
+# --first: the writes stay in [first, first + blocks), and verify (which
+# reads the blocks the log names) checks them there.
+truncate -s 16M "$tmp/first.img"
+"$ackcheck" write --device "$tmp/first.img" --first 1000 --blocks 100 --ops 500 --qd 8 > "$tmp/logf"
+check "write with --first succeeds" [ $? -eq 0 ]
+check "every block written is in [1000, 1100)" \
+	[ "$(awk '$2 < 1000 || $2 >= 1100' "$tmp/logf" | wc -l)" -eq 0 -a "$(grep -c ^ACK "$tmp/logf")" -eq 500 ]
+check "verify of the --first run passes" \
+	"$ackcheck" verify --device "$tmp/first.img" --log "$tmp/logf"
+check "blocks before --first are untouched" \
+	[ "$(head -c $((1000 * 4096)) "$tmp/first.img" | tr -d '\0' | wc -c)" -eq 0 ]
+"$ackcheck" write --device "$tmp/first.img" --first 4090 --blocks 10 --ops 1 > /dev/null 2>&1
+check "a range past the end is refused" [ $? -eq 1 ]
+
 exit $status

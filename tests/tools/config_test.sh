@@ -8,6 +8,8 @@
 # access, that is too short or missing are refused with their own message.
 # The split-brain keys: a policy name, an absolute hook path that must be
 # an executable file, a hook timeout in range; their defaults are shown.
+# The quorum keys likewise, with defaults that follow cluster.conf (on
+# with a witness, else off), and the cluster file shown after the volume.
 set -u
 
 top=${SM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -72,7 +74,7 @@ else
 fi
 out=$(SYNCMIRROR_CONFIG_DIR=$tmp "$smctl" -j show-config vol0 2>&1)
 if grep -q '"volume":"vol0","node_id":0,' <<< "$out" &&
-   grep -q '"peer":{"node_id":1,"address":"10.0.0.2:7789"},"ping_timeout":5,"after_split_brain":"discard-least-changes","split_brain_hook":"'"$tmp"'/sb-hook","hook_timeout":60}$' <<< "$out" &&
+   grep -q '"peer":{"node_id":1,"address":"10.0.0.2:7789"},"ping_timeout":5,"after_split_brain":"discard-least-changes","split_brain_hook":"'"$tmp"'/sb-hook","hook_timeout":60,' <<< "$out" &&
    ! grep -q "horse" <<< "$out"; then
 	ok "JSON via SYNCMIRROR_CONFIG_DIR, secret not shown"
 else
@@ -127,7 +129,7 @@ else
 	bad "internal/default/IPv6: $out"
 fi
 out=$("$smctl" -j show-config vol0 --config-dir "$tmp" 2>&1)
-grep -q '"ping_timeout":null,"after_split_brain":"disconnect","split_brain_hook":null,"hook_timeout":300}$' <<< "$out" &&
+grep -q '"ping_timeout":null,"after_split_brain":"disconnect","split_brain_hook":null,"hook_timeout":300,' <<< "$out" &&
 	ok "JSON defaults of the split-brain keys" || bad "JSON defaults: $out"
 # Every policy name is accepted and shown as written.
 for policy in disconnect discard-zero-changes discard-least-changes discard-younger-primary; do
@@ -136,6 +138,79 @@ for policy in disconnect discard-zero-changes discard-least-changes discard-youn
 	grep -qx "after-split-brain $policy" <<< "$out" &&
 		ok "after-split-brain $policy" || bad "after-split-brain $policy: $out"
 done
+
+# Quorum and failover keys: defaults without a cluster file.
+write_conf
+out=$("$smctl" show-config vol0 --config-dir "$tmp" 2>&1)
+if grep -qx "quorum off   # default" <<< "$out" &&
+   grep -qx "on-quorum-loss suspend" <<< "$out" &&
+   grep -qx "auto-promote no   # default" <<< "$out" &&
+   grep -qx "# fence-hook: none" <<< "$out" &&
+   grep -qx "fence-timeout 5" <<< "$out" &&
+   grep -qx "# promote-hook: none" <<< "$out" &&
+   grep -qx "# deposed-hook: none" <<< "$out" &&
+   grep -qx "# no cluster.conf: quorum off, auto-promote no by default" <<< "$out"; then
+	ok "quorum key defaults without a cluster file"
+else
+	bad "quorum defaults: $out"
+fi
+out=$("$smctl" -j show-config vol0 --config-dir "$tmp" 2>&1)
+grep -q '"quorum":false,"on_quorum_loss":"suspend","auto_promote":false,"fence_hook":null,"fence_timeout":5,"promote_hook":null,"deposed_hook":null,"cluster":null}$' <<< "$out" &&
+	ok "JSON quorum defaults" || bad "JSON quorum defaults: $out"
+# Set explicitly, read back.
+write_conf "\$a quorum on\non-quorum-loss error\nauto-promote yes\nfence-hook $tmp/sb-hook\nfence-timeout 60\npromote-hook $tmp/sb-hook\ndeposed-hook $tmp/sb-hook"
+out=$("$smctl" show-config vol0 --config-dir "$tmp" 2>&1)
+if grep -qx "quorum on" <<< "$out" && grep -qx "on-quorum-loss error" <<< "$out" &&
+   grep -qx "auto-promote yes" <<< "$out" && grep -qx "fence-hook $tmp/sb-hook" <<< "$out" &&
+   grep -qx "fence-timeout 60" <<< "$out" && grep -qx "promote-hook $tmp/sb-hook" <<< "$out" &&
+   grep -qx "deposed-hook $tmp/sb-hook" <<< "$out"; then
+	ok "quorum keys read back"
+else
+	bad "quorum keys: $out"
+fi
+out=$("$smctl" -j show-config vol0 --config-dir "$tmp" 2>&1)
+grep -q '"quorum":true,"on_quorum_loss":"error","auto_promote":true,"fence_hook":"'"$tmp"'/sb-hook","fence_timeout":60,' <<< "$out" &&
+	ok "JSON quorum keys" || bad "JSON quorum keys: $out"
+refused '$a quorum yes' "$conf:13: quorum \"yes\" is not on or off"
+refused '$a auto-promote on' "$conf:13: auto-promote \"on\" is not yes or no"
+refused '$a on-quorum-loss hold' "$conf:13: on-quorum-loss \"hold\" is not suspend or error"
+refused '$a fence-timeout 0' "$conf:13: fence-timeout \"0\" is not in 1..60 seconds"
+refused '$a fence-timeout 61' "$conf:13: fence-timeout \"61\" is not in 1..60 seconds"
+refused '$a fence-hook fence' "$conf:13: fence-hook \"fence\" is not an absolute path"
+refused '$a promote-hook x' "$conf:13: promote-hook \"x\" is not an absolute path"
+refused '$a deposed-hook x' "$conf:13: deposed-hook \"x\" is not an absolute path"
+refused "\$a fence-hook $tmp/nosuch" "vol0: fence-hook $tmp/nosuch: No such file or directory"
+refused "\$a deposed-hook $tmp/vol0.secret" "vol0: deposed-hook $tmp/vol0.secret: not executable"
+# With a witness in cluster.conf, quorum and auto-promote default to on.
+printf 'cluster-secret-for-the-test\n' > "$tmp/cluster.secret"
+chmod 600 "$tmp/cluster.secret"
+cat > "$tmp/cluster.conf" <<EOC
+cluster-uuid 2f0c6a1e-8d3b-4c55-9a61-0b7e4d2c9f10
+secret-file $tmp/cluster.secret
+member 0 10.0.0.1:7800
+member 1 10.0.0.2:7800
+witness 2 10.0.0.3:7800
+EOC
+write_conf
+out=$("$smctl" show-config vol0 --config-dir "$tmp" 2>&1)
+if grep -qx "quorum on   # default" <<< "$out" && grep -qx "auto-promote yes   # default" <<< "$out" &&
+   grep -qx "# $tmp/cluster.conf" <<< "$out" && grep -qx "witness 2 10.0.0.3:7800" <<< "$out" &&
+   grep -qx "loss-timeout 4000" <<< "$out"; then
+	ok "defaults with a witness; the cluster file shown"
+else
+	bad "with a witness: $out"
+fi
+out=$("$smctl" -j show-config vol0 --config-dir "$tmp" 2>&1)
+grep -q '"quorum":true,.*"auto_promote":true,.*"cluster":{"file":"'"$tmp"'/cluster.conf",.*"members":\[{"id":0,"witness":false,"address":"10.0.0.1:7800"},.*"loss_timeout":4000}}$' <<< "$out" &&
+	ok "JSON cluster file" || bad "JSON cluster: $out"
+write_conf 's/^node-id 0/node-id 2/; s/^peer 1/peer 0/'
+out=$("$smctl" show-config vol0 --config-dir "$tmp" 2>&1)
+[ $? -eq 1 ] && grep -q "witness" <<< "$out" && ok "a volume on the witness's id refused: $out" ||
+	bad "volume on the witness id: $out"
+out=$("$smctl" show-config cluster --config-dir "$tmp" 2>&1)
+[ $? -eq 1 ] && [ "$out" = "smctl: $tmp/cluster.conf: is the cluster file, not a volume" ] &&
+	ok "cluster.conf is no volume" || bad "show-config cluster: $out"
+rm -f "$tmp/cluster.conf"
 
 # No such volume.
 out=$("$smctl" show-config nosuch --config-dir "$tmp" 2>&1)

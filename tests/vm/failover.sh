@@ -71,12 +71,14 @@ EOF
 }
 
 # fo_cluster [on-quorum-loss]: boot A B W, fresh metadata on A and B, start
-# everything, wait for the link, make A primary with quorum.
+# everything, wait for the link, make A primary with quorum.  A scenario may
+# call it again after sm_teardown: the disk images survive, so the metadata
+# of the last run is overwritten (--force).
 fo_cluster() {
 	local node
 	cluster A B W
 	for node in A B; do
-		on $node smctl create-md --clean --data /dev/mapper/data --meta /dev/mapper/meta \
+		on $node smctl create-md --clean --force --data /dev/mapper/data --meta /dev/mapper/meta \
 			--node-id $(($(node_index $node) - 1)) --uuid $FO_UUID > /dev/null
 	done
 	fo_start W

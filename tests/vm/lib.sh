@@ -293,13 +293,15 @@ disk_hash() {
 }
 
 # stream_append STREAM ALL: add an ackcheck ISSUE/ACK STREAM to the file
-# ALL of every round; a torn last line (cut by a crash) is dropped.
+# ALL of every round; a torn last line (cut by a crash) is dropped, and so
+# are ackcheck's own messages (its stderr shares the command's output, e.g.
+# "ackcheck: write of block ... failed" when I/O fails on purpose).
 stream_append() {
 	if [ -n "$(tail -c 1 "$1")" ]; then
 		sed '$d' "$1"
 	else
 		cat "$1"
-	fi >> "$2"
+	fi | grep -E '^(ISSUE|ACK) ' >> "$2" || true
 }
 
 sm_teardown() {

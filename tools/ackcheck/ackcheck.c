@@ -2,11 +2,12 @@
 /*
  * ackcheck - prove that no acknowledged write is lost.
  *
- *   ackcheck write  --device DEV --blocks N [--qd 32] [--writer ID]
- *                   [--ops COUNT] [--seed S]
+ *   ackcheck write  --device DEV --blocks N [--first BLOCK] [--qd 32]
+ *                   [--writer ID] [--ops COUNT] [--seed S]
  *   ackcheck verify --device DEV --log FILE [--writer ID]
  *
- * "write" keeps up to --qd O_DIRECT|O_DSYNC writes of 4 KiB blocks (each
+ * "write" writes blocks --first .. --first + N - 1 (two writers on one
+ * device keep to their own ranges), keeping up to --qd O_DIRECT|O_DSYNC writes of 4 KiB blocks (each
  * durable when it completes: FUA, or a flush after it) in flight with
  * io_uring, never two to the same block, each block stamped with
  * {magic, block number, generation, writer id, CRC-32C}.  For every write
@@ -124,8 +125,9 @@ struct slot {
 	int busy;
 };
 
-static int cmd_write(const char *dev, uint64_t nblocks, unsigned int qd,
-		     uint32_t writer, uint64_t ops, uint64_t seed)
+static int cmd_write(const char *dev, uint64_t first, uint64_t nblocks,
+		     unsigned int qd, uint32_t writer, uint64_t ops,
+		     uint64_t seed)
 {
 	struct slot slots[MAX_QD];
 	struct io_uring ring;
@@ -140,9 +142,9 @@ static int cmd_write(const char *dev, uint64_t nblocks, unsigned int qd,
 	fd = open_device(dev, O_WRONLY | O_DSYNC, &dev_blocks);
 	if (fd < 0)
 		return 1;
-	if (nblocks > dev_blocks || !nblocks) {
-		fprintf(stderr, "ackcheck: %s: --blocks %" PRIu64 " but the device holds %" PRIu64 " blocks of 4 KiB\n",
-			dev, nblocks, dev_blocks);
+	if (!nblocks || first > dev_blocks || nblocks > dev_blocks - first) {
+		fprintf(stderr, "ackcheck: %s: --first %" PRIu64 " --blocks %" PRIu64 " but the device holds %" PRIu64 " blocks of 4 KiB\n",
+			dev, first, nblocks, dev_blocks);
 		return 1;
 	}
 	r = io_uring_queue_init(qd, &ring, 0);
@@ -178,10 +180,10 @@ static int cmd_write(const char *dev, uint64_t nblocks, unsigned int qd,
 			do {
 				block = (((uint64_t)random() << 31) ^ random()) % nblocks;
 			} while (in_flight[block]);
-			s->block = block;
+			s->block = first + block;
 			s->gen = ++gen;
 			s->busy = 1;
-			in_flight[block] = 1;
+			in_flight[block] = 1;	/* relative to --first */
 			fill_block(s->buf, s->block, s->gen, writer);
 			emit("ISSUE", s->block, s->gen);
 			sqe = io_uring_get_sqe(&ring);
@@ -207,7 +209,7 @@ static int cmd_write(const char *dev, uint64_t nblocks, unsigned int qd,
 				return 1;
 			}
 			emit("ACK", s->block, s->gen);
-			in_flight[s->block] = 0;
+			in_flight[s->block - first] = 0;
 			s->busy = 0;
 			busy--;
 			done++;
@@ -345,8 +347,8 @@ static int cmd_verify(const char *dev, const char *log_path, uint32_t writer)
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: ackcheck write --device DEV --blocks N [--qd 32] [--writer ID]\n"
-		"                      [--ops COUNT] [--seed S]\n"
+		"Usage: ackcheck write --device DEV --blocks N [--first BLOCK] [--qd 32]\n"
+		"                      [--writer ID] [--ops COUNT] [--seed S]\n"
 		"       ackcheck verify --device DEV --log FILE [--writer ID]\n"
 		"Exit status: 0 pass, 1 fail, 2 usage.\n");
 }
@@ -356,6 +358,7 @@ int main(int argc, char **argv)
 	static const struct option options[] = {
 		{ "device", required_argument, NULL, 'd' },
 		{ "blocks", required_argument, NULL, 'b' },
+		{ "first", required_argument, NULL, 'f' },
 		{ "qd", required_argument, NULL, 'q' },
 		{ "writer", required_argument, NULL, 'w' },
 		{ "ops", required_argument, NULL, 'o' },
@@ -365,7 +368,7 @@ int main(int argc, char **argv)
 		{}
 	};
 	const char *dev = NULL, *log_path = NULL, *cmd;
-	uint64_t blocks = 0, ops = UINT64_MAX, seed = 0;
+	uint64_t blocks = 0, first = 0, ops = UINT64_MAX, seed = 0;
 	unsigned long qd = 32, writer = 1;
 	int opt;
 
@@ -383,6 +386,7 @@ int main(int argc, char **argv)
 		switch (opt) {
 		case 'd': dev = optarg; break;
 		case 'b': blocks = strtoull(optarg, NULL, 0); break;
+		case 'f': first = strtoull(optarg, NULL, 0); break;
 		case 'q': qd = strtoul(optarg, NULL, 0); break;
 		case 'w': writer = strtoul(optarg, NULL, 0); break;
 		case 'o': ops = strtoull(optarg, NULL, 0); break;
@@ -405,7 +409,7 @@ int main(int argc, char **argv)
 		}
 		if (blocks < qd)
 			qd = blocks;
-		return cmd_write(dev, blocks, qd, writer, ops, seed);
+		return cmd_write(dev, first, blocks, qd, writer, ops, seed);
 	}
 	if (!strcmp(cmd, "verify")) {
 		if (!log_path) {

@@ -51,20 +51,22 @@ void sm_auth_fail(struct sm_auth *auth, const char *message)
 	auth->phase = SM_AUTH_PHASE_DONE;
 }
 
-int sm_auth_answer(const struct sm_secret *secret,
+int sm_auth_answer(const char *label, const struct sm_secret *secret,
 		   const uint8_t other_challenge[SM_AUTH_CHALLENGE_SIZE],
 		   const uint8_t own_challenge[SM_AUTH_CHALLENGE_SIZE],
 		   uint32_t node_id, const uint8_t volume_uuid[16],
 		   uint8_t answer[SM_AUTH_ANSWER_SIZE])
 {
-	uint8_t input[sizeof(SM_AUTH_LABEL) - 1 + 2 * SM_AUTH_CHALLENGE_SIZE +
-		      4 + 16];
+	size_t label_len = strlen(label);
+	uint8_t input[SM_AUTH_LABEL_MAX + 2 * SM_AUTH_CHALLENGE_SIZE + 4 + 16];
 	unsigned int len = SM_AUTH_ANSWER_SIZE;
 	uint32_t node_be = htobe32(node_id);
 	uint8_t *p = input;
 
-	memcpy(p, SM_AUTH_LABEL, sizeof(SM_AUTH_LABEL) - 1);
-	p += sizeof(SM_AUTH_LABEL) - 1;
+	if (label_len > SM_AUTH_LABEL_MAX)
+		return -1;
+	memcpy(p, label, label_len);
+	p += label_len;
 	memcpy(p, other_challenge, SM_AUTH_CHALLENGE_SIZE);
 	p += SM_AUTH_CHALLENGE_SIZE;
 	memcpy(p, own_challenge, SM_AUTH_CHALLENGE_SIZE);
@@ -72,9 +74,10 @@ int sm_auth_answer(const struct sm_secret *secret,
 	memcpy(p, &node_be, 4);
 	p += 4;
 	memcpy(p, volume_uuid, 16);
+	p += 16;
 
 	if (!HMAC(EVP_sha256(), secret->bytes, secret->len, input,
-		  sizeof(input), answer, &len) || len != SM_AUTH_ANSWER_SIZE)
+		  p - input, answer, &len) || len != SM_AUTH_ANSWER_SIZE)
 		return -1;
 	return 0;
 }
@@ -90,7 +93,8 @@ static void start_phase(struct sm_auth *auth, enum sm_auth_phase phase,
 	auth->in_done = 0;
 }
 
-int sm_auth_init(struct sm_auth *auth, const struct sm_secret *secret,
+int sm_auth_init(struct sm_auth *auth, const char *magic, const char *label,
+		 const struct sm_secret *secret,
 		 const uint8_t volume_uuid[16], uint32_t node_id,
 		 uint32_t expected_peer)
 {
@@ -98,6 +102,8 @@ int sm_auth_init(struct sm_auth *auth, const struct sm_secret *secret,
 	uint32_t node_be = htobe32(node_id);
 
 	memset(auth, 0, sizeof(*auth));
+	memcpy(auth->magic, magic, 4);
+	auth->label = label;
 	auth->secret = secret;
 	memcpy(auth->volume_uuid, volume_uuid, 16);
 	auth->node_id = node_id;
@@ -106,7 +112,7 @@ int sm_auth_init(struct sm_auth *auth, const struct sm_secret *secret,
 		sm_auth_fail(auth, "no random bytes for a challenge (RAND_bytes failed)");
 		return -1;
 	}
-	memcpy(auth->out + SM_AUTH_HELLO_MAGIC, SM_AUTH_MAGIC, 4);
+	memcpy(auth->out + SM_AUTH_HELLO_MAGIC, auth->magic, 4);
 	memcpy(auth->out + SM_AUTH_HELLO_VERSION, &version, 2);
 	memset(auth->out + SM_AUTH_HELLO_RESERVED, 0, 2);
 	memcpy(auth->out + SM_AUTH_HELLO_NODE_ID, &node_be, 4);
@@ -126,7 +132,7 @@ static int check_hello(struct sm_auth *auth)
 	uint16_t version, reserved;
 	uint32_t node_id;
 
-	if (memcmp(in + SM_AUTH_HELLO_MAGIC, SM_AUTH_MAGIC, 4)) {
+	if (memcmp(in + SM_AUTH_HELLO_MAGIC, auth->magic, 4)) {
 		add_message(auth, "does not speak the syncmirror authentication protocol (bad magic)");
 		return -1;
 	}
@@ -171,7 +177,7 @@ static enum sm_auth_result finish_phase(struct sm_auth *auth)
 	case SM_AUTH_PHASE_HELLO:
 		if (check_hello(auth))
 			break;
-		if (sm_auth_answer(auth->secret, auth->peer_challenge,
+		if (sm_auth_answer(auth->label, auth->secret, auth->peer_challenge,
 				   auth->own_challenge, auth->node_id,
 				   auth->volume_uuid, auth->out)) {
 			add_message(auth, "cannot compute HMAC-SHA256 (libcrypto failed)");
@@ -182,7 +188,7 @@ static enum sm_auth_result finish_phase(struct sm_auth *auth)
 		return SM_AUTH_WANT_WRITE;
 	case SM_AUTH_PHASE_ANSWER:
 		/* The peer's answer, with the roles swapped. */
-		if (sm_auth_answer(auth->secret, auth->own_challenge,
+		if (sm_auth_answer(auth->label, auth->secret, auth->own_challenge,
 				   auth->peer_challenge, auth->peer_node_id,
 				   auth->volume_uuid, expected)) {
 			add_message(auth, "cannot compute HMAC-SHA256 (libcrypto failed)");

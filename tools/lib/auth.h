@@ -21,6 +21,10 @@
 #define SM_AUTH_MAGIC		"SMA1"
 #define SM_AUTH_VERSION		1
 #define SM_AUTH_LABEL		"syncmirror-auth-v1"
+#define SM_AUTH_LABEL_MAX	32	/* longest HMAC label a caller may pass */
+/* The same exchange on heartbeat links (syncmirror-failover.rst). */
+#define SM_HB_AUTH_MAGIC	"SMH1"		/* 0x534d4831 */
+#define SM_HB_AUTH_LABEL	"syncmirror-hb-v1"
 #define SM_AUTH_CHALLENGE_SIZE	32
 #define SM_AUTH_ANSWER_SIZE	32	/* HMAC-SHA256 */
 #define SM_AUTH_HELLO_SIZE	60
@@ -52,6 +56,8 @@ enum sm_auth_phase {
 
 struct sm_auth {
 	/* What we are; set by sm_auth_init(). */
+	char magic[4];			/* SM_AUTH_MAGIC or SM_HB_AUTH_MAGIC */
+	const char *label;		/* the HMAC label, static */
 	const struct sm_secret *secret;
 	uint8_t volume_uuid[16];
 	uint32_t node_id;
@@ -79,12 +85,16 @@ struct sm_auth {
 };
 
 /*
- * Start an exchange: the secret (which must outlive @auth), our volume
+ * Start an exchange: the link's @magic (4 bytes) and HMAC @label
+ * (SM_AUTH_MAGIC and SM_AUTH_LABEL for peer links, SM_HB_AUTH_* for
+ * heartbeat links, so that answers of one are worthless on the other;
+ * @label must outlive @auth), the secret (which must outlive @auth), our volume
  * UUID and node id (as the kernel has them) and the peer's node id from
  * the configuration.  Draws our challenge with RAND_bytes.  Returns 0, or
  * -1 if no randomness was available (message in messages[0]).
  */
-int sm_auth_init(struct sm_auth *auth, const struct sm_secret *secret,
+int sm_auth_init(struct sm_auth *auth, const char *magic, const char *label,
+		 const struct sm_secret *secret,
 		 const uint8_t volume_uuid[16], uint32_t node_id,
 		 uint32_t expected_peer);
 
@@ -102,11 +112,11 @@ void sm_auth_describe_peer(const struct sm_auth *auth, const char *address,
 			   char *out, size_t size);
 
 /*
- * The answer @node_id gives: HMAC-SHA256(secret, SM_AUTH_LABEL ||
+ * The answer @node_id gives: HMAC-SHA256(secret, @label ||
  * challenge of the other side || challenge of @node_id || @node_id as
  * BE32 || volume uuid).  Exposed for the known-answer test.
  */
-int sm_auth_answer(const struct sm_secret *secret,
+int sm_auth_answer(const char *label, const struct sm_secret *secret,
 		   const uint8_t other_challenge[SM_AUTH_CHALLENGE_SIZE],
 		   const uint8_t own_challenge[SM_AUTH_CHALLENGE_SIZE],
 		   uint32_t node_id, const uint8_t volume_uuid[16],

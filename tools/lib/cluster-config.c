@@ -11,7 +11,6 @@
  * timeout.  Tested by tests/tools/cluster_config_test.sh.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,13 +29,7 @@ enum cluster_key {
 	KEY_COUNT,
 };
 
-static const struct {
-	const char *name;
-	int values;		/* how many values follow the key */
-	bool required;
-	bool repeats;		/* may appear more than once */
-	const char *usage;	/* what the values are, for messages */
-} keys[KEY_COUNT] = {
+static const struct sm_config_key keys[KEY_COUNT] = {
 	[KEY_CLUSTER_UUID] = { "cluster-uuid", 1, true, false, "UUID" },
 	[KEY_SECRET_FILE] = { "secret-file", 1, true, false, "PATH" },
 	[KEY_MEMBER] = { "member", 2, true, true, "ID HOST:PORT" },
@@ -48,45 +41,14 @@ static const struct {
 			       "MILLISECONDS" },
 };
 
+/* The volume files' grammar (config.h), with the first line of each key. */
 struct parser {
-	const char *path;
-	unsigned int line;
+	struct sm_config_parser base;
 	unsigned int seen[KEY_COUNT];	/* line of the (first) occurrence */
-	char *error;
-	size_t error_size;
 };
 
-static int parse_error(struct parser *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int parse_error(struct parser *p, const char *fmt, ...)
-{
-	size_t n;
-	va_list ap;
-
-	n = p->line ? snprintf(p->error, p->error_size, "%s:%u: ", p->path,
-			       p->line) :
-		      snprintf(p->error, p->error_size, "%s: ", p->path);
-	if (n < p->error_size) {
-		va_start(ap, fmt);
-		vsnprintf(p->error + n, p->error_size - n, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
-/* A decimal number in [min, max], nothing else. */
-static int parse_number(const char *text, unsigned long min, unsigned long max,
-			unsigned long *value)
-{
-	char *end;
-
-	if (text[0] < '0' || text[0] > '9')
-		return -1;
-	errno = 0;
-	*value = strtoul(text, &end, 10);
-	return (errno || *end || *value < min || *value > max) ? -1 : 0;
-}
+#define parse_error(p, ...)	sm_config_error(&(p)->base, __VA_ARGS__)
+#define parse_number		sm_config_number
 
 static int set_milliseconds(struct parser *p, const char *key,
 			    const char *text, unsigned long min,
@@ -133,7 +95,7 @@ static int add_member(struct parser *p, struct sm_cluster_config *cfg,
 	m->id = id;
 	m->witness = witness;
 	strcpy(m->address, values[1]);
-	m->line = p->line;
+	m->line = p->base.line;
 	if (witness) {
 		cfg->has_witness = true;
 		cfg->witness_id = id;
@@ -182,39 +144,17 @@ static int set_key(struct parser *p, struct sm_cluster_config *cfg,
 	return parse_error(p, "internal error: key %d", key);
 }
 
-/* One line: strip the comment, split into words, set the key. */
+/* One line: its key set. */
 static int parse_line(struct parser *p, struct sm_cluster_config *cfg,
 		      char *line)
 {
-	char *words[4], *save = NULL, *word;
-	int count = 0, k;
+	char *values[3];
+	int k = sm_config_line(&p->base, keys, KEY_COUNT, p->seen, line,
+			       values);
 
-	line[strcspn(line, "#\n")] = '\0';
-	for (word = strtok_r(line, " \t\r", &save); word;
-	     word = strtok_r(NULL, " \t\r", &save)) {
-		if (count == 4)
-			break;
-		words[count++] = word;
-	}
-	if (!count)
-		return 0;
-
-	for (k = 0; k < KEY_COUNT; k++)
-		if (!strcmp(words[0], keys[k].name))
-			break;
-	if (k == KEY_COUNT)
-		return parse_error(p, "unknown key \"%s\"", words[0]);
-	if (p->seen[k] && !keys[k].repeats)
-		return parse_error(p, "duplicate key \"%s\" (first on line %u)",
-				   words[0], p->seen[k]);
-	if (count - 1 != keys[k].values)
-		return parse_error(p, "%s \"%s\" takes %s",
-				   count - 1 < keys[k].values ?
-				   "missing value: key" : "too many values: key",
-				   words[0], keys[k].usage);
-	if (!p->seen[k])
-		p->seen[k] = p->line;
-	return set_key(p, cfg, k, words + 1);
+	if (k < 0)
+		return k == -1 ? 0 : -1;
+	return set_key(p, cfg, k, values);
 }
 
 int sm_cluster_check_timing(unsigned int heartbeat_interval,
@@ -245,7 +185,7 @@ static int check_file(struct parser *p, struct sm_cluster_config *cfg)
 	char why[256];
 	int k;
 
-	p->line = 0;
+	p->base.line = 0;
 	for (k = 0; k < KEY_COUNT; k++)
 		if (keys[k].required && !p->seen[k])
 			return parse_error(p, "missing key \"%s\" (%s %s)",
@@ -266,7 +206,7 @@ static int check_file(struct parser *p, struct sm_cluster_config *cfg)
 	if (sm_cluster_check_timing(cfg->heartbeat_interval, cfg->lease_time,
 				    cfg->loss_timeout, why, sizeof(why))) {
 		/* Point at the line that set the lease, else at any timing. */
-		p->line = p->seen[KEY_LEASE_TIME] ? p->seen[KEY_LEASE_TIME] :
+		p->base.line = p->seen[KEY_LEASE_TIME] ? p->seen[KEY_LEASE_TIME] :
 			  p->seen[KEY_LOSS_TIMEOUT] ? p->seen[KEY_LOSS_TIMEOUT] :
 			  p->seen[KEY_HEARTBEAT_INTERVAL];
 		return parse_error(p, "%s%s", why,
@@ -280,8 +220,8 @@ int sm_cluster_config_parse_file(const char *path,
 				 struct sm_cluster_config *cfg, char *error,
 				 size_t error_size)
 {
-	struct parser p = { .path = path, .error = error,
-			    .error_size = error_size };
+	struct parser p = { .base = { .path = path, .error = error,
+				      .error_size = error_size } };
 	char *line = NULL;
 	size_t line_size = 0;
 	FILE *file;
@@ -295,7 +235,7 @@ int sm_cluster_config_parse_file(const char *path,
 	if (!file)
 		return parse_error(&p, "%s", strerror(errno));
 	while (!r && getline(&line, &line_size, file) != -1) {
-		p.line++;
+		p.base.line++;
 		r = parse_line(&p, cfg, line);
 	}
 	if (!r && ferror(file))

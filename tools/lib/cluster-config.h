@@ -16,7 +16,8 @@
 
 #include "config.h"
 
-#define SM_CLUSTER_CONFIG_FILE		"cluster.conf"
+#define SM_CLUSTER_CONFIG_NAME		"cluster"	/* no volume's name */
+#define SM_CLUSTER_CONFIG_FILE		SM_CLUSTER_CONFIG_NAME SM_CONFIG_SUFFIX
 #define SM_CLUSTER_MAX_MEMBERS		32	/* ids 0..31, one per host */
 
 /* Timings, milliseconds. */

@@ -32,39 +32,38 @@ enum config_key {
 	KEY_AFTER_SPLIT_BRAIN,
 	KEY_SPLIT_BRAIN_HOOK,
 	KEY_HOOK_TIMEOUT,
+	KEY_QUORUM,
+	KEY_ON_QUORUM_LOSS,
+	KEY_AUTO_PROMOTE,
+	KEY_FENCE_HOOK,
+	KEY_FENCE_TIMEOUT,
+	KEY_PROMOTE_HOOK,
+	KEY_DEPOSED_HOOK,
 	KEY_COUNT,
 };
 
-static const struct {
-	const char *name;
-	int values;		/* how many values follow the key */
-	bool required;
-	const char *usage;	/* what the values are, for messages */
-} keys[KEY_COUNT] = {
-	[KEY_VOLUME] = { "volume", 1, true, "NAME" },
-	[KEY_NODE_ID] = { "node-id", 1, true, "N" },
-	[KEY_DATA] = { "data", 1, true, "DEVICE" },
-	[KEY_META] = { "meta", 1, true, "DEVICE|internal" },
-	[KEY_SECRET_FILE] = { "secret-file", 1, true, "PATH" },
-	[KEY_ADDRESS] = { "address", 1, true, "HOST:PORT" },
-	[KEY_PEER] = { "peer", 2, true, "NODE-ID HOST:PORT" },
-	[KEY_PING_TIMEOUT] = { "ping-timeout", 1, false, "SECONDS" },
-	[KEY_AFTER_SPLIT_BRAIN] = { "after-split-brain", 1, false, "POLICY" },
-	[KEY_SPLIT_BRAIN_HOOK] = { "split-brain-hook", 1, false, "PATH" },
-	[KEY_HOOK_TIMEOUT] = { "hook-timeout", 1, false, "SECONDS" },
+static const struct sm_config_key keys[KEY_COUNT] = {
+	[KEY_VOLUME] = { "volume", 1, true, false, "NAME" },
+	[KEY_NODE_ID] = { "node-id", 1, true, false, "N" },
+	[KEY_DATA] = { "data", 1, true, false, "DEVICE" },
+	[KEY_META] = { "meta", 1, true, false, "DEVICE|internal" },
+	[KEY_SECRET_FILE] = { "secret-file", 1, true, false, "PATH" },
+	[KEY_ADDRESS] = { "address", 1, true, false, "HOST:PORT" },
+	[KEY_PEER] = { "peer", 2, true, false, "NODE-ID HOST:PORT" },
+	[KEY_PING_TIMEOUT] = { "ping-timeout", 1, false, false, "SECONDS" },
+	[KEY_AFTER_SPLIT_BRAIN] = { "after-split-brain", 1, false, false, "POLICY" },
+	[KEY_SPLIT_BRAIN_HOOK] = { "split-brain-hook", 1, false, false, "PATH" },
+	[KEY_HOOK_TIMEOUT] = { "hook-timeout", 1, false, false, "SECONDS" },
+	[KEY_QUORUM] = { "quorum", 1, false, false, "on|off" },
+	[KEY_ON_QUORUM_LOSS] = { "on-quorum-loss", 1, false, false, "suspend|error" },
+	[KEY_AUTO_PROMOTE] = { "auto-promote", 1, false, false, "yes|no" },
+	[KEY_FENCE_HOOK] = { "fence-hook", 1, false, false, "PATH" },
+	[KEY_FENCE_TIMEOUT] = { "fence-timeout", 1, false, false, "SECONDS" },
+	[KEY_PROMOTE_HOOK] = { "promote-hook", 1, false, false, "PATH" },
+	[KEY_DEPOSED_HOOK] = { "deposed-hook", 1, false, false, "PATH" },
 };
 
-struct parser {
-	const char *path;
-	unsigned int line;
-	char *error;
-	size_t error_size;
-};
-
-static int parse_error(struct parser *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int parse_error(struct parser *p, const char *fmt, ...)
+int sm_config_error(const struct sm_config_parser *p, const char *fmt, ...)
 {
 	size_t n;
 	va_list ap;
@@ -79,6 +78,10 @@ static int parse_error(struct parser *p, const char *fmt, ...)
 	}
 	return -1;
 }
+
+/* Short names inside this file. */
+#define parse_error	sm_config_error
+#define parse_number	sm_config_number
 
 const char *sm_config_dir(const char *option)
 {
@@ -114,8 +117,8 @@ int sm_split_address(const char *address, char *host, size_t host_size,
 }
 
 /* A decimal number in [min, max], nothing else. */
-static int parse_number(const char *text, unsigned long min, unsigned long max,
-			unsigned long *value)
+int sm_config_number(const char *text, unsigned long min, unsigned long max,
+		     unsigned long *value)
 {
 	char *end;
 
@@ -126,8 +129,8 @@ static int parse_number(const char *text, unsigned long min, unsigned long max,
 	return (errno || *end || *value < min || *value > max) ? -1 : 0;
 }
 
-static int check_address(struct parser *p, const char *what, const char *text,
-			 char *out)
+static int check_address(const struct sm_config_parser *p, const char *what,
+			 const char *text, char *out)
 {
 	char host[SM_CONFIG_ADDR_MAX], port[16];
 	unsigned long number;
@@ -142,8 +145,8 @@ static int check_address(struct parser *p, const char *what, const char *text,
 	return 0;
 }
 
-static int check_path(struct parser *p, const char *key, const char *text,
-		      char *out)
+static int check_path(const struct sm_config_parser *p, const char *key,
+		      const char *text, char *out)
 {
 	if (text[0] != '/')
 		return parse_error(p, "%s \"%s\" is not an absolute path", key,
@@ -154,8 +157,8 @@ static int check_path(struct parser *p, const char *key, const char *text,
 	return 0;
 }
 
-static int check_node_id(struct parser *p, const char *what, const char *text,
-			 uint32_t *out)
+static int check_node_id(const struct sm_config_parser *p, const char *what,
+			 const char *text, uint32_t *out)
 {
 	unsigned long number;
 
@@ -166,7 +169,22 @@ static int check_node_id(struct parser *p, const char *what, const char *text,
 	return 0;
 }
 
-static int set_key(struct parser *p, struct sm_config *cfg,
+/* @text is @on or @off. */
+static int parse_switch(const struct sm_config_parser *p, const char *key,
+			const char *text, const char *on, const char *off,
+			enum sm_config_switch *out)
+{
+	if (!strcmp(text, on))
+		*out = SM_SWITCH_ON;
+	else if (!strcmp(text, off))
+		*out = SM_SWITCH_OFF;
+	else
+		return parse_error(p, "%s \"%s\" is not %s or %s", key, text,
+				   on, off);
+	return 0;
+}
+
+static int set_key(const struct sm_config_parser *p, struct sm_config *cfg,
 		   enum config_key key, char **values)
 {
 	unsigned long number;
@@ -223,44 +241,95 @@ static int set_key(struct parser *p, struct sm_config *cfg,
 					   SM_HOOK_TIMEOUT_MAX);
 		cfg->hook_timeout = number;
 		return 0;
+	case KEY_QUORUM:
+		return parse_switch(p, "quorum", values[0], "on", "off",
+				    &cfg->quorum);
+	case KEY_ON_QUORUM_LOSS:
+		if (!strcmp(values[0], "suspend"))
+			cfg->on_quorum_loss = SYNCMIRROR_QUORUM_POLICY_SUSPEND;
+		else if (!strcmp(values[0], "error"))
+			cfg->on_quorum_loss = SYNCMIRROR_QUORUM_POLICY_ERROR;
+		else
+			return parse_error(p, "on-quorum-loss \"%s\" is not suspend or error",
+					   values[0]);
+		return 0;
+	case KEY_AUTO_PROMOTE:
+		return parse_switch(p, "auto-promote", values[0], "yes", "no",
+				    &cfg->auto_promote);
+	case KEY_FENCE_HOOK:
+		return check_path(p, "fence-hook", values[0], cfg->fence_hook);
+	case KEY_FENCE_TIMEOUT:
+		if (parse_number(values[0], SM_FENCE_TIMEOUT_MIN,
+				 SM_FENCE_TIMEOUT_MAX, &number))
+			return parse_error(p, "fence-timeout \"%s\" is not in %d..%d seconds",
+					   values[0], SM_FENCE_TIMEOUT_MIN,
+					   SM_FENCE_TIMEOUT_MAX);
+		cfg->fence_timeout = number;
+		return 0;
+	case KEY_PROMOTE_HOOK:
+		return check_path(p, "promote-hook", values[0],
+				  cfg->promote_hook);
+	case KEY_DEPOSED_HOOK:
+		return check_path(p, "deposed-hook", values[0],
+				  cfg->deposed_hook);
 	case KEY_COUNT:
 		break;
 	}
 	return parse_error(p, "internal error: key %d", key);
 }
 
-/* One line: strip the comment, split into words, set the key. */
-static int parse_line(struct parser *p, struct sm_config *cfg, char *line,
-		      unsigned int seen[KEY_COUNT])
+int sm_config_line(const struct sm_config_parser *p,
+		   const struct sm_config_key *keys, int count,
+		   unsigned int *seen, char *line, char **values)
 {
 	char *words[4], *save = NULL, *word;
-	int count = 0, k;
+	int n = 0, k;
 
 	line[strcspn(line, "#\n")] = '\0';
 	for (word = strtok_r(line, " \t\r", &save); word;
 	     word = strtok_r(NULL, " \t\r", &save)) {
-		if (count == 4)
+		if (n == 4)
 			break;
-		words[count++] = word;
+		words[n++] = word;
 	}
-	if (!count)
-		return 0;
+	if (!n)
+		return -1;
 
-	for (k = 0; k < KEY_COUNT; k++)
+	for (k = 0; k < count; k++)
 		if (!strcmp(words[0], keys[k].name))
 			break;
-	if (k == KEY_COUNT)
-		return parse_error(p, "unknown key \"%s\"", words[0]);
-	if (seen[k])
-		return parse_error(p, "duplicate key \"%s\" (first on line %u)",
-				   words[0], seen[k]);
-	if (count - 1 != keys[k].values)
-		return parse_error(p, "%s \"%s\" takes %s",
-				   count - 1 < keys[k].values ?
-				   "missing value: key" : "too many values: key",
-				   words[0], keys[k].usage);
-	seen[k] = p->line;
-	return set_key(p, cfg, k, words + 1);
+	if (k == count) {
+		sm_config_error(p, "unknown key \"%s\"", words[0]);
+		return -2;
+	}
+	if (seen[k] && !keys[k].repeats) {
+		sm_config_error(p, "duplicate key \"%s\" (first on line %u)",
+				words[0], seen[k]);
+		return -2;
+	}
+	if (n - 1 != keys[k].values) {
+		sm_config_error(p, "%s \"%s\" takes %s",
+				n - 1 < keys[k].values ? "missing value: key" :
+							 "too many values: key",
+				words[0], keys[k].usage);
+		return -2;
+	}
+	if (!seen[k])
+		seen[k] = p->line;
+	memcpy(values, words + 1, (n - 1) * sizeof(*values));
+	return k;
+}
+
+/* One line of a volume file: its key set. */
+static int parse_line(const struct sm_config_parser *p, struct sm_config *cfg,
+		      char *line, unsigned int seen[KEY_COUNT])
+{
+	char *values[3];
+	int k = sm_config_line(p, keys, KEY_COUNT, seen, line, values);
+
+	if (k < 0)
+		return k == -1 ? 0 : -1;
+	return set_key(p, cfg, k, values);
 }
 
 /* The volume a file is for: its name without ".conf". */
@@ -282,7 +351,7 @@ static int file_volume(const char *path, char *volume, size_t size)
 int sm_config_parse_file(const char *path, struct sm_config *cfg,
 			 char *error, size_t error_size)
 {
-	struct parser p = { .path = path, .error = error,
+	struct sm_config_parser p = { .path = path, .error = error,
 			    .error_size = error_size };
 	unsigned int seen[KEY_COUNT] = { 0 };
 	char expected[SM_CONFIG_NAME_MAX];
@@ -294,6 +363,8 @@ int sm_config_parse_file(const char *path, struct sm_config *cfg,
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->after_split_brain = SYNCMIRROR_SB_POLICY_DISCONNECT;
 	cfg->hook_timeout = SM_HOOK_TIMEOUT_DEFAULT;
+	cfg->on_quorum_loss = SYNCMIRROR_QUORUM_POLICY_SUSPEND;
+	cfg->fence_timeout = SM_FENCE_TIMEOUT_DEFAULT;
 	if (strlen(path) >= sizeof(cfg->path) ||
 	    file_volume(path, expected, sizeof(expected)))
 		return parse_error(&p, "not a <volume>%s file name",

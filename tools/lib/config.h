@@ -26,6 +26,19 @@
 #define SM_HOOK_TIMEOUT_DEFAULT	300	/* seconds */
 #define SM_HOOK_TIMEOUT_MIN	1
 #define SM_HOOK_TIMEOUT_MAX	3600
+#define SM_FENCE_TIMEOUT_DEFAULT 5	/* seconds */
+#define SM_FENCE_TIMEOUT_MIN	1
+#define SM_FENCE_TIMEOUT_MAX	60
+
+/*
+ * A yes/no key whose default depends on cluster.conf (a witness or not):
+ * resolved by sm_config_switch() once the cluster is known.
+ */
+enum sm_config_switch {
+	SM_SWITCH_DEFAULT,	/* not set in the file */
+	SM_SWITCH_OFF,
+	SM_SWITCH_ON,
+};
 
 struct sm_config {
 	char path[SM_CONFIG_PATH_MAX];		/* the file it came from */
@@ -41,7 +54,25 @@ struct sm_config {
 	uint32_t after_split_brain;		/* enum syncmirror_sb_policy */
 	char split_brain_hook[SM_CONFIG_PATH_MAX];	/* "": none */
 	unsigned int hook_timeout;		/* seconds, default applied */
+	/* Quorum and automatic failover (syncmirror-failover.rst). */
+	enum sm_config_switch quorum;		/* "quorum on|off" */
+	uint32_t on_quorum_loss;		/* SYNCMIRROR_QUORUM_POLICY_* */
+	enum sm_config_switch auto_promote;	/* "auto-promote yes|no" */
+	char fence_hook[SM_CONFIG_PATH_MAX];	/* "": none */
+	unsigned int fence_timeout;		/* seconds, default applied */
+	char promote_hook[SM_CONFIG_PATH_MAX];
+	char deposed_hook[SM_CONFIG_PATH_MAX];
 };
+
+/*
+ * The effective value of "quorum" or "auto-promote": as set, else on
+ * exactly when the cluster has a witness.
+ */
+static inline bool sm_config_switch(enum sm_config_switch value,
+				    bool has_witness)
+{
+	return value == SM_SWITCH_DEFAULT ? has_witness : value == SM_SWITCH_ON;
+}
 
 struct sm_secret {
 	uint8_t bytes[SM_SECRET_MAX];
@@ -77,6 +108,47 @@ int sm_hook_check(const char *path, char *error, size_t error_size);
 
 /* Wipe a secret (explicit_bzero: the compiler may not skip it). */
 void sm_secret_clear(struct sm_secret *secret);
+
+/*
+ * The grammar shared with cluster.conf (cluster-config.c): one "key
+ * value..." per line, '#' to the end of the line a comment, blank lines
+ * ignored.  A parser describes its keys in a table and hands each line
+ * to sm_config_line().
+ */
+struct sm_config_key {
+	const char *name;
+	int values;		/* how many values follow the key */
+	bool required;
+	bool repeats;		/* may appear more than once */
+	const char *usage;	/* what the values are, for messages */
+};
+
+struct sm_config_parser {
+	const char *path;
+	unsigned int line;	/* 0: the message names the file only */
+	char *error;
+	size_t error_size;
+};
+
+/* "<path>:<line>: <message>" into p->error; returns -1. */
+int sm_config_error(const struct sm_config_parser *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* A decimal number in [@min, @max], nothing else.  Returns 0 or -1. */
+int sm_config_number(const char *text, unsigned long min, unsigned long max,
+		     unsigned long *value);
+
+/*
+ * Split @line (modified) into words and find its key in @keys (@count of
+ * them): unknown keys, a second occurrence of a key that does not repeat
+ * (@seen[] holds the line of each key's first one, 0 none; updated) and a
+ * wrong number of values are refused.  Returns the key's index with its
+ * values in @values, -1 for a line without a key, or -2 with the message
+ * in p->error.
+ */
+int sm_config_line(const struct sm_config_parser *p,
+		   const struct sm_config_key *keys, int count,
+		   unsigned int *seen, char *line, char **values);
 
 /* Split "HOST:PORT" (IPv6 hosts in brackets).  Returns 0 or -1. */
 int sm_split_address(const char *address, char *host, size_t host_size,

@@ -20,6 +20,7 @@
 #include <linux/syncmirror.h>
 #include <sys/stat.h>
 
+#include "../lib/cluster-config.h"
 #include "../lib/config.h"
 #include "../lib/genl.h"
 #include "../lib/names.h"
@@ -139,6 +140,11 @@ static int load_config(const char *dir, const char *volume,
 	struct stat st;
 
 	snprintf(path, sizeof(path), "%s/%s%s", dir, volume, SM_CONFIG_SUFFIX);
+	if (!strcmp(volume, SM_CLUSTER_CONFIG_NAME)) {
+		fprintf(stderr, "smctl: %s: is the cluster file, not a volume\n",
+			path);
+		return -1;
+	}
 	if (!strchr(volume, '/') && stat(path, &st) && errno == ENOENT) {
 		fprintf(stderr, "smctl: %s: no such volume is configured (no %s)\n",
 			volume, path);
@@ -405,12 +411,90 @@ static void show_config_usage(FILE *out)
 		SM_CONFIG_DIR_ENV, SM_CONFIG_DIR_DEFAULT);
 }
 
+static const char *quorum_policy_name(uint32_t policy)
+{
+	return policy == SYNCMIRROR_QUORUM_POLICY_ERROR ? "error" : "suspend";
+}
+
+/*
+ * DIR/cluster.conf: 0 absent (*@present false), 1 invalid (said), else
+ * parsed into @cl and checked against the volume.
+ */
+static int load_cluster(const char *dir, const struct sm_config *cfg,
+			struct sm_cluster_config *cl, bool *present)
+{
+	char error[SM_CONFIG_PATH_MAX + 256], path[SM_CONFIG_PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, SM_CLUSTER_CONFIG_FILE);
+	*present = !(stat(path, &st) && errno == ENOENT);
+	if (!*present)
+		return 0;
+	if (sm_cluster_config_load(dir, cl, error, sizeof(error)) ||
+	    sm_cluster_check_volume(cl, cfg, error, sizeof(error))) {
+		fprintf(stderr, "smctl: %s\n", error);
+		return 1;
+	}
+	return 0;
+}
+
+static void json_hook(const char *key, const char *path)
+{
+	if (path[0])
+		json_string(key, path, false);
+	else
+		printf("\"%s\":null,", key);
+}
+
+static void print_cluster_json(const struct sm_cluster_config *cl)
+{
+	char uuid[37];
+	unsigned int i;
+
+	sm_uuid_format(cl->cluster_uuid, uuid);
+	printf(",\"cluster\":{");
+	json_string("file", cl->path, false);
+	json_string("cluster_uuid", uuid, false);
+	json_string("secret_file", cl->secret_file, false);
+	printf("\"members\":[");
+	for (i = 0; i < cl->member_count; i++) {
+		printf("%s{\"id\":%u,\"witness\":%s,", i ? "," : "",
+		       cl->members[i].id,
+		       cl->members[i].witness ? "true" : "false");
+		json_string("address", cl->members[i].address, true);
+		printf("}");
+	}
+	printf("],\"heartbeat_interval\":%u,\"lease_time\":%u,"
+	       "\"loss_timeout\":%u}", cl->heartbeat_interval,
+	       cl->lease_time, cl->loss_timeout);
+}
+
+static void print_cluster_text(const struct sm_cluster_config *cl)
+{
+	char uuid[37];
+	unsigned int i;
+
+	sm_uuid_format(cl->cluster_uuid, uuid);
+	printf("\n# %s\n"
+	       "cluster-uuid %s\n"
+	       "secret-file %s\n", cl->path, uuid, cl->secret_file);
+	for (i = 0; i < cl->member_count; i++)
+		printf("%s %u %s\n", cl->members[i].witness ? "witness" : "member",
+		       cl->members[i].id, cl->members[i].address);
+	printf("heartbeat-interval %u\n"
+	       "lease-time %u\n"
+	       "loss-timeout %u\n", cl->heartbeat_interval, cl->lease_time,
+	       cl->loss_timeout);
+}
+
 int cmd_show_config(int argc, char **argv)
 {
 	const char *dir = config_dir_option(&argc, argv);
+	struct sm_cluster_config cluster;
 	struct sm_config cfg;
 	size_t secret_len;
 	char ping[16] = "";
+	bool has_cluster, witness, quorum, auto_promote;
 
 	if (wants_help(argc, argv)) {
 		show_config_usage(stdout);
@@ -421,8 +505,15 @@ int cmd_show_config(int argc, char **argv)
 		return 2;
 	}
 	if (load_config(dir, argv[1], &cfg) || check_secret(&cfg, &secret_len) ||
-	    check_hook(&cfg, "split-brain-hook", cfg.split_brain_hook))
+	    check_hook(&cfg, "split-brain-hook", cfg.split_brain_hook) ||
+	    check_hook(&cfg, "fence-hook", cfg.fence_hook) ||
+	    check_hook(&cfg, "promote-hook", cfg.promote_hook) ||
+	    check_hook(&cfg, "deposed-hook", cfg.deposed_hook) ||
+	    load_cluster(dir, &cfg, &cluster, &has_cluster))
 		return 1;
+	witness = has_cluster && cluster.has_witness;
+	quorum = sm_config_switch(cfg.quorum, witness);
+	auto_promote = sm_config_switch(cfg.auto_promote, witness);
 	if (cfg.ping_timeout)
 		snprintf(ping, sizeof(ping), "%u", cfg.ping_timeout);
 
@@ -446,7 +537,23 @@ int cmd_show_config(int argc, char **argv)
 				    false);
 		else
 			printf("\"split_brain_hook\":null,");
-		printf("\"hook_timeout\":%u}\n", cfg.hook_timeout);
+		printf("\"hook_timeout\":%u,", cfg.hook_timeout);
+		printf("\"quorum\":%s,", quorum ? "true" : "false");
+		json_string("on_quorum_loss",
+			    quorum_policy_name(cfg.on_quorum_loss), false);
+		printf("\"auto_promote\":%s,", auto_promote ? "true" : "false");
+		json_hook("fence_hook", cfg.fence_hook);
+		printf("\"fence_timeout\":%u,", cfg.fence_timeout);
+		json_hook("promote_hook", cfg.promote_hook);
+		if (cfg.deposed_hook[0])
+			json_string("deposed_hook", cfg.deposed_hook, true);
+		else
+			printf("\"deposed_hook\":null");
+		if (has_cluster)
+			print_cluster_json(&cluster);
+		else
+			printf(",\"cluster\":null");
+		printf("}\n");
 		return 0;
 	}
 	printf("# %s\n"
@@ -471,5 +578,28 @@ int cmd_show_config(int argc, char **argv)
 	else
 		printf("# split-brain-hook: none\n");
 	printf("hook-timeout %u\n", cfg.hook_timeout);
+	printf("quorum %s%s\n", quorum ? "on" : "off",
+	       cfg.quorum == SM_SWITCH_DEFAULT ? "   # default" : "");
+	printf("on-quorum-loss %s\n", quorum_policy_name(cfg.on_quorum_loss));
+	printf("auto-promote %s%s\n", auto_promote ? "yes" : "no",
+	       cfg.auto_promote == SM_SWITCH_DEFAULT ? "   # default" : "");
+	if (cfg.fence_hook[0])
+		printf("fence-hook %s\n", cfg.fence_hook);
+	else
+		printf("# fence-hook: none\n");
+	printf("fence-timeout %u\n", cfg.fence_timeout);
+	if (cfg.promote_hook[0])
+		printf("promote-hook %s\n", cfg.promote_hook);
+	else
+		printf("# promote-hook: none\n");
+	if (cfg.deposed_hook[0])
+		printf("deposed-hook %s\n", cfg.deposed_hook);
+	else
+		printf("# deposed-hook: none\n");
+	if (has_cluster)
+		print_cluster_text(&cluster);
+	else
+		printf("# no %s: quorum off, auto-promote no by default\n",
+		       SM_CLUSTER_CONFIG_FILE);
 	return 0;
 }

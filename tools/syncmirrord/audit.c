@@ -152,6 +152,24 @@ void audit_split_brain(const struct kernel_volume *kv)
 		kv->sb_reason[0] ? kv->sb_reason : "no reason given");
 }
 
+/* "quorum lost (suspend), term 7, 12 bios held" */
+static void audit_quorum(const struct kernel_volume *kv, const char *actor)
+{
+	static const char *const states[] = { "none", "have", "lost",
+					      "failing" };
+	const char *state = kv->quorum_state < 4 ? states[kv->quorum_state] :
+						   "unknown";
+	char held[32] = "";
+
+	if (kv->quorum_held)
+		snprintf(held, sizeof(held), ", %u bios held", kv->quorum_held);
+	log_msg(LOG_NOTICE, "audit: %s: quorum %s%s, term %" PRIu64 "%s%s",
+		kv->name, state,
+		kv->quorum_state == SYNCMIRROR_QUORUM_NONE ? "" :
+		kv->quorum_policy == SYNCMIRROR_QUORUM_POLICY_ERROR ?
+		" (error)" : " (suspend)", kv->quorum_term, held, actor);
+}
+
 void audit_event(const struct kernel_volume *kv)
 {
 	char actor[128], uuid[37] = "?", peer[32] = "";
@@ -192,6 +210,9 @@ void audit_event(const struct kernel_volume *kv)
 		break;
 	case SYNCMIRROR_EVENT_SPLIT_BRAIN:
 		audit_split_brain(kv);
+		break;
+	case SYNCMIRROR_EVENT_QUORUM:
+		audit_quorum(kv, actor);
 		break;
 	default:
 		log_msg(LOG_NOTICE, "audit: %s: event %u%s", kv->name,

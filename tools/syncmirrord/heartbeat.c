@@ -36,7 +36,7 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
-#include "../lib/hb-auth.h"
+#include "../lib/auth.h"
 #include "heartbeat.h"
 #include "syncmirrord.h"
 
@@ -111,7 +111,7 @@ static void close_fd(struct hb_link *l)
 	if (l->fd >= 0)
 		close(l->fd);
 	l->fd = -1;
-	sm_hb_auth_clear(&l->auth);
+	sm_auth_clear(&l->auth);
 	sm_secret_clear(&l->secret);
 	free(l->in);
 	free(l->out);
@@ -176,7 +176,8 @@ static int start_auth(struct hb_node *hb, struct hb_link *l, long long now)
 			l->member, error);
 		return -1;
 	}
-	if (sm_hb_auth_init(&l->auth, &l->secret, hb->cfg->cluster_uuid,
+	if (sm_auth_init(&l->auth, SM_HB_AUTH_MAGIC, SM_HB_AUTH_LABEL,
+			 &l->secret, hb->cfg->cluster_uuid,
 			    hb->self, l->member)) {
 		log_msg(LOG_ERR, "heartbeat: member %u: %s", l->member,
 			l->auth.messages[0]);
@@ -399,7 +400,7 @@ static void went_up(struct hb_node *hb, struct hb_link *l, long long now)
 		link_failed(hb, l, now, "out of memory");
 		return;
 	}
-	sm_hb_auth_clear(&l->auth);
+	sm_auth_clear(&l->auth);
 	sm_secret_clear(&l->secret);
 	log_msg(LOG_INFO, "heartbeat: member %u (%s) linked", l->member,
 		l->remote);
@@ -409,7 +410,7 @@ static void went_up(struct hb_node *hb, struct hb_link *l, long long now)
 
 static void step_auth(struct hb_node *hb, struct hb_link *l, long long now)
 {
-	enum sm_auth_result r = sm_hb_auth_step(&l->auth, l->fd);
+	enum sm_auth_result r = sm_auth_step(&l->auth, l->fd);
 	char peer[SM_CONFIG_ADDR_MAX + 48];
 	int i;
 
@@ -421,7 +422,7 @@ static void step_auth(struct hb_node *hb, struct hb_link *l, long long now)
 		went_up(hb, l, now);
 		return;
 	}
-	sm_hb_auth_describe_peer(&l->auth, l->remote, peer, sizeof(peer));
+	sm_auth_describe_peer(&l->auth, l->remote, peer, sizeof(peer));
 	for (i = 0; i < l->auth.message_count; i++)
 		log_msg(LOG_WARNING, "heartbeat: %s %s", peer,
 			l->auth.messages[i]);

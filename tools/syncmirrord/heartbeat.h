@@ -4,7 +4,7 @@
  * (Documentation/syncmirror-failover.rst, "Heartbeat link"): one TCP
  * connection per pair of members, carrying every volume.  The lower member
  * id dials the other's member address, the other listens.  Each link is
- * authenticated with the cluster secret (lib/hb-auth.h), then carries
+ * authenticated with the cluster secret (lib/auth.h, SM_HB_AUTH_*), then carries
  * checked messages (lib/hbproto.h) both ways.  Non-blocking, driven by the
  * caller's poll loop; what to send, and when, is the caller's business.
  */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * syncmirrord's side of the syncmirror generic netlink family: a request
- * socket for GET_VOLUME, CONNECT and DISCONNECT (lib/genl.c), and a
+ * socket for GET_VOLUME, SET_ROLE, CONNECT, DISCONNECT and QUORUM
+ * (lib/genl.c), and a
  * non-blocking socket in the "events" multicast group that the poll loop
  * reads.  Replies and events are decoded into one struct kernel_volume.
  */
@@ -112,6 +113,19 @@ static int parse_volume(struct nl_msg *msg, struct kernel_volume *kv)
 		parse_sync(a, kv);
 	kv->region_size = get_u32(a, SYNCMIRROR_ATTR_REGION_SIZE);
 	kv->current_uuid = get_u64(a, SYNCMIRROR_ATTR_CURRENT_UUID);
+	kv->bitmap_uuid = get_u64(a, SYNCMIRROR_ATTR_BITMAP_UUID);
+	kv->gen_pending = a[SYNCMIRROR_ATTR_GEN_PENDING] &&
+			  nla_get_u8(a[SYNCMIRROR_ATTR_GEN_PENDING]);
+	kv->open_count = get_u32(a, SYNCMIRROR_ATTR_OPEN_COUNT);
+	if (a[SYNCMIRROR_ATTR_QUORUM_STATE]) {
+		kv->has_quorum = true;
+		kv->quorum_state = get_u32(a, SYNCMIRROR_ATTR_QUORUM_STATE);
+		kv->quorum_policy = get_u32(a, SYNCMIRROR_ATTR_QUORUM_POLICY);
+		kv->quorum_remaining_ms =
+			get_u32(a, SYNCMIRROR_ATTR_QUORUM_REMAINING_MS);
+		kv->quorum_term = get_u64(a, SYNCMIRROR_ATTR_QUORUM_TERM);
+		kv->quorum_held = get_u32(a, SYNCMIRROR_ATTR_QUORUM_HELD);
+	}
 	if (a[SYNCMIRROR_ATTR_SB_DECISION])
 		parse_split_brain(a, kv);
 	/* Kernels before the audit attributes send none of them. */
@@ -275,6 +289,85 @@ int kernel_disconnect(struct kernel *k, const char *volume, char *why,
 
 	msg = sm_genl_request(&k->request, SYNCMIRROR_CMD_DISCONNECT, 0);
 	if (!msg || nla_put_string(msg, SYNCMIRROR_ATTR_VOLUME_NAME, volume)) {
+		nlmsg_free(msg);
+		snprintf(why, why_size, "out of memory");
+		return -ENOMEM;
+	}
+	r = sm_genl_transact(&k->request, msg, NULL, NULL);
+	if (r)
+		reason(k, r, why, why_size);
+	return r;
+}
+
+static int on_one_volume(struct nl_msg *msg, void *arg)
+{
+	struct kernel_volume *kv = arg;
+
+	if (parse_volume(msg, kv))
+		kv->name[0] = '\0';
+	return NL_OK;
+}
+
+int kernel_get_volume(struct kernel *k, const char *volume,
+		      struct kernel_volume *kv, char *why, size_t why_size)
+{
+	struct nl_msg *msg;
+	int r;
+
+	memset(kv, 0, sizeof(*kv));
+	msg = sm_genl_request(&k->request, SYNCMIRROR_CMD_GET_VOLUME, 0);
+	if (!msg || nla_put_string(msg, SYNCMIRROR_ATTR_VOLUME_NAME, volume)) {
+		nlmsg_free(msg);
+		snprintf(why, why_size, "out of memory");
+		return -ENOMEM;
+	}
+	r = sm_genl_transact(&k->request, msg, on_one_volume, kv);
+	if (r)
+		reason(k, r, why, why_size);
+	else if (!kv->name[0]) {
+		snprintf(why, why_size, "the kernel's reply could not be parsed");
+		r = -EPROTO;
+	}
+	return r;
+}
+
+int kernel_set_role(struct kernel *k, const char *volume, uint32_t role,
+		    uint64_t generation, char *why, size_t why_size)
+{
+	struct nl_msg *msg;
+	int r;
+
+	msg = sm_genl_request(&k->request, SYNCMIRROR_CMD_SET_ROLE, 0);
+	if (!msg || nla_put_string(msg, SYNCMIRROR_ATTR_VOLUME_NAME, volume) ||
+	    nla_put_u32(msg, SYNCMIRROR_ATTR_ROLE, role) ||
+	    (generation && nla_put_u64(msg, SYNCMIRROR_ATTR_GENERATION,
+				       generation))) {
+		nlmsg_free(msg);
+		snprintf(why, why_size, "out of memory");
+		return -ENOMEM;
+	}
+	r = sm_genl_transact(&k->request, msg, NULL, NULL);
+	if (r)
+		reason(k, r, why, why_size);
+	return r;
+}
+
+int kernel_quorum(struct kernel *k, const char *volume, uint32_t action,
+		  uint32_t policy, uint64_t until_ns, uint64_t gen,
+		  uint64_t term, char *why, size_t why_size)
+{
+	bool lease = action == SYNCMIRROR_QUORUM_LEASE;
+	struct nl_msg *msg;
+	int r;
+
+	msg = sm_genl_request(&k->request, SYNCMIRROR_CMD_QUORUM, 0);
+	if (!msg || nla_put_string(msg, SYNCMIRROR_ATTR_VOLUME_NAME, volume) ||
+	    nla_put_u32(msg, SYNCMIRROR_ATTR_QUORUM_ACTION, action) ||
+	    (lease &&
+	     (nla_put_u32(msg, SYNCMIRROR_ATTR_QUORUM_POLICY, policy) ||
+	      nla_put_u64(msg, SYNCMIRROR_ATTR_QUORUM_UNTIL_NS, until_ns) ||
+	      nla_put_u64(msg, SYNCMIRROR_ATTR_QUORUM_GEN, gen) ||
+	      nla_put_u64(msg, SYNCMIRROR_ATTR_QUORUM_TERM, term)))) {
 		nlmsg_free(msg);
 		snprintf(why, why_size, "out of memory");
 		return -ENOMEM;

@@ -133,7 +133,8 @@ static int start_auth(struct volume *v, struct pending *p)
 			v->cfg.volume, p->address, error);
 		return -1;
 	}
-	if (sm_auth_init(&p->auth, &p->secret, v->uuid, v->cfg.node_id,
+	if (sm_auth_init(&p->auth, SM_AUTH_MAGIC, SM_AUTH_LABEL, &p->secret,
+			 v->uuid, v->cfg.node_id,
 			 v->cfg.peer_node_id)) {
 		log_msg(LOG_ERR, "%s: %s", v->cfg.volume, p->auth.messages[0]);
 		return -1;

@@ -10,13 +10,16 @@
  *
  * One thread and one ppoll() loop: the events socket, each volume's
  * listening socket and its connections being set up, and the pidfds and
- * output pipes of running hooks.  Signals are blocked
+ * output pipes of running hooks, and with cluster.conf the heartbeat
+ * links of quorum and automatic failover (cluster.c).  --witness runs the
+ * diskless voter instead (witness.c).  Signals are blocked
  * except inside ppoll(), so a SIGTERM is never lost between a check and
  * the wait.  See Documentation/syncmirrord.rst.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,8 +27,12 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/syncmirror.h>
+#include <sys/mman.h>
 
+#include "../lib/cluster-config.h"
+#include "../lib/quorum-state.h"
 #include "syncmirrord.h"
+#include "witness.h"
 
 static volatile sig_atomic_t stop_signal, reload_requested;
 
@@ -45,7 +52,7 @@ static void on_signal(int sig)
 		stop_signal = sig;
 }
 
-static struct volume *find_volume(struct daemon_ctx *d, const char *name)
+struct volume *daemon_find_volume(struct daemon_ctx *d, const char *name)
 {
 	int i;
 
@@ -63,7 +70,7 @@ static void on_kernel_volume(const struct kernel_volume *kv, void *arg)
 
 	if (kv->event)
 		audit_event(kv);
-	v = find_volume(d, kv->name);
+	v = daemon_find_volume(d, kv->name);
 	if (!v)
 		return;
 	switch (kv->event) {
@@ -93,6 +100,28 @@ static void on_kernel_volume(const struct kernel_volume *kv, void *arg)
 	default:
 		break;
 	}
+	cluster_kernel_volume(d, v, kv);
+}
+
+/*
+ * Heartbeats must go out while the volumes they protect are busy: I/O at
+ * a high queue depth can keep every normal process off a small machine's
+ * CPUs for longer than loss-timeout, and the peer would be promoted
+ * although this node is alive.  So the agent runs under SCHED_RR (above
+ * the kernel's default for normal kworkers, below its own real-time
+ * threads) with its memory locked, as corosync does; hooks are reset to
+ * the normal policy (SCHED_RESET_ON_FORK).  Not fatal: logged.
+ */
+#define SMD_RT_PRIORITY		10
+
+static void run_realtime(void)
+{
+	struct sched_param sp = { .sched_priority = SMD_RT_PRIORITY };
+
+	if (sched_setscheduler(0, SCHED_RR | SCHED_RESET_ON_FORK, &sp))
+		log_msg(LOG_WARNING, "cannot run under SCHED_RR (%m): heavy I/O may delay heartbeats");
+	if (mlockall(MCL_CURRENT | MCL_FUTURE))
+		log_msg(LOG_WARNING, "cannot lock the agent's memory (%m)");
 }
 
 static int compare_names(const void *a, const void *b)
@@ -101,7 +130,21 @@ static int compare_names(const void *a, const void *b)
 		      ((const struct volume *)b)->cfg.volume);
 }
 
-/* Parse every *.conf in @dir; a broken one is logged and left out. */
+/* Not fatal: the link matters more; the run will fail too. */
+static void check_hook(const struct volume *v, const char *key,
+		       const char *path)
+{
+	char error[SM_CONFIG_PATH_MAX + 256];
+
+	if (path[0] && sm_hook_check(path, error, sizeof(error)))
+		log_msg(LOG_WARNING, "%s: %s %s; it will fail when run",
+			v->cfg.volume, key, error);
+}
+
+/*
+ * Parse cluster.conf (if any) and every other *.conf in @dir; a broken
+ * one is logged and left out.
+ */
 static int load_configs(struct daemon_ctx *d, const char *dir)
 {
 	char path[SM_CONFIG_PATH_MAX], error[SM_CONFIG_PATH_MAX + 256];
@@ -110,6 +153,7 @@ static int load_configs(struct daemon_ctx *d, const char *dir)
 	struct dirent *e;
 	DIR *dp;
 
+	d->cluster = cluster_load(dir, d->state_dir);
 	dp = opendir(dir);
 	if (!dp) {
 		log_msg(LOG_ERR, "cannot read the configuration directory %s: %m",
@@ -119,7 +163,8 @@ static int load_configs(struct daemon_ctx *d, const char *dir)
 	while ((e = readdir(dp))) {
 		len = strlen(e->d_name);
 		if (e->d_name[0] == '.' || len <= suffix ||
-		    strcmp(e->d_name + len - suffix, SM_CONFIG_SUFFIX))
+		    strcmp(e->d_name + len - suffix, SM_CONFIG_SUFFIX) ||
+		    !strcmp(e->d_name, SM_CLUSTER_CONFIG_FILE))
 			continue;
 		v = realloc(d->volumes, (d->volume_count + 1) * sizeof(*v));
 		if (!v) {
@@ -136,16 +181,18 @@ static int load_configs(struct daemon_ctx *d, const char *dir)
 		}
 		v->dialer = v->cfg.node_id < v->cfg.peer_node_id;
 		link_init(v);
+		cluster_configure_volume(d->cluster, v);
 		/* Not fatal: the link matters more; the run will fail too. */
-		if (v->cfg.split_brain_hook[0] &&
-		    sm_hook_check(v->cfg.split_brain_hook, error, sizeof(error)))
-			log_msg(LOG_WARNING, "%s: split-brain-hook %s; it will fail when run",
-				v->cfg.volume, error);
+		check_hook(v, "split-brain-hook", v->cfg.split_brain_hook);
+		check_hook(v, "fence-hook", v->cfg.fence_hook);
+		check_hook(v, "promote-hook", v->cfg.promote_hook);
+		check_hook(v, "deposed-hook", v->cfg.deposed_hook);
 		d->volume_count++;
-		log_msg(LOG_INFO, "%s: configured from %s: node %u, %s peer node %u at %s",
+		log_msg(LOG_INFO, "%s: configured from %s: node %u, %s peer node %u at %s%s",
 			v->cfg.volume, path, v->cfg.node_id,
 			v->dialer ? "dials" : "listens for", v->cfg.peer_node_id,
-			v->dialer ? v->cfg.peer_address : v->cfg.address);
+			v->dialer ? v->cfg.peer_address : v->cfg.address,
+			v->quorum_on ? ", quorum on" : "");
 	}
 	closedir(dp);
 	qsort(d->volumes, d->volume_count, sizeof(*d->volumes), compare_names);
@@ -158,8 +205,12 @@ static void free_volumes(struct daemon_ctx *d)
 {
 	int i;
 
-	for (i = 0; i < d->volume_count; i++)
+	for (i = 0; i < d->volume_count; i++) {
 		link_stop(&d->volumes[i]);
+		cluster_volume_free(&d->volumes[i]);
+	}
+	cluster_free(d->cluster);
+	d->cluster = NULL;
 	free(d->volumes);
 	d->volumes = NULL;
 	d->volume_count = 0;
@@ -192,7 +243,7 @@ static int run(struct daemon_ctx *d, const char *dir)
 	struct timespec ts, *tsp;
 	long long timeout, t;
 	sigset_t waitmask;
-	int i, n, *first, hook_fds, r;
+	int i, n, *first, hook_fds, cluster_fds, r;
 
 	sigprocmask(SIG_SETMASK, NULL, &waitmask);
 	sigdelset(&waitmask, SIGTERM);
@@ -216,7 +267,8 @@ static int run(struct daemon_ctx *d, const char *dir)
 
 		free(fds);
 		fds = calloc(1 + d->volume_count * (1 + LINK_MAX_PENDING) +
-			     hooks_poll_count(), sizeof(*fds));
+			     hooks_poll_count() + CLUSTER_MAX_FDS,
+			     sizeof(*fds));
 		first = calloc(d->volume_count + 1, sizeof(*first));
 		if (!fds || !first) {
 			free(first);
@@ -238,6 +290,11 @@ static int run(struct daemon_ctx *d, const char *dir)
 		hook_fds = n;
 		n += hooks_poll_fds(fds + n);
 		t = hooks_next_timeout();
+		if (t >= 0 && (timeout < 0 || t < timeout))
+			timeout = t;
+		cluster_fds = n;
+		n += cluster_poll_fds(d->cluster, fds + n);
+		t = cluster_next_timeout(d->cluster, now_ms());
 		if (t >= 0 && (timeout < 0 || t < timeout))
 			timeout = t;
 
@@ -264,7 +321,8 @@ static int run(struct daemon_ctx *d, const char *dir)
 		for (i = 0; i < d->volume_count; i++)
 			link_service(d, &d->volumes[i], fds + first[i],
 				     first[i + 1] - first[i]);
-		hooks_service(fds + hook_fds, n - hook_fds);
+		hooks_service(fds + hook_fds, cluster_fds - hook_fds);
+		cluster_service(d, fds + cluster_fds, n - cluster_fds);
 		free(first);
 	}
 	free(fds);
@@ -278,7 +336,9 @@ static int run(struct daemon_ctx *d, const char *dir)
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: syncmirrord [--config-dir DIR] [--foreground] [--stderr]\n"
+		"Usage: syncmirrord [--config-dir DIR] [--state-dir DIR] [--foreground] [--stderr]\n"
+		"       syncmirrord --witness [--config-dir DIR] [--state-dir DIR] [--foreground]\n"
+		"                   [--stderr]\n"
 		"       syncmirrord --help\n\n"
 		"The syncmirror agent: for every volume configured in DIR (one\n"
 		"VOLUME.conf each) that the kernel has, it makes the peer link,\n"
@@ -287,10 +347,16 @@ static void usage(FILE *out)
 		"the link lost or refused.  The node with the lower node id dials,\n"
 		"the other listens.  Every kernel state change and every admin\n"
 		"command is logged to syslog (daemon facility) as an audit line;\n"
-		"a split-brain decision also runs the volume's split-brain-hook.\n\n"
+		"a split-brain decision also runs the volume's split-brain-hook.\n"
+		"With DIR/cluster.conf, volumes with \"quorum on\" get heartbeat links\n"
+		"to the peer and the witness, leases for the kernel's quorum fence\n"
+		"and, with \"auto-promote yes\", automatic promotion.\n\n"
 		"Options:\n"
 		"  --config-dir DIR  configuration directory (default $%s,\n"
 		"                    else %s)\n"
+		"  --state-dir DIR   quorum votes in DIR/quorum (default %s)\n"
+		"  --witness         run as the cluster's witness: a voter only; needs\n"
+		"                    cluster.conf, no kernel module, no volume files\n"
 		"  --foreground      do not detach from the terminal\n"
 		"  --stderr          log to stderr as well as to syslog\n"
 		"  --help            this text\n\n"
@@ -298,13 +364,15 @@ static void usage(FILE *out)
 		"up); SIGHUP reads the configuration again.\n\n"
 		"Exit status: 0 stopped by a signal, 1 failure, 2 usage error.\n"
 		"See Documentation/syncmirrord.rst.\n",
-		SM_CONFIG_DIR_ENV, SM_CONFIG_DIR_DEFAULT);
+		SM_CONFIG_DIR_ENV, SM_CONFIG_DIR_DEFAULT, SM_STATE_DIR_DEFAULT);
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "config-dir", required_argument, NULL, 'c' },
+		{ "state-dir", required_argument, NULL, 'S' },
+		{ "witness", no_argument, NULL, 'w' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "stderr", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
@@ -312,7 +380,7 @@ int main(int argc, char **argv)
 	};
 	struct daemon_ctx d = { 0 };
 	const char *dir_option = NULL, *dir;
-	bool foreground = false, to_stderr = false;
+	bool foreground = false, to_stderr = false, witness = false;
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigset_t block;
 	int opt, r;
@@ -320,6 +388,8 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (opt) {
 		case 'c': dir_option = optarg; break;
+		case 'S': d.state_dir = optarg; break;
+		case 'w': witness = true; break;
 		case 'f': foreground = true; break;
 		case 's': to_stderr = true; break;
 		case 'h': usage(stdout); return 0;
@@ -331,9 +401,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	dir = sm_config_dir(dir_option);
+	if (!d.state_dir)
+		d.state_dir = SM_STATE_DIR_DEFAULT;
 
 	/* Before detaching, so that a missing module is seen at once. */
-	if (kernel_open(&d.kernel, on_kernel_volume, &d))
+	if (!witness && kernel_open(&d.kernel, on_kernel_volume, &d))
 		return 1;
 	if (!foreground && daemon(0, 0)) {
 		perror("syncmirrord: daemon");
@@ -351,6 +423,18 @@ int main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	run_realtime();
+	if (witness) {
+		struct witness_options wo = {
+			.config_dir = dir,
+			.state_dir = d.state_dir,
+			.stop = &stop_signal,
+		};
+
+		log_msg(LOG_NOTICE, "started as witness, configuration in %s",
+			dir);
+		return witness_main(&wo);
+	}
 	log_msg(LOG_NOTICE, "started, configuration in %s", dir);
 	if (load_configs(&d, dir)) {
 		kernel_close(&d.kernel);

@@ -216,7 +216,15 @@ enum quorum_lease_rule quorum_lease_rule(const struct quorum_vote_state *v,
 		return QUORUM_NO_GRANT;
 	if (r->current_uuid == v->state.primary_gen)
 		return QUORUM_GRANT;
-	if ((r->flags & SM_HB_F_GEN_PENDING) && r->current_uuid) {
+	/*
+	 * A pending generation, or one another voter has recorded while we
+	 * did not hear the primary (it holds quorum at it: a lease names
+	 * it).  Without the second, a voter that missed the announcement,
+	 * say the peer during a one-way loss, would never grant again and
+	 * would count itself outdated after resyncing from the primary.
+	 */
+	if ((r->flags & (SM_HB_F_GEN_PENDING | SM_HB_F_QUORUM)) &&
+	    r->current_uuid) {
 		next->primary_gen = r->current_uuid;
 		return QUORUM_GRANT_AFTER_RECORDING;
 	}

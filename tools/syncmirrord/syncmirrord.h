@@ -4,7 +4,9 @@
  * the kernel side over generic netlink (kernel.c); per volume, the peer
  * link: listen or dial, authenticate, hand over, reconnect (link.c); the
  * log and the audit trail of kernel events (audit.c); hook programs
- * (hooks.c), run at split-brain decisions (split_brain.c).
+ * (hooks.c), run at split-brain decisions (split_brain.c); with
+ * cluster.conf, quorum and automatic failover (cluster.c on heartbeat.c
+ * and quorum.c); --witness runs witness.c instead of all of this.
  */
 #ifndef SYNCMIRRORD_H
 #define SYNCMIRRORD_H
@@ -61,6 +63,15 @@ struct kernel_volume {
 	char actor_comm[32];
 	uint32_t region_size;		/* bytes per bitmap region */
 	uint64_t current_uuid;		/* data generation */
+	uint64_t bitmap_uuid;		/* generation the bitmap counts from */
+	bool gen_pending;		/* current_uuid not yet recorded (G3) */
+	uint32_t open_count;		/* openers of /dev/mapper/<name> */
+	bool has_quorum;		/* kernels with the quorum fence */
+	uint32_t quorum_state;		/* enum syncmirror_quorum_state */
+	uint32_t quorum_policy;		/* SYNCMIRROR_QUORUM_POLICY_* */
+	uint32_t quorum_remaining_ms;
+	uint64_t quorum_term;
+	uint32_t quorum_held;		/* bios held */
 	bool has_split_brain;		/* kernels with split-brain handling */
 	uint32_t sb_policy;		/* enum syncmirror_sb_policy in effect */
 	uint32_t sb_decision;		/* enum syncmirror_sb_decision */
@@ -101,6 +112,20 @@ int kernel_connect(struct kernel *k, const char *volume, int fd,
 		   size_t why_size);
 int kernel_disconnect(struct kernel *k, const char *volume, char *why,
 		      size_t why_size);
+/* GET_VOLUME of one volume into @kv (not handed to on_volume). */
+int kernel_get_volume(struct kernel *k, const char *volume,
+		      struct kernel_volume *kv, char *why, size_t why_size);
+/* SET_ROLE @role; GENERATION only when @generation is not 0. */
+int kernel_set_role(struct kernel *k, const char *volume, uint32_t role,
+		    uint64_t generation, char *why, size_t why_size);
+/*
+ * QUORUM @action (SYNCMIRROR_QUORUM_LEASE, _DISABLE, _FAIL_HELD); for a
+ * LEASE, @policy, the deadline @until_ns (CLOCK_MONOTONIC, 0: none), the
+ * recorded generation @gen and @term.
+ */
+int kernel_quorum(struct kernel *k, const char *volume, uint32_t action,
+		  uint32_t policy, uint64_t until_ns, uint64_t gen,
+		  uint64_t term, char *why, size_t why_size);
 
 /* ---- audit.c: the audit trail ---- */
 
@@ -223,13 +248,46 @@ struct volume {
 	int backoff_ms;
 	int listen_fd;
 	struct pending pending[LINK_MAX_PENDING];	/* dialer: only [0] */
+
+	/* Quorum (cluster.c); quorum NULL until the kernel has the volume. */
+	bool quorum_on;
+	struct cluster *cluster;
+	struct quorum_node *quorum;
+	struct kernel_volume kv;	/* the kernel's last word on it */
+	bool have_kv;
+	int fence_result;		/* enum quorum_hook_result */
+	bool deposed_open_logged;
 };
 
 struct daemon_ctx {
 	struct kernel kernel;
 	struct volume *volumes;
 	int volume_count;
+	struct cluster *cluster;	/* NULL: no cluster.conf */
+	const char *state_dir;
 };
+
+struct volume *daemon_find_volume(struct daemon_ctx *d, const char *name);
+
+/* ---- cluster.c: quorum and automatic failover on a data node ---- */
+
+/* DIR/cluster.conf parsed, or NULL when absent or broken (logged). */
+struct cluster *cluster_load(const char *dir, const char *state_dir);
+void cluster_free(struct cluster *c);
+/* After the volume's file is parsed: decide quorum on or off (@c may be NULL). */
+void cluster_configure_volume(struct cluster *c, struct volume *v);
+void cluster_volume_free(struct volume *v);
+/* Every kernel message (reply or event) for a configured volume. */
+void cluster_kernel_volume(struct daemon_ctx *d, struct volume *v,
+			   const struct kernel_volume *kv);
+/* Run the volume's machine now and carry out what it says. */
+void cluster_step(struct daemon_ctx *d, struct volume *v);
+/* Poll loop: at most HB_MAX_FDS fds. */
+#define CLUSTER_MAX_FDS		(1 + 4 + 32)
+int cluster_poll_fds(struct cluster *c, struct pollfd *fds);
+long long cluster_next_timeout(struct cluster *c, long long now);
+void cluster_service(struct daemon_ctx *d, const struct pollfd *fds,
+		     int count);
 
 long long now_ms(void);
 

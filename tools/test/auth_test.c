@@ -89,7 +89,8 @@ static int run_side(FILE *out, const char *side, int fd,
 	struct sm_auth auth;
 	int r;
 
-	if (sm_auth_init(&auth, secret, uuid, node, expect))
+	if (sm_auth_init(&auth, SM_AUTH_MAGIC, SM_AUTH_LABEL, secret, uuid,
+			 node, expect))
 		return report(out, side, &auth, SM_AUTH_FAILED);
 	result = sm_auth_run(&auth, fd, SM_AUTH_TIMEOUT_MS);
 	r = report(out, side, &auth, result);
@@ -177,7 +178,8 @@ static int cmd_raw(int argc, char **argv)
 		struct sm_auth auth;
 		enum sm_auth_result result;
 
-		sm_auth_init(&auth, &secret, uuid, 0, 1);
+		sm_auth_init(&auth, SM_AUTH_MAGIC, SM_AUTH_LABEL, &secret,
+			     uuid, 0, 1);
 		result = sm_auth_run(&auth, fds[0], 2000);
 		report(stdout, "A", &auth, result);
 		r = auth.phase == SM_AUTH_PHASE_DONE &&
@@ -200,7 +202,8 @@ static int cmd_answer(int argc, char **argv)
 	parse_hex(argv[3], other, sizeof(other));
 	parse_hex(argv[4], own, sizeof(own));
 	parse_uuid(argv[6], uuid);
-	if (sm_auth_answer(&secret, other, own, atoi(argv[5]), uuid, answer))
+	if (sm_auth_answer(SM_AUTH_LABEL, &secret, other, own, atoi(argv[5]),
+			   uuid, answer))
 		die("answer", "HMAC failed");
 	for (i = 0; i < SM_AUTH_ANSWER_SIZE; i++)
 		printf("%02x", answer[i]);

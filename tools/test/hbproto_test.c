@@ -19,7 +19,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include "../lib/hb-auth.h"
+#include "../lib/auth.h"
 #include "../lib/hbproto.h"
 #include "../lib/superblock.h"
 #include "check.h"
@@ -415,22 +415,24 @@ static enum sm_auth_result pair(const struct sm_secret *secret,
 	if (!child) {
 		close(fds[0]);
 		if (child_peer_link)
-			sm_auth_init(&auth, secret, uuid_a, 1, 0);
+			sm_auth_init(&auth, SM_AUTH_MAGIC, SM_AUTH_LABEL,
+				     secret, uuid_a, 1, 0);
 		else
-			sm_hb_auth_init(&auth, secret, uuid_a, 1, 0);
-		result = child_peer_link ? sm_auth_run(&auth, fds[1], 3000) :
-					   sm_hb_auth_run(&auth, fds[1], 3000);
+			sm_auth_init(&auth, SM_HB_AUTH_MAGIC, SM_HB_AUTH_LABEL,
+				     secret, uuid_a, 1, 0);
+		result = sm_auth_run(&auth, fds[1], 3000);
 		_exit(result == SM_AUTH_ACCEPTED ? 0 : 1);
 	}
 	close(fds[1]);
-	sm_hb_auth_init(&auth, secret, uuid_a, 0, 1);
-	result = sm_hb_auth_run(&auth, fds[0], 3000);
+	sm_auth_init(&auth, SM_HB_AUTH_MAGIC, SM_HB_AUTH_LABEL, secret, uuid_a,
+		     0, 1);
+	result = sm_auth_run(&auth, fds[0], 3000);
 	snprintf(message, size, "%s",
 		 auth.message_count ? auth.messages[0] : "");
 	close(fds[0]);
 	waitpid(child, &status, 0);
 	*child_ok = WIFEXITED(status) && !WEXITSTATUS(status);
-	sm_hb_auth_clear(&auth);
+	sm_auth_clear(&auth);
 	return result;
 }
 
@@ -461,8 +463,10 @@ static void test_auth(void)
 
 	memset(other, 0x11, sizeof(other));
 	memset(own, 0x22, sizeof(own));
-	sm_hb_auth_answer(&secret, other, own, 1, uuid_a, hb_answer);
-	sm_auth_answer(&secret, other, own, 1, uuid_a, peer_answer);
+	sm_auth_answer(SM_HB_AUTH_LABEL, &secret, other, own, 1, uuid_a,
+		       hb_answer);
+	sm_auth_answer(SM_AUTH_LABEL, &secret, other, own, 1, uuid_a,
+		       peer_answer);
 	check(memcmp(hb_answer, peer_answer, 32),
 	      "the same challenges give different answers on the two kinds of link");
 }
@@ -494,7 +498,7 @@ static int cmd_answer(int argc, char **argv)
 		return 2;
 	}
 	load_secret(argv[2], &secret);
-	if (sm_hb_auth_answer(&secret, other, own, atoi(argv[5]), uuid,
+	if (sm_auth_answer(SM_HB_AUTH_LABEL, &secret, other, own, atoi(argv[5]), uuid,
 			      answer))
 		return 1;
 	for (i = 0; i < 32; i++)

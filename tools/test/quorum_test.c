@@ -217,6 +217,13 @@ static void test_lease_rule(void)
 	v.state = next;
 	check_u64(quorum_lease_rule(&v, A, &next), QUORUM_GRANT,
 		  "GRANT once it is");
+	r = rec(1, A, SM_HB_ROLE_PRIMARY, GX, GA2, SM_HB_F_QUORUM, B, 0);
+	quorum_reported(&v, A, &r);
+	check(quorum_lease_rule(&v, A, &next) == QUORUM_GRANT_AFTER_RECORDING &&
+	      next.term == 1 && next.primary == A && next.primary_gen == GX,
+	      "a generation another voter recorded (the primary holds quorum at it): record it, then GRANT");
+	r = rec(1, A, SM_HB_ROLE_PRIMARY, GA2, G0, SM_HB_F_GEN_PENDING, B, 0);
+	quorum_reported(&v, A, &r);
 
 	v.asked_term = 2;
 	check_u64(quorum_lease_rule(&v, A, &next), QUORUM_NO_GRANT,

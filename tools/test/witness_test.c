@@ -8,7 +8,7 @@
  *
  *   witness_test SM_WITNESS
  *
- * The client side is written on lib/hbproto.c and lib/hb-auth.h alone,
+ * The client side is written on lib/hbproto.c and lib/auth.c alone,
  * not on heartbeat.c, and checks every message of the witness as a
  * member would (sequence, echo, checksums).  What it asserts:
  *  - a first term is granted to A, persisted, and GRANT goes to A only;
@@ -37,7 +37,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include "../lib/hb-auth.h"
+#include "../lib/auth.h"
 #include "../lib/hbproto.h"
 #include "../lib/quorum-state.h"
 #include "../lib/superblock.h"
@@ -186,11 +186,12 @@ static bool authenticate(struct client *cl, int fd)
 	struct sm_auth auth;
 	int i;
 
-	sm_hb_auth_init(&auth, &secret, cluster_uuid, cl->id, W_ID);
-	r = sm_hb_auth_run(&auth, fd, 3000);
+	sm_auth_init(&auth, SM_HB_AUTH_MAGIC, SM_HB_AUTH_LABEL, &secret,
+		     cluster_uuid, cl->id, W_ID);
+	r = sm_auth_run(&auth, fd, 3000);
 	for (i = 0; r != SM_AUTH_ACCEPTED && i < auth.message_count; i++)
 		printf("    %s: %s\n", cl->name, auth.messages[i]);
-	sm_hb_auth_clear(&auth);
+	sm_auth_clear(&auth);
 	if (r != SM_AUTH_ACCEPTED)
 		return false;
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);

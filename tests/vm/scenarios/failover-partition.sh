@@ -19,9 +19,12 @@
 . "$SM_VM/failover.sh"
 
 run() {
-	local policy=$1 w1 w2 s1 s2 start a_state b_state elapsed acks_lost
+	local policy=$1 w1 w2 s1 s2 start a_state b_state elapsed acks_lost node device
 	fo_cluster "$policy"
-	w1=$(on_bg A ackcheck write --device /dev/mapper/vol0 --blocks 32768 --qd 32 --writer 1)
+	# Writer 1 on A in the first half of the blocks, writer 2 on B in the
+	# second: each stream verifies on the final data only if they do not
+	# overwrite each other.
+	w1=$(on_bg A ackcheck write --device /dev/mapper/vol0 --blocks 16384 --qd 32 --writer 1)
 	s1=$SM_RUNDIR/A/share/cmd/$w1.out
 	sleep 4
 	[ "$(fo_acks "$s1")" -gt 0 ] || fail "$policy: no write acknowledged on A before the partition"
@@ -47,7 +50,7 @@ run() {
 	fo_wait_quorum B have 30 > /dev/null
 	assert_eq "$(mirror_field B role)" primary "$policy: B's role after the partition"
 	[ "$(fo_quorum A)" != have ] || fail "$policy: A holds quorum again while B is primary"
-	w2=$(on_bg B ackcheck write --device /dev/mapper/vol0 --blocks 32768 --qd 8 --writer 2 --ops 2000)
+	w2=$(on_bg B ackcheck write --device /dev/mapper/vol0 --first 16384 --blocks 16384 --qd 8 --writer 2 --ops 2000)
 	s2=$SM_RUNDIR/B/share/cmd/$w2.out
 	on_wait B "$w2" || fail "$policy: ackcheck on B failed"
 	[ "$(fo_acks "$s2")" -gt 0 ] || fail "$policy: B acknowledged nothing"
@@ -68,10 +71,14 @@ run() {
 	cp "$SM_RUNDIR/B/share/w1.log" "$SM_RUNDIR/A/share/w1.log"
 	cp "$s2" "$SM_RUNDIR/A/share/w2.log"
 	cp "$s2" "$SM_RUNDIR/B/share/w2.log"
+	# B is primary: through the volume; A is secondary and refuses I/O on
+	# it: its data area (external metadata: the data device) instead.
 	for node in A B; do
-		on $node ackcheck verify --device /dev/mapper/vol0 --log /host/w1.log --writer 1 ||
+		device=/dev/mapper/vol0
+		[ $node = B ] || device=/dev/mapper/data
+		on $node ackcheck verify --device $device --log /host/w1.log --writer 1 ||
 			fail "$policy: a write A acknowledged is missing on $node"
-		on $node ackcheck verify --device /dev/mapper/vol0 --log /host/w2.log --writer 2 ||
+		on $node ackcheck verify --device $device --log /host/w2.log --writer 2 ||
 			fail "$policy: a write B acknowledged is missing on $node"
 	done
 	assert_eq "$(mirror_data_hash A)" "$(mirror_data_hash B)" "$policy: data areas after the heal"
