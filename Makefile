@@ -62,7 +62,7 @@ module-debug: debug-kernel
 tools:
 	$(MAKE) -C tools
 	@$(MAKE) --no-print-directory $(BUILD)/tools/bin/sm-wirepeer \
-		$(BUILD)/tools/bin/sm-quorum
+		$(BUILD)/tools/bin/sm-quorum $(BUILD)/tools/bin/sm-clock
 
 # A scripted misbehaving peer for the VM scenarios (goes into the images).
 $(BUILD)/tools/bin/sm-wirepeer: tests/vm/wirepeer.c tools/lib/crc32c.c tools/lib/crc32c.h
@@ -75,6 +75,11 @@ $(BUILD)/tools/bin/sm-quorum: tests/vm/quorumctl.c tools/lib/genl.c tools/lib/ge
 	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -I include/uapi \
 		$$(pkg-config --cflags libnl-genl-3.0) -o $@ tests/vm/quorumctl.c \
 		tools/lib/genl.c $$(pkg-config --libs libnl-genl-3.0)
+
+# Clock offsets between the VMs, for the event logs of failover scenarios.
+$(BUILD)/tools/bin/sm-clock: tests/vm/clockcheck.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -o $@ tests/vm/clockcheck.c
 
 # Initramfs per kernel flavour: a cached base layer plus a fresh overlay
 # with /init, our module and our tools.

@@ -198,7 +198,9 @@ static int fill_quorum(struct sk_buff *skb, struct syncmirror_volume *vol)
 	    put_u64(skb, SYNCMIRROR_ATTR_QUORUM_GEN, st.gen) ||
 	    put_u64(skb, SYNCMIRROR_ATTR_QUORUM_TERM, st.term) ||
 	    nla_put_u32(skb, SYNCMIRROR_ATTR_QUORUM_HELD, st.held) ||
-	    put_u64(skb, SYNCMIRROR_ATTR_QUORUM_SINCE, st.since))
+	    put_u64(skb, SYNCMIRROR_ATTR_QUORUM_SINCE,
+		    div_u64(st.since, NSEC_PER_SEC)) ||
+	    put_u64(skb, SYNCMIRROR_ATTR_QUORUM_SINCE_NS, st.since))
 		return -EMSGSIZE;
 	return 0;
 }

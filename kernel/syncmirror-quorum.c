@@ -45,14 +45,23 @@ static void quorum_timer(struct timer_list *t)
 	queue_work(syncmirror_wq, &q->work);
 }
 
-/* Must be called with q->lock held. */
+/*
+ * Must be called with q->lock held, and before a new lease replaces
+ * q->until: a fence leaving HAVE stopped completing writes when its lease
+ * ran out (lease_running()), which may be before this call.  The time is
+ * what the event log shows (Documentation/syncmirror.rst, "Quorum fence").
+ */
 static void enter(struct syncmirror_quorum *q, int state)
 {
+	ktime_t now = ktime_get(), end = now;
+
 	lockdep_assert_held(&q->lock);
 	if (q->state == state)
 		return;
+	if (q->state == SYNCMIRROR_QUORUM_HAVE && ktime_before(q->until, now))
+		end = q->until;
 	q->state = state;
-	q->since = ktime_get_real_seconds();
+	q->since = ktime_get_real_ns() - ktime_to_ns(ktime_sub(now, end));
 }
 
 /*
@@ -420,10 +429,10 @@ int syncmirror_quorum_control(struct syncmirror_volume *vol, u32 action,
 		q->policy = policy;
 		q->term = term;
 		q->gen = gen;
+		enter(q, until_ns && ktime_before(ktime_get(), until) ?
+			 SYNCMIRROR_QUORUM_HAVE : SYNCMIRROR_QUORUM_LOST);
 		/* The agent's word: the latest grant any voter gave. */
 		q->until = until;
-		enter(q, until_ns && ktime_before(ktime_get(), q->until) ?
-			 SYNCMIRROR_QUORUM_HAVE : SYNCMIRROR_QUORUM_LOST);
 		left = ktime_ms_delta(q->until, ktime_get());
 		spin_unlock_irqrestore(&q->lock, flags);
 		if (left > 0)

@@ -28,7 +28,8 @@ struct syncmirror_volume;
  * @until: the lease's CLOCK_MONOTONIC deadline (0: none)
  * @gen: the generation the voters recorded
  * @term: the agent's term, for reporting
- * @since: when @state was entered (seconds since the epoch)
+ * @since: when @state was entered (CLOCK_REALTIME, ns); leaving HAVE, the
+ *	moment the lease ran out if that came first
  * @held_bios: bios held at the map function while the lease is lost
  * @held_writes: writes the peer lacks, held before completion
  * @held: bios in both lists
@@ -45,7 +46,7 @@ struct syncmirror_quorum {
 	ktime_t until;
 	u64 gen;
 	u64 term;
-	time64_t since;
+	u64 since;
 	struct bio_list held_bios;
 	struct list_head held_writes;
 	unsigned int held;
@@ -64,7 +65,7 @@ struct syncmirror_quorum {
  * @gen: the generation of the lease
  * @term: the agent's term
  * @held: bios held
- * @since: when @state was entered
+ * @since: when @state was entered (CLOCK_REALTIME, ns)
  */
 struct syncmirror_quorum_status {
 	int state;
@@ -73,7 +74,7 @@ struct syncmirror_quorum_status {
 	u64 gen;
 	u64 term;
 	u32 held;
-	time64_t since;
+	u64 since;
 };
 
 void syncmirror_quorum_init(struct syncmirror_volume *vol);

@@ -6,6 +6,9 @@
 # initramfs root is in memory: fo_start writes it again after a boot).
 # Source after mirror.sh.
 
+# shellcheck source=fencecheck.sh
+. "$SM_VM/fencecheck.sh"
+
 FO_UUID=3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f
 FO_CLUSTER=8d9e0f1a-2b3c-4d4e-9f5a-6b7c8d9e0f1a
 
@@ -76,6 +79,7 @@ EOF
 # of the last run is overwritten (--force).
 fo_cluster() {
 	local node
+	rm -f "$SM_RUNDIR"/clock-server "$SM_RUNDIR"/clock.? "$SM_RUNDIR"/fence-*
 	cluster A B W
 	for node in A B; do
 		on $node smctl create-md --clean --force --data /dev/mapper/data --meta /dev/mapper/meta \
@@ -109,4 +113,44 @@ fo_wait_quorum() {
 # fo_acks STREAM: acknowledged writes in an ackcheck stream.
 fo_acks() {
 	grep -c '^ACK' "$1" || true
+}
+
+# Event logs on one time line (tests/vm/fencecheck.sh): W's clock is the
+# reference.  fo_events_start NODE: NODE's events from now on, in the
+# file it prints, with a status snapshot (the state before the first event).
+fo_events_start() {
+	local id
+	id=$(on_bg "$1" "smctl -j events")
+	mirror_json "$1" > "$SM_RUNDIR/fence-snapshots.$1"
+	echo "$SM_RUNDIR/$1/share/cmd/$id.out"
+}
+
+# fo_clock NODE: append "OFFSET_NS ERROR_NS" (W's clock minus NODE's) to
+# $SM_RUNDIR/clock.NODE; W answers from the first call on.
+fo_clock() {
+	if [ ! -e "$SM_RUNDIR/clock-server" ]; then
+		on_bg W "sm-clock serve 10.0.0.3:7901" > "$SM_RUNDIR/clock-server"
+		sleep 1
+	fi
+	on "$1" "sm-clock offset 10.0.0.3:7901" >> "$SM_RUNDIR/clock.$1" ||
+		fail "$1: no clock offset from W"
+}
+
+# fo_fence_check LABEL EVENTS_A EVENTS_B: from both nodes' event logs (and
+# a final snapshot each), never were both fences holding quorum at once on
+# W's clock, within the measured offsets (fo_clock before and after).
+fo_fence_check() {
+	local label=$1 node out
+	for node in A B; do
+		mirror_json $node >> "$SM_RUNDIR/fence-snapshots.$node"
+	done
+	cat "$2" "$SM_RUNDIR/fence-snapshots.A" > "$SM_RUNDIR/fence-log.A"
+	cat "$3" "$SM_RUNDIR/fence-snapshots.B" > "$SM_RUNDIR/fence-log.B"
+	log "$label: clock offsets to W (ns, error): A $(tr '\n' ' ' < "$SM_RUNDIR/clock.A"), B $(tr '\n' ' ' < "$SM_RUNDIR/clock.B")"
+	if ! out=$(fence_check "$SM_RUNDIR/fence-log.A" "$SM_RUNDIR/clock.A" \
+			       "$SM_RUNDIR/fence-log.B" "$SM_RUNDIR/clock.B" 2>&1); then
+		log "$out"
+		fail "$label: from the event logs, A and B may have held quorum at the same time"
+	fi
+	log "$label: event logs (node 1 A, node 2 B): ${out//$'\n'/; }"
 }

@@ -54,6 +54,8 @@ void smctl_quorum_parse(struct nlattr **a, struct smctl_quorum *q)
 		q->held = nla_get_u32(a[SYNCMIRROR_ATTR_QUORUM_HELD]);
 	if (a[SYNCMIRROR_ATTR_QUORUM_SINCE])
 		q->since = nla_get_u64(a[SYNCMIRROR_ATTR_QUORUM_SINCE]);
+	if (a[SYNCMIRROR_ATTR_QUORUM_SINCE_NS])
+		q->since_ns = nla_get_u64(a[SYNCMIRROR_ATTR_QUORUM_SINCE_NS]);
 }
 
 void smctl_quorum_print_json(const struct smctl_quorum *q)
@@ -63,9 +65,9 @@ void smctl_quorum_print_json(const struct smctl_quorum *q)
 	if (q->state != SYNCMIRROR_QUORUM_NONE)
 		printf(",\"policy\":\"%s\",\"remaining_ms\":%u,"
 		       "\"generation\":\"%016" PRIx64 "\",\"term\":%" PRIu64
-		       ",\"held\":%u,\"since\":%" PRIu64,
+		       ",\"held\":%u,\"since\":%" PRIu64 ",\"since_ns\":%" PRIu64,
 		       policy_name(q->policy), q->remaining_ms, q->gen, q->term,
-		       q->held, q->since);
+		       q->held, q->since, q->since_ns);
 	printf("}");
 }
 

@@ -112,6 +112,7 @@ struct smctl_quorum {
 	uint64_t gen, term;
 	uint32_t held;			/* bios held */
 	uint64_t since;			/* epoch s */
+	uint64_t since_ns;		/* the same in ns, 0: unknown */
 };
 
 void smctl_quorum_parse(struct nlattr **attrs, struct smctl_quorum *q);

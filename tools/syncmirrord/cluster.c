@@ -231,6 +231,13 @@ static int act(struct daemon_ctx *d, struct volume *v,
 			log_msg(LOG_WARNING, "%s: cannot fail the held I/O: %s",
 				name, why);
 		return r ? -1 : 0;
+	case QUORUM_ACT_UNFENCE:
+		r = kernel_quorum(&d->kernel, name, SYNCMIRROR_QUORUM_DISABLE,
+				  0, 0, 0, 0, why, sizeof(why));
+		if (r)
+			log_msg(LOG_WARNING, "%s: cannot disable the quorum fence: %s",
+				name, why);
+		return r ? -1 : 0;
 	case QUORUM_ACT_RUN_PROMOTE_HOOK:
 		if (v->cfg.promote_hook[0])
 			run_hook(d, v, "promote", v->cfg.promote_hook,

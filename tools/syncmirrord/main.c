@@ -237,12 +237,25 @@ static void resync(struct daemon_ctx *d)
 		}
 }
 
+/*
+ * A poll loop that stalls delays heartbeats, and a node whose heartbeats
+ * stop loses quorum although it is alive: say so, and where.
+ */
+#define LOOP_LATE_MS	250
+
+static void loop_slow(const char *what, long long ms)
+{
+	if (ms > LOOP_LATE_MS)
+		log_msg(LOG_WARNING, "event loop spent %lld ms in %s", ms, what);
+}
+
 static int run(struct daemon_ctx *d, const char *dir)
 {
 	struct pollfd *fds = NULL;
 	struct timespec ts, *tsp;
 	long long timeout, t;
 	sigset_t waitmask;
+	long long asleep, woke, serviced;
 	int i, n, *first, hook_fds, cluster_fds, r;
 
 	sigprocmask(SIG_SETMASK, NULL, &waitmask);
@@ -304,7 +317,12 @@ static int run(struct daemon_ctx *d, const char *dir)
 			ts.tv_nsec = (timeout % 1000) * 1000000;
 			tsp = &ts;
 		}
+		asleep = now_ms();
 		r = ppoll(fds, n, tsp, &waitmask);
+		woke = now_ms();
+		if (timeout >= 0 && woke - asleep - timeout > LOOP_LATE_MS)
+			log_msg(LOG_WARNING, "event loop woke %lld ms late (this process was not scheduled)",
+				woke - asleep - timeout);
 		if (r < 0 && errno != EINTR) {
 			log_msg(LOG_ERR, "poll: %m");
 			free(first);
@@ -322,8 +340,11 @@ static int run(struct daemon_ctx *d, const char *dir)
 			link_service(d, &d->volumes[i], fds + first[i],
 				     first[i + 1] - first[i]);
 		hooks_service(fds + hook_fds, cluster_fds - hook_fds);
+		serviced = now_ms();
 		cluster_service(d, fds + cluster_fds, n - cluster_fds);
 		free(first);
+		loop_slow("the kernel, links and hooks", serviced - woke);
+		loop_slow("quorum and heartbeats", now_ms() - serviced);
 	}
 	free(fds);
 	if (stop_signal)

@@ -604,6 +604,25 @@ static bool candidate_conditions(struct step *s)
 	return true;
 }
 
+/*
+ * Two-node mode, the fence-hook exited 0: the peer cannot write, which is
+ * the vote it cannot give.  Take the term (recorded before SET_ROLE) and
+ * write unfenced until the peer is back and grants a lease (leases()).
+ */
+static void two_node_fenced(struct step *s)
+{
+	struct quorum_node *n = s->n;
+	struct sm_qstate next;
+
+	next.term = n->request_term;
+	next.primary = n->vote.self;
+	next.primary_gen = n->request_gen;
+	persist(s, &next);
+	n->peer_fenced = true;
+	add_log(s->out, LOG_NOTICE, "%s: fence-hook fenced node %u: term %" PRIu64 " taken, generation %016" PRIx64,
+		n->name, n->peer, next.term, next.primary_gen);
+}
+
 static void enter_promoting(struct step *s)
 {
 	struct quorum_action *a;
@@ -631,7 +650,6 @@ static void become_candidate(struct step *s)
 {
 	struct quorum_node *n = s->n;
 	uint64_t term = n->vote.state.term + 1, generation;
-	struct sm_qstate next;
 
 	generation = s->in->random_gen | 1;
 	n->peer_last_heard_at_loss =
@@ -642,14 +660,15 @@ static void become_candidate(struct step *s)
 		two_node(n) ? "no witness: fence-hook decides" :
 			      "witness agrees");
 	if (two_node(n)) {
-		/* No voter to ask: the term is ours, the hook must fence. */
-		next.term = term;
-		next.primary = n->vote.self;
-		next.primary_gen = generation;
+		/*
+		 * No voter to ask: the fence-hook decides, and the term is
+		 * taken only once it fenced the peer (two_node_fenced()): a
+		 * hook that fails changes nothing, so the peer, when heard
+		 * again, is still the primary of its term.
+		 */
 		n->request_gen = generation;
 		n->request_term = term;
 		n->request_lineage = lineage(&n->kernel);
-		persist(s, &next);
 		enter_fencing(s);
 		return;
 	}
@@ -728,6 +747,7 @@ static void deposed(struct step *s)
 	set_state(s, QUORUM_DEPOSED);
 	request_done(n);
 	n->manual = false;
+	n->peer_fenced = false;
 	add_log(s->out, LOG_NOTICE, "%s: deposed: node %u is primary of term %" PRIu64,
 		n->name, n->vote.state.primary, n->vote.state.term);
 	if (n->cfg.quorum)
@@ -815,6 +835,13 @@ static void leases(struct step *s)
 
 	if (!n->cfg.quorum || deadline <= s->now)
 		return;
+	if (n->peer_fenced) {
+		/* The fenced peer is back and grants: fenced again from now. */
+		n->peer_fenced = false;
+		n->lease_sent = false;
+		add_log(s->out, LOG_NOTICE, "%s: node %u grants leases again: the quorum fence is armed",
+			n->name, n->peer);
+	}
 	if (n->lease_sent && deadline <= n->lease_sent_until &&
 	    n->lease_sent_gen == n->kernel.current_uuid)
 		return;
@@ -831,7 +858,7 @@ static void leases(struct step *s)
 static void quorum_state_follows_lease(struct step *s)
 {
 	struct quorum_node *n = s->n;
-	bool have = quorum_node_deadline(n) > s->now;
+	bool have = quorum_node_deadline(n) > s->now || n->peer_fenced;
 
 	if (n->state == QUORUM_PRIMARY && !have) {
 		set_state(s, QUORUM_PRIMARY_NO_QUORUM);
@@ -898,6 +925,8 @@ static void step_state(struct step *s)
 		return;
 	case QUORUM_FENCING:
 		if (s->in->fence == QUORUM_HOOK_OK) {
+			if (two_node(n))
+				two_node_fenced(s);
 			enter_promoting(s);
 		} else if (s->in->fence == QUORUM_HOOK_FAILED) {
 			add_log(s->out, LOG_WARNING, "%s: fence-hook failed: not promoting; next attempt in %d s",
@@ -910,15 +939,21 @@ static void step_state(struct step *s)
 		if (!primary)
 			return;
 		/* The witness's next grant first, unless none comes. */
-		if (quorum_node_deadline(n) <= s->now &&
+		if (!n->peer_fenced && quorum_node_deadline(n) <= s->now &&
 		    s->now - n->state_since < n->timing.loss_timeout)
 			return;
 		peer = quorum_member_const(&n->vote, n->peer);
+		if (n->peer_fenced) {
+			add(s->out, QUORUM_ACT_UNFENCE);
+			add_log(s->out, LOG_WARNING, "%s: no witness: writing without the quorum fence while node %u is fenced (until it grants a lease)",
+				n->name, n->peer);
+		}
 		add_log(s->out, LOG_NOTICE, "%s: promoted (term %" PRIu64 ") %.1f s after the last heartbeat of node %u",
 			n->name, n->vote.state.term,
 			(s->now - n->peer_last_heard_at_loss) / 1000.0,
 			peer->id);
-		set_state(s, quorum_node_deadline(n) > s->now ?
+		set_state(s, quorum_node_deadline(n) > s->now ||
+			     n->peer_fenced ?
 			     QUORUM_PRIMARY : QUORUM_PRIMARY_NO_QUORUM);
 		leases(s);		/* the lease first, then the hook */
 		add(s->out, QUORUM_ACT_RUN_PROMOTE_HOOK);
@@ -929,6 +964,7 @@ static void step_state(struct step *s)
 			add_log(s->out, LOG_INFO, "%s: no longer primary", n->name);
 			request_done(n);
 			n->manual = false;
+			n->peer_fenced = false;
 			set_state(s, QUORUM_SECONDARY);
 			return;
 		}
@@ -984,6 +1020,7 @@ void quorum_node_step(struct quorum_node *n,
 	if (!k->loaded) {
 		n->armed = false;
 		n->lease_sent = false;
+		n->peer_fenced = false;
 	} else if (n->cfg.quorum && !n->armed) {
 		a = add(out, QUORUM_ACT_LEASE);
 		a->until = 0;
@@ -1064,6 +1101,7 @@ void quorum_node_failed(struct quorum_node *n, const struct quorum_action *a,
 	if (n->state == QUORUM_CANDIDATE || n->state == QUORUM_FENCING ||
 	    n->state == QUORUM_PROMOTING) {
 		request_done(n);
+		n->peer_fenced = false;
 		set_state(&s, QUORUM_SECONDARY);
 		n->next_attempt = now + QUORUM_FENCE_RETRY_MS;
 	} else if (n->state == QUORUM_DEPOSED &&
@@ -1115,6 +1153,8 @@ const char *quorum_action_name(enum quorum_action_type type)
 		return "lease";
 	case QUORUM_ACT_FAIL_HELD:
 		return "fail-held";
+	case QUORUM_ACT_UNFENCE:
+		return "unfence";
 	case QUORUM_ACT_RUN_PROMOTE_HOOK:
 		return "promote-hook";
 	case QUORUM_ACT_RUN_DEPOSED_HOOK:

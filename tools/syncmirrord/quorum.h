@@ -195,6 +195,7 @@ enum quorum_action_type {
 	QUORUM_ACT_SET_SECONDARY,
 	QUORUM_ACT_LEASE,		/* QUORUM LEASE until (0: none), gen, term */
 	QUORUM_ACT_FAIL_HELD,		/* QUORUM FAIL_HELD */
+	QUORUM_ACT_UNFENCE,		/* QUORUM DISABLE: two-node, peer fenced */
 	QUORUM_ACT_RUN_PROMOTE_HOOK,
 	QUORUM_ACT_RUN_DEPOSED_HOOK,
 	QUORUM_ACT_LOG,			/* @priority (syslog), @text */
@@ -238,6 +239,11 @@ struct quorum_node {
 	long long state_since;
 	struct quorum_kernel kernel;	/* as of the last step */
 	bool armed;			/* LEASE 0 sent since the volume came up */
+	/*
+	 * Two-node mode: the fence-hook fenced the peer and we promoted;
+	 * writes go without the kernel's fence until the peer grants a lease.
+	 */
+	bool peer_fenced;
 
 	struct quorum_member witness_view;	/* what the witness tells us */
 	struct quorum_lease lease[2];		/* from the peer, the witness */

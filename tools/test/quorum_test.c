@@ -838,18 +838,63 @@ static void test_machine_two_node(void)
 	struct quorum_node n;
 	int persist;
 
+	const struct quorum_action *a;
+	struct sm_hb_record r;
+	uint64_t g;
+
 	node_b(&n, &c, SM_HB_NO_MEMBER);
 	step(&n, 4999, &k, QUORUM_HOOK_NONE);
-	check(!action(QUORUM_ACT_PERSIST), "two nodes: nothing before loss-timeout");
+	check(!action(QUORUM_ACT_RUN_FENCE_HOOK), "two nodes: nothing before loss-timeout");
 	step(&n, 5000, &k, QUORUM_HOOK_NONE);
+	check(!action(QUORUM_ACT_PERSIST) && !action(QUORUM_ACT_SEND_REQUEST) &&
+	      action(QUORUM_ACT_RUN_FENCE_HOOK) && n.state == QUORUM_FENCING,
+	      "two nodes, peer lost: no request, nothing recorded, the fence-hook decides");
+	step(&n, 5100, &k, QUORUM_HOOK_FAILED);
+	check(!action(QUORUM_ACT_PERSIST) && !action(QUORUM_ACT_SET_PRIMARY) &&
+	      n.state == QUORUM_SECONDARY && n.vote.state.term == 1 &&
+	      n.vote.state.primary == A,
+	      "fence-hook failed: no term taken (A is still primary of term 1 when it is back)");
+
+	step(&n, 10100, &k, QUORUM_HOOK_NONE);
+	check(action(QUORUM_ACT_RUN_FENCE_HOOK) && n.state == QUORUM_FENCING,
+	      "5 s later: the fence-hook again");
+	step(&n, 10200, &k, QUORUM_HOOK_OK);
 	persist = find(QUORUM_ACT_PERSIST);
+	a = action(QUORUM_ACT_SET_PRIMARY);
 	check(persist >= 0 && acts.action[persist].state.term == 2 &&
-	      acts.action[persist].state.primary == B &&
-	      !action(QUORUM_ACT_SEND_REQUEST) &&
-	      find(QUORUM_ACT_RUN_FENCE_HOOK) > persist &&
-	      n.state == QUORUM_FENCING,
-	      "two nodes, peer lost: term 2 taken, no request, the fence-hook decides");
+	      acts.action[persist].state.primary == B && a &&
+	      acts.action[persist].state.primary_gen == a->generation &&
+	      find(QUORUM_ACT_SET_PRIMARY) > persist &&
+	      logged("fence-hook fenced node 0: term 2 taken"),
+	      "fence-hook exit 0: term 2 recorded, then SET_ROLE primary with its generation");
+	g = a->generation;
+	k = kernel_primary(g);
+	step(&n, 10250, &k, QUORUM_HOOK_NONE);
+	check(action(QUORUM_ACT_UNFENCE) && n.state == QUORUM_PRIMARY &&
+	      find(QUORUM_ACT_RUN_PROMOTE_HOOK) > find(QUORUM_ACT_UNFENCE) &&
+	      !action(QUORUM_ACT_LEASE) &&
+	      logged("writing without the quorum fence while node 0 is fenced"),
+	      "primary in the kernel: no grant to wait for, the fence disabled, PRIMARY, promote-hook");
+	step(&n, 20000, &k, QUORUM_HOOK_NONE);
+	check(n.state == QUORUM_PRIMARY && !action(QUORUM_ACT_LEASE),
+	      "no lease yet: still PRIMARY, unfenced");
+
+	/* A is back (secondary, term 2 learned from B) and grants. */
+	r = rec(2, B, SM_HB_ROLE_SECONDARY, G0, g,
+		SM_HB_F_SEES_PEER | SM_HB_F_GRANT, B, 0);
+	quorum_node_heard(&n, A, 21000);
+	quorum_node_heartbeat(&n, A, &r, 20900, 21000);
+	step(&n, 21000, &k, QUORUM_HOOK_NONE);
+	a = action(QUORUM_ACT_LEASE);
+	check(a && a->until == 20900 + 2500 && a->generation == g &&
+	      logged("node 0 grants leases again: the quorum fence is armed"),
+	      "the fenced peer grants a lease: LEASE, fenced again");
+	step(&n, 23400, &k, QUORUM_HOOK_NONE);
+	check(n.state == QUORUM_PRIMARY_NO_QUORUM,
+	      "from then on without a lease: PRIMARY_NO_QUORUM, as with a witness");
+
 	c.fence_hook = false;
+	k = kernel_secondary(G0);
 	node_b(&n, &c, SM_HB_NO_MEMBER);
 	step(&n, 5000, &k, QUORUM_HOOK_NONE);
 	check(!action(QUORUM_ACT_PERSIST) &&

@@ -7,8 +7,13 @@
 #    not move for 10 s (suspend: the writer blocks; error: it fails);
 #  - B is promoted by its agent and takes writes (ackcheck writer 2) that
 #    complete;
-#  - never two primaries holding quorum: polled from the host, B is never
-#    seen "have" while A was last seen "have";
+#  - never two primaries holding quorum, from the event logs: both nodes
+#    run `smctl -j events`; every quorum state in it carries the kernel's
+#    time of the change (for a lost lease, when it ran out); with the
+#    clocks' offsets to W measured (sm-clock) before the partition and
+#    after the heal, no interval in which A's fence held quorum can
+#    overlap one of B's (tests/vm/fencecheck.sh); the gap is printed.
+#    Polled from the host too: B is never seen "have" while A is;
 #  - heal: A's agent learns the higher term, A is deposed (its held I/O
 #    fails, the deposed-hook runs), demoted, and resynced from B; both
 #    ackcheck streams verify on the final data of both nodes; the data
@@ -20,7 +25,12 @@
 
 run() {
 	local policy=$1 w1 w2 s1 s2 start a_state b_state elapsed acks_lost node device
+	local events_a events_b
 	fo_cluster "$policy"
+	events_a=$(fo_events_start A)
+	events_b=$(fo_events_start B)
+	fo_clock A
+	fo_clock B
 	# Writer 1 on A in the first half of the blocks, writer 2 on B in the
 	# second: each stream verifies on the final data only if they do not
 	# overwrite each other.
@@ -82,6 +92,9 @@ run() {
 			fail "$policy: a write B acknowledged is missing on $node"
 	done
 	assert_eq "$(mirror_data_hash A)" "$(mirror_data_hash B)" "$policy: data areas after the heal"
+	fo_clock A
+	fo_clock B
+	fo_fence_check "$policy" "$events_a" "$events_b"
 	sm_teardown
 }
 
