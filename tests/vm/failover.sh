@@ -30,10 +30,16 @@ fo_wait_logged() {
 }
 
 # fo_start NODE [on-quorum-loss]: configuration, syslog and the agent on
-# NODE (a data node: module and vol0 up too; W: witness mode).
+# NODE (a data node: module and vol0 up too; W: witness mode).  With
+# FO_WITNESS=no the cluster is A and B alone, and vol0 has a fence-hook
+# that exits with what /etc/syncmirror/fence-exit says (0 without it).
 fo_start() {
-	local node=$1 policy=${2:-suspend} id
+	local node=$1 policy=${2:-suspend} id witness='witness 2 10.0.0.3:7800' fence=
 	id=$(($(node_index "$node") - 1))
+	if [ "${FO_WITNESS:-yes}" = no ]; then
+		witness=
+		fence='fence-hook /etc/syncmirror/fence-hook'
+	fi
 	on "$node" "mkdir -p /etc/syncmirror /var/lib/syncmirror &&
 		echo 'failover test cluster secret' > /etc/syncmirror/cluster.secret &&
 		echo 'failover test volume secret' > /etc/syncmirror/vol0.secret &&
@@ -43,7 +49,7 @@ cluster-uuid $FO_CLUSTER
 secret-file /etc/syncmirror/cluster.secret
 member 0 10.0.0.1:7800
 member 1 10.0.0.2:7800
-witness 2 10.0.0.3:7800
+$witness
 heartbeat-interval 500
 lease-time 2500
 loss-timeout 4000
@@ -56,6 +62,10 @@ EOF"
 		printf '%s\n' '#!/bin/sh' 'date +%s.%N > /tmp/\$SYNCMIRROR_HOOK-hook.ran' \
 			'env | grep ^SYNCMIRROR_ | sort >> /tmp/\$SYNCMIRROR_HOOK-hook.ran' \
 			> /etc/syncmirror/mark-hook && chmod 755 /etc/syncmirror/mark-hook &&
+		printf '%s\n' '#!/bin/sh' 'date +%s.%N >> /tmp/fence-hook.ran' \
+			'env | grep ^SYNCMIRROR_ | sort >> /tmp/fence-hook.ran' \
+			'exit \$(cat /etc/syncmirror/fence-exit 2>/dev/null || echo 0)' \
+			> /etc/syncmirror/fence-hook && chmod 755 /etc/syncmirror/fence-hook &&
 		cat > /etc/syncmirror/vol0.conf <<EOF
 volume vol0
 node-id $id
@@ -69,6 +79,7 @@ auto-promote yes
 on-quorum-loss $policy
 promote-hook /etc/syncmirror/mark-hook
 deposed-hook /etc/syncmirror/mark-hook
+$fence
 EOF
 		syslogd -O /tmp/messages && syncmirrord && smctl up vol0 > /dev/null"
 }
@@ -80,12 +91,16 @@ EOF
 fo_cluster() {
 	local node
 	rm -f "$SM_RUNDIR"/clock-server "$SM_RUNDIR"/clock.? "$SM_RUNDIR"/fence-*
-	cluster A B W
+	if [ "${FO_WITNESS:-yes}" = no ]; then
+		cluster A B
+	else
+		cluster A B W
+	fi
 	for node in A B; do
 		on $node smctl create-md --clean --force --data /dev/mapper/data --meta /dev/mapper/meta \
 			--node-id $(($(node_index $node) - 1)) --uuid $FO_UUID > /dev/null
 	done
-	fo_start W
+	[ "${FO_WITNESS:-yes}" = no ] || fo_start W
 	fo_start B "$@"
 	fo_start A "$@"
 	mirror_wait_state A connected 60 > /dev/null
