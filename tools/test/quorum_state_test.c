@@ -246,6 +246,10 @@ static void test_kill(void)
 	pid_t child;
 
 	srand(time(NULL));
+	/* A writer killed before its first rename leaves the one before. */
+	s = (struct sm_qstate){ .term = 1, .primary = 1, .primary_gen = 3 };
+	if (sm_qstate_store(dir, uuid, &s, why, sizeof(why)))
+		exit(2);
 	for (round = 0; round < rounds; round++) {
 		child = fork();
 		if (child < 0)
@@ -253,7 +257,8 @@ static void test_kill(void)
 		if (!child) {
 			struct sm_qstate w = { .primary = 1 };
 
-			for (w.term = 1000 * (round + 1);; w.term++) {
+			/* Rounds apart: a fast writer stores thousands. */
+			for (w.term = (uint64_t)(round + 1) << 32;; w.term++) {
 				w.primary_gen = w.term * 3;
 				sm_qstate_store(dir, uuid, &w, why,
 						sizeof(why));
