@@ -200,7 +200,8 @@ static int fill_quorum(struct sk_buff *skb, struct syncmirror_volume *vol)
 	    nla_put_u32(skb, SYNCMIRROR_ATTR_QUORUM_HELD, st.held) ||
 	    put_u64(skb, SYNCMIRROR_ATTR_QUORUM_SINCE,
 		    div_u64(st.since, NSEC_PER_SEC)) ||
-	    put_u64(skb, SYNCMIRROR_ATTR_QUORUM_SINCE_NS, st.since))
+	    put_u64(skb, SYNCMIRROR_ATTR_QUORUM_SINCE_NS, st.since) ||
+	    put_u64(skb, SYNCMIRROR_ATTR_QUORUM_CHANGES, st.changes))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -62,6 +62,7 @@ static void enter(struct syncmirror_quorum *q, int state)
 		end = q->until;
 	q->state = state;
 	q->since = ktime_get_real_ns() - ktime_to_ns(ktime_sub(now, end));
+	q->changes++;
 }
 
 /*
@@ -338,8 +339,8 @@ static void quorum_work(struct work_struct *work)
 	    !ktime_before(ktime_get(), q->until))
 		enter(q, SYNCMIRROR_QUORUM_LOST);
 	state = q->state;
-	news = q->reported != state;
-	q->reported = state;
+	news = q->reported != q->changes;
+	q->reported = q->changes;
 	spin_unlock_irqrestore(&q->lock, flags);
 
 	if (state == SYNCMIRROR_QUORUM_LOST) {
@@ -478,5 +479,6 @@ void syncmirror_quorum_get_status(struct syncmirror_volume *vol,
 	st->term = q->term;
 	st->held = q->held;
 	st->since = q->since;
+	st->changes = q->changes;
 	spin_unlock_irqrestore(&q->lock, flags);
 }

@@ -30,11 +30,13 @@ struct syncmirror_volume;
  * @term: the agent's term, for reporting
  * @since: when @state was entered (CLOCK_REALTIME, ns); leaving HAVE, the
  *	moment the lease ran out if that came first
+ * @changes: state changes since the volume was created (an event log that
+ *	misses one shows a jump)
  * @held_bios: bios held at the map function while the lease is lost
  * @held_writes: writes the peer lacks, held before completion
  * @held: bios in both lists
  * @suspending: dm is suspending the volume: hold nothing, fail instead
- * @reported: @state as last announced (an event on every change)
+ * @reported: @changes as last announced (an event on every change)
  * @reported_held: @held as last announced (quorum work only)
  * @timer: fires at @until
  * @work: what the timer and a new lease set off, in process context
@@ -47,11 +49,12 @@ struct syncmirror_quorum {
 	u64 gen;
 	u64 term;
 	u64 since;
+	u64 changes;
 	struct bio_list held_bios;
 	struct list_head held_writes;
 	unsigned int held;
 	bool suspending;
-	int reported;
+	u64 reported;
 	unsigned int reported_held;
 	struct timer_list timer;
 	struct work_struct work;
@@ -66,6 +69,7 @@ struct syncmirror_quorum {
  * @term: the agent's term
  * @held: bios held
  * @since: when @state was entered (CLOCK_REALTIME, ns)
+ * @changes: state changes so far
  */
 struct syncmirror_quorum_status {
 	int state;
@@ -75,6 +79,7 @@ struct syncmirror_quorum_status {
 	u64 term;
 	u32 held;
 	u64 since;
+	u64 changes;
 };
 
 void syncmirror_quorum_init(struct syncmirror_volume *vol);

@@ -109,6 +109,15 @@ fo_cluster() {
 	fo_wait_quorum A have 30 > /dev/null
 }
 
+# fo_wait_file NODE FILE SECONDS: FILE exists on NODE and is not empty.
+fo_wait_file() {
+	local deadline=$((SECONDS + $3))
+	until on "$1" "test -s $2"; do
+		[ $SECONDS -lt $deadline ] || fail "$1: no $2 after $3 s"
+		sleep 0.5
+	done
+}
+
 # fo_quorum NODE: the state of NODE's quorum fence (none, have, lost, failing).
 fo_quorum() {
 	mirror_json "$1" | sed -n 's/.*"quorum":{"state":"\([a-z]*\)".*/\1/p'
@@ -155,7 +164,12 @@ fo_clock() {
 # a final snapshot each), never were both fences holding quorum at once on
 # W's clock, within the measured offsets (fo_clock before and after).
 fo_fence_check() {
-	local label=$1 node out
+	local label=$1 node out events
+	for events in "$2" "$3"; do
+		# smctl events ends only on an error (an overrun): then it missed some.
+		[ ! -e "${events%.out}.rc" ] ||
+			fail "$label: $events: smctl events ended early: $(cat "${events%.out}.err" 2>/dev/null)"
+	done
 	for node in A B; do
 		mirror_json $node >> "$SM_RUNDIR/fence-snapshots.$node"
 	done

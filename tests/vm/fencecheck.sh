@@ -5,12 +5,13 @@
 # tests/tools/fencecheck_test.sh feeds it made-up logs.
 #
 # An event log is what `smctl -j events` printed on a node (status objects
-# may be mixed in): every object carries the quorum fence's state and
-# "since_ns", the node's CLOCK_REALTIME when the state was entered; leaving
-# "have", when the lease ran out if that came first.  A fence lets a write
-# the peer lacks complete only in "have" (and only for the primary of the
-# term), so a node "holds quorum" from a "have" to the next other state.
-# A missed event only makes an interval longer.
+# may be mixed in): every object carries the quorum fence's state,
+# "since_ns", the node's CLOCK_REALTIME when the state was entered (leaving
+# "have", when the lease ran out if that came first), and "changes", the
+# count of state changes.  A fence lets a write the peer lacks complete
+# only in "have" (and only for the primary of the term), so a node "holds
+# quorum" from a "have" to the next other state.  Where the count jumps
+# between two records, states were missed: the whole gap counts as held.
 #
 # A clock file holds lines "OFFSET_NS ERROR_NS" from sm-clock: the
 # reference clock minus the node's is within OFFSET +- ERROR, measured at
@@ -27,15 +28,21 @@ fence_intervals() {
 		echo "fence_intervals: $log: a primary without a quorum fence" >&2
 		return 1
 	}
-	states=$(sed -n 's/.*"quorum":{"state":"\([a-z]*\)".*"since_ns":\([0-9][0-9]*\).*/\2 \1/p' "$log" |
-		sort -n -u)
+	states=$(sed -n 's/.*"quorum":{"state":"\([a-z]*\)".*"since_ns":\([0-9][0-9]*\),"changes":\([0-9][0-9]*\).*/\2 \3 \1/p' "$log" |
+		sort -n | uniq)
 	[ -n "$states" ] || {
-		echo "fence_intervals: $log: no quorum state with a time" >&2
+		echo "fence_intervals: $log: no quorum state with a time and a count" >&2
 		return 1
 	}
+	# Fields: since_ns, changes, state; sorted by time.  No arithmetic on
+	# the times (awk's doubles), only on the small counts.
 	awk -v open="$FENCE_OPEN" '
-		$2 == "have" && !held { start = $1; held = 1; next }
-		$2 != "have" && held { print start, $1; held = 0 }
+		NR > 1 { missed = $2 != count + 1 }
+		NR > 1 && !held && missed && $3 == "have" { start = last; held = 1 }
+		NR > 1 && !held && missed && $3 != "have" { print last, $1 }
+		$3 == "have" && !held { start = $1; held = 1 }
+		$3 != "have" && held { print start, $1; held = 0 }
+		{ last = $1; count = $2 }
 		END { if (held) print start, open }' <<< "$states"
 }
 

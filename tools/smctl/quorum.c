@@ -56,6 +56,8 @@ void smctl_quorum_parse(struct nlattr **a, struct smctl_quorum *q)
 		q->since = nla_get_u64(a[SYNCMIRROR_ATTR_QUORUM_SINCE]);
 	if (a[SYNCMIRROR_ATTR_QUORUM_SINCE_NS])
 		q->since_ns = nla_get_u64(a[SYNCMIRROR_ATTR_QUORUM_SINCE_NS]);
+	if (a[SYNCMIRROR_ATTR_QUORUM_CHANGES])
+		q->changes = nla_get_u64(a[SYNCMIRROR_ATTR_QUORUM_CHANGES]);
 }
 
 void smctl_quorum_print_json(const struct smctl_quorum *q)
@@ -65,9 +67,10 @@ void smctl_quorum_print_json(const struct smctl_quorum *q)
 	if (q->state != SYNCMIRROR_QUORUM_NONE)
 		printf(",\"policy\":\"%s\",\"remaining_ms\":%u,"
 		       "\"generation\":\"%016" PRIx64 "\",\"term\":%" PRIu64
-		       ",\"held\":%u,\"since\":%" PRIu64 ",\"since_ns\":%" PRIu64,
+		       ",\"held\":%u,\"since\":%" PRIu64 ",\"since_ns\":%" PRIu64
+		       ",\"changes\":%" PRIu64,
 		       policy_name(q->policy), q->remaining_ms, q->gen, q->term,
-		       q->held, q->since, q->since_ns);
+		       q->held, q->since, q->since_ns, q->changes);
 	printf("}");
 }
 

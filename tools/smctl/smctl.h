@@ -113,6 +113,7 @@ struct smctl_quorum {
 	uint32_t held;			/* bios held */
 	uint64_t since;			/* epoch s */
 	uint64_t since_ns;		/* the same in ns, 0: unknown */
+	uint64_t changes;		/* state changes so far */
 };
 
 void smctl_quorum_parse(struct nlattr **attrs, struct smctl_quorum *q);

@@ -601,6 +601,9 @@ void cluster_kernel_volume(struct daemon_ctx *d, struct volume *v,
 		if (v->quorum && !kv->event && kv->has_quorum &&
 		    kv->quorum_state != SYNCMIRROR_QUORUM_NONE)
 			v->quorum->armed = true;
+		else if (v->quorum && !kv->event && kv->has_quorum &&
+			 kv->role == SYNCMIRROR_ROLE_PRIMARY)
+			quorum_node_found_unfenced(v->quorum);
 	}
 	cluster_step(d, v);
 }

@@ -469,7 +469,7 @@ static int deliver(struct hb_node *hb, struct hb_link *l,
 	/* A gap is the first sign of a starved sender or a queued network. */
 	if (l->last_received &&
 	    now - l->last_received > 2LL * hb->cfg->heartbeat_interval)
-		log_msg(LOG_WARNING, "heartbeat: member %u (%s) was silent for %lld ms",
+		log_msg(LOG_WARNING, "heartbeat: no message from member %u (%s) for %lld ms",
 			l->member, l->remote, now - l->last_received);
 	l->last_received = now;
 	if (hb->ops->message)

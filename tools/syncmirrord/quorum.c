@@ -362,6 +362,15 @@ static const char *voter_name(const struct quorum_node *n, uint32_t id,
 	return buf;
 }
 
+void quorum_node_found_unfenced(struct quorum_node *n)
+{
+	if (two_node(n) && n->vote.state.term &&
+	    n->vote.state.primary == n->vote.self) {
+		n->peer_fenced = true;
+		n->armed = true;
+	}
+}
+
 void quorum_node_heard(struct quorum_node *n, uint32_t from, long long now)
 {
 	if (from == n->witness && from != SM_HB_NO_MEMBER) {
@@ -440,8 +449,9 @@ void quorum_node_record(const struct quorum_node *n, uint32_t recipient,
 	if (k->loaded && k->disk_state == SYNCMIRROR_DISK_UP_TO_DATE &&
 	    k->sync_state != SYNCMIRROR_SYNC_TARGET && !k->inconsistent)
 		out->flags |= SM_HB_F_UP_TO_DATE;
+	/* Unfenced after fencing the peer: as good as a lease, for the peer. */
 	if (k->loaded && k->role == SYNCMIRROR_ROLE_PRIMARY &&
-	    quorum_node_deadline(n) > now)
+	    (quorum_node_deadline(n) > now || n->peer_fenced))
 		out->flags |= SM_HB_F_QUORUM;
 	if (k->loaded && k->gen_pending)
 		out->flags |= SM_HB_F_GEN_PENDING;
@@ -605,9 +615,33 @@ static bool candidate_conditions(struct step *s)
 }
 
 /*
+ * The node stops being the unfenced two-node primary (demoted, deposed,
+ * superseded, a failed step): arm the kernel's fence again at once, with
+ * no lease, so that a later promotion by hand is fenced too.
+ */
+static void refence(struct step *s)
+{
+	struct quorum_node *n = s->n;
+	struct quorum_action *a;
+
+	if (!n->peer_fenced)
+		return;
+	n->peer_fenced = false;
+	n->lease_sent = false;
+	if (!n->kernel.loaded || !n->cfg.quorum)
+		return;
+	a = add(s->out, QUORUM_ACT_LEASE);
+	a->until = 0;
+	a->generation = n->kernel.current_uuid;
+	a->term = n->vote.state.term;
+	a->policy = n->cfg.policy;
+}
+
+/*
  * Two-node mode, the fence-hook exited 0: the peer cannot write, which is
- * the vote it cannot give.  Take the term (recorded before SET_ROLE) and
- * write unfenced until the peer is back and grants a lease (leases()).
+ * the vote it cannot give.  Take the term and disable the kernel's fence,
+ * both before SET_ROLE (a failure of either stops the promotion), and write
+ * unfenced until the peer is back and grants a lease (leases()).
  */
 static void two_node_fenced(struct step *s)
 {
@@ -621,6 +655,8 @@ static void two_node_fenced(struct step *s)
 	n->peer_fenced = true;
 	add_log(s->out, LOG_NOTICE, "%s: fence-hook fenced node %u: term %" PRIu64 " taken, generation %016" PRIx64,
 		n->name, n->peer, next.term, next.primary_gen);
+	if (n->cfg.quorum)
+		add(s->out, QUORUM_ACT_UNFENCE);
 }
 
 static void enter_promoting(struct step *s)
@@ -747,7 +783,7 @@ static void deposed(struct step *s)
 	set_state(s, QUORUM_DEPOSED);
 	request_done(n);
 	n->manual = false;
-	n->peer_fenced = false;
+	refence(s);
 	add_log(s->out, LOG_NOTICE, "%s: deposed: node %u is primary of term %" PRIu64,
 		n->name, n->vote.state.primary, n->vote.state.term);
 	if (n->cfg.quorum)
@@ -944,7 +980,6 @@ static void step_state(struct step *s)
 			return;
 		peer = quorum_member_const(&n->vote, n->peer);
 		if (n->peer_fenced) {
-			add(s->out, QUORUM_ACT_UNFENCE);
 			add_log(s->out, LOG_WARNING, "%s: no witness: writing without the quorum fence while node %u is fenced (until it grants a lease)",
 				n->name, n->peer);
 		}
@@ -964,7 +999,7 @@ static void step_state(struct step *s)
 			add_log(s->out, LOG_INFO, "%s: no longer primary", n->name);
 			request_done(n);
 			n->manual = false;
-			n->peer_fenced = false;
+			refence(s);
 			set_state(s, QUORUM_SECONDARY);
 			return;
 		}
@@ -1046,6 +1081,7 @@ void quorum_node_step(struct quorum_node *n,
 			add_log(out, LOG_NOTICE, "%s: not promoting: node %u is primary of term %" PRIu64,
 				n->name, n->vote.state.primary,
 				n->vote.state.term);
+			refence(&s);
 			request_done(n);
 			set_state(&s, QUORUM_SECONDARY);
 		}
@@ -1089,6 +1125,7 @@ void quorum_node_failed(struct quorum_node *n, const struct quorum_action *a,
 		break;
 	case QUORUM_ACT_DISCONNECT:
 	case QUORUM_ACT_RUN_FENCE_HOOK:
+	case QUORUM_ACT_UNFENCE:
 	case QUORUM_ACT_SET_PRIMARY:
 		add_log(out, LOG_WARNING, "%s: %s failed: not promoting; next attempt in %d s",
 			n->name, quorum_action_name(a->type),
@@ -1101,7 +1138,7 @@ void quorum_node_failed(struct quorum_node *n, const struct quorum_action *a,
 	if (n->state == QUORUM_CANDIDATE || n->state == QUORUM_FENCING ||
 	    n->state == QUORUM_PROMOTING) {
 		request_done(n);
-		n->peer_fenced = false;
+		refence(&s);
 		set_state(&s, QUORUM_SECONDARY);
 		n->next_attempt = now + QUORUM_FENCE_RETRY_MS;
 	} else if (n->state == QUORUM_DEPOSED &&

@@ -282,6 +282,13 @@ void quorum_node_init(struct quorum_node *n, const char *name,
 		      const struct sm_qstate *state, bool damaged,
 		      long long now);
 
+/*
+ * The agent (re)started and found the volume primary with its kernel fence
+ * disabled: in two-node mode with our term recorded, the unfenced primary
+ * after a fence-hook (keep it so; no "until 0"); otherwise nothing.
+ */
+void quorum_node_found_unfenced(struct quorum_node *n);
+
 /* Any message from member @from. */
 void quorum_node_heard(struct quorum_node *n, uint32_t from, long long now);
 /*

@@ -841,6 +841,7 @@ static void test_machine_two_node(void)
 	const struct quorum_action *a;
 	struct sm_hb_record r;
 	uint64_t g;
+	int i;
 
 	node_b(&n, &c, SM_HB_NO_MEMBER);
 	step(&n, 4999, &k, QUORUM_HOOK_NONE);
@@ -864,20 +865,23 @@ static void test_machine_two_node(void)
 	check(persist >= 0 && acts.action[persist].state.term == 2 &&
 	      acts.action[persist].state.primary == B && a &&
 	      acts.action[persist].state.primary_gen == a->generation &&
-	      find(QUORUM_ACT_SET_PRIMARY) > persist &&
+	      find(QUORUM_ACT_UNFENCE) > persist &&
+	      find(QUORUM_ACT_SET_PRIMARY) > find(QUORUM_ACT_UNFENCE) &&
 	      logged("fence-hook fenced node 0: term 2 taken"),
-	      "fence-hook exit 0: term 2 recorded, then SET_ROLE primary with its generation");
+	      "fence-hook exit 0: term 2 recorded, the fence disabled, then SET_ROLE primary with its generation");
 	g = a->generation;
 	k = kernel_primary(g);
 	step(&n, 10250, &k, QUORUM_HOOK_NONE);
-	check(action(QUORUM_ACT_UNFENCE) && n.state == QUORUM_PRIMARY &&
-	      find(QUORUM_ACT_RUN_PROMOTE_HOOK) > find(QUORUM_ACT_UNFENCE) &&
+	check(n.state == QUORUM_PRIMARY && action(QUORUM_ACT_RUN_PROMOTE_HOOK) &&
 	      !action(QUORUM_ACT_LEASE) &&
 	      logged("writing without the quorum fence while node 0 is fenced"),
-	      "primary in the kernel: no grant to wait for, the fence disabled, PRIMARY, promote-hook");
+	      "primary in the kernel: no grant to wait for, PRIMARY, promote-hook");
 	step(&n, 20000, &k, QUORUM_HOOK_NONE);
 	check(n.state == QUORUM_PRIMARY && !action(QUORUM_ACT_LEASE),
 	      "no lease yet: still PRIMARY, unfenced");
+	quorum_node_record(&n, A, 20000, &r);
+	check(r.flags & SM_HB_F_QUORUM,
+	      "unfenced, B's record says quorum (so A, back, records the generation)");
 
 	/* A is back (secondary, term 2 learned from B) and grants. */
 	r = rec(2, B, SM_HB_ROLE_SECONDARY, G0, g,
@@ -892,6 +896,41 @@ static void test_machine_two_node(void)
 	step(&n, 23400, &k, QUORUM_HOOK_NONE);
 	check(n.state == QUORUM_PRIMARY_NO_QUORUM,
 	      "from then on without a lease: PRIMARY_NO_QUORUM, as with a witness");
+
+	/* Unfenced, then demoted: the fence is armed again at once. */
+	n.peer_fenced = true;
+	k = kernel_secondary(g);
+	step(&n, 24000, &k, QUORUM_HOOK_NONE);
+	a = action(QUORUM_ACT_LEASE);
+	check(a && a->until == 0 && !n.peer_fenced &&
+	      n.state == QUORUM_SECONDARY,
+	      "demoted while unfenced: LEASE until 0 (fenced, no lease)");
+
+	/* The agent restarts while B is the unfenced primary. */
+	k = kernel_primary(g);
+	n.armed = false;
+	quorum_node_found_unfenced(&n);
+	step(&n, 25000, &k, QUORUM_HOOK_NONE);
+	a = action(QUORUM_ACT_LEASE);
+	check(n.peer_fenced && !a,
+	      "restart, found primary of its own term with the fence off: stays unfenced (no until 0)");
+
+	/* A failing DISABLE stops the promotion and re-arms. */
+	k = kernel_secondary(G0);
+	node_b(&n, &c, SM_HB_NO_MEMBER);
+	step(&n, 5000, &k, QUORUM_HOOK_NONE);
+	step(&n, 5100, &k, QUORUM_HOOK_OK);
+	i = find(QUORUM_ACT_UNFENCE);
+	check(i >= 0, "a second promotion: UNFENCE");
+	if (i >= 0) {
+		struct quorum_action failed = acts.action[i];
+
+		quorum_node_failed(&n, &failed, 5100, &acts);
+		a = action(QUORUM_ACT_LEASE);
+		check(n.state == QUORUM_SECONDARY && !n.peer_fenced &&
+		      a && a->until == 0 && logged("unfence failed: not promoting"),
+		      "UNFENCE failed: not promoting, SECONDARY, LEASE until 0");
+	}
 
 	c.fence_hook = false;
 	k = kernel_secondary(G0);

@@ -184,6 +184,7 @@ enum syncmirror_attr {
 	SYNCMIRROR_ATTR_QUORUM_SINCE,	/* u64, state entered (epoch s) */
 	SYNCMIRROR_ATTR_GEN_PENDING,	/* u8, generation not yet recorded */
 	SYNCMIRROR_ATTR_QUORUM_SINCE_NS,	/* u64, the same in ns (realtime) */
+	SYNCMIRROR_ATTR_QUORUM_CHANGES,	/* u64, state changes so far */
 
 	__SYNCMIRROR_ATTR_MAX,
 };
