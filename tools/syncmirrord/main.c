@@ -117,8 +117,11 @@ static void on_kernel_volume(const struct kernel_volume *kv, void *arg)
 static void run_realtime(void)
 {
 	struct sched_param sp = { .sched_priority = SMD_RT_PRIORITY };
+	int policy = sched_getscheduler(0);
 
-	if (sched_setscheduler(0, SCHED_RR | SCHED_RESET_ON_FORK, &sp))
+	/* Set already (systemd's CPUSchedulingPolicy=): keep it. */
+	if (policy != SCHED_RR && policy != SCHED_FIFO &&
+	    sched_setscheduler(0, SCHED_RR | SCHED_RESET_ON_FORK, &sp))
 		log_msg(LOG_WARNING, "cannot run under SCHED_RR (%m): heavy I/O may delay heartbeats");
 	if (mlockall(MCL_CURRENT | MCL_FUTURE))
 		log_msg(LOG_WARNING, "cannot lock the agent's memory (%m)");
