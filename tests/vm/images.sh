@@ -33,7 +33,7 @@ esac
 
 key=$( { cat "$top/tests/vm/mkinitramfs.sh"; echo "$base_kver";
 	 dpkg-query -W busybox-static bash fio dmsetup iproute2 nftables util-linux \
-		resource-agents libxml2-utils \
+		resource-agents libxml2-utils systemd \
 		"linux-image-$kver" 2>/dev/null || true; } | sha256sum | cut -c1-16)
 base=$cache/initramfs-$flavour-$key.cpio
 if [ ! -f "$base" ]; then

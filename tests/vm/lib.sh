@@ -131,6 +131,8 @@ boot() {
 		;;
 	*) fail "boot: unknown kernel flavour '$SM_KERNEL'" ;;
 	esac
+	# SM_SYSTEMD=yes: systemd is PID 1 (tests/vm/init).
+	[ "${SM_SYSTEMD:-no}" = yes ] && cmdline="$cmdline sm.systemd=1"
 	nodes=$(IFS=,; echo "${SM_NODES[*]}")
 	# Command logs of earlier boots stay; only the ready flag goes.
 	mkdir -p "$dir/share/cmd"

@@ -31,6 +31,17 @@ OCF_TESTER=/usr/sbin/ocf-tester
 OCF_LIB=/usr/lib/ocf/lib/heartbeat
 OCF_DTD=/usr/share/resource-agents/ra-api-1.dtd
 
+# systemd, for the scenario that runs our units as an operator would
+# (sm.systemd=1 on the kernel command line: /init hands PID 1 to it): the
+# manager, systemctl, the standard targets (without their .wants) and
+# modprobe@.service.  Optional: without it that scenario skips.
+SYSTEMD=/lib/systemd/systemd
+SYSTEMD_UNITS="basic.target sysinit.target sockets.target timers.target
+	paths.target slices.target local-fs.target local-fs-pre.target
+	swap.target network.target network-pre.target network-online.target
+	multi-user.target shutdown.target umount.target final.target
+	emergency.target rescue.target modprobe@.service"
+
 # Stock-kernel modules, each pulled in with its dependencies.
 MODULES="virtio_pci virtio_blk virtio_net virtio_console 9pnet_virtio 9p
 	dm-mod dm-flakey dm-delay sch_netem nf_tables tls crc32c_generic
@@ -63,7 +74,7 @@ pack() {
 }
 
 build_base() {
-	local kver=$1 out=$2 root prog path mod
+	local kver=$1 out=$2 root prog path mod unit
 
 	root=$(mktemp -d)
 	trap 'rm -rf "$root"' RETURN
@@ -99,6 +110,22 @@ build_base() {
 	else
 		echo "mkinitramfs: no ocf-tester or xmllint (resource-agents, libxml2-utils): the OCF scenario will skip" >&2
 	fi
+	if [ -x "$SYSTEMD" ] && path=$(command -v systemctl); then
+		copy_with_libs "$root" "$SYSTEMD"
+		copy_with_libs "$root" "$path"
+		mkdir -p "$root/lib/systemd/system" "$root/etc/systemd"
+		for unit in $SYSTEMD_UNITS; do
+			install -m 0644 "/lib/systemd/system/$unit" "$root/lib/systemd/system/"
+		done
+		# No journald, no udev here: services write to the console, and
+		# libdevmapper must not wait for udev.
+		printf '%s\n' '[Manager]' 'LogTarget=console' \
+			'DefaultStandardOutput=inherit' 'DefaultStandardError=inherit' \
+			'DefaultEnvironment=DM_DISABLE_UDEV=1' > "$root/etc/systemd/system.conf"
+		printf '%s\n' 'ID=debian' 'NAME="syncmirror test node"' > "$root/etc/os-release"
+	else
+		echo "mkinitramfs: no systemd: the systemd scenario will skip" >&2
+	fi
 	# tc's delay distributions, for netem jitter.
 	if [ -d /usr/lib/x86_64-linux-gnu/tc ]; then
 		mkdir -p "$root/usr/lib/x86_64-linux-gnu"
@@ -126,7 +153,7 @@ build_base() {
 }
 
 build_overlay() {
-	local kver=$1 moddir=$2 toolsdir=$3 out=$4 root ko tool
+	local kver=$1 moddir=$2 toolsdir=$3 out=$4 root ko tool unit
 
 	root=$(mktemp -d)
 	trap 'rm -rf "$root"' RETURN
@@ -134,6 +161,10 @@ build_overlay() {
 	mkdir -p "$root/lib/modules/$kver/extra" "$root/usr/sbin"
 	for ko in "$moddir"/*.ko; do
 		[ -e "$ko" ] && install -m 0644 "$ko" "$root/lib/modules/$kver/extra/"
+	done
+	# Our systemd units, where make install puts them.
+	for unit in "$here"/../../tools/systemd/*.service; do
+		install -D -m 0644 "$unit" "$root/lib/systemd/system/${unit##*/}"
 	done
 	# Our OCF resource agent, where Pacemaker looks for it.
 	install -D -m 0755 "$here/../../tools/ocf/syncmirror" \

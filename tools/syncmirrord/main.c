@@ -117,7 +117,7 @@ static void on_kernel_volume(const struct kernel_volume *kv, void *arg)
 static void run_realtime(void)
 {
 	struct sched_param sp = { .sched_priority = SMD_RT_PRIORITY };
-	int policy = sched_getscheduler(0);
+	int policy = sched_getscheduler(0) & ~SCHED_RESET_ON_FORK;
 
 	/* Set already (systemd's CPUSchedulingPolicy=): keep it. */
 	if (policy != SCHED_RR && policy != SCHED_FIFO &&
