@@ -160,6 +160,23 @@ static void deposed_demote(struct daemon_ctx *d, struct volume *v)
 }
 
 /* One action; 0 done, -1 failed (logged). */
+/* The kernel's QUORUM @action (a lease from @a); 0 or -1, logged. */
+static int fence_command(struct daemon_ctx *d, const char *name,
+			 uint32_t action, const struct quorum_action *a,
+			 const char *what)
+{
+	char why[256];
+	int r;
+
+	r = kernel_quorum(&d->kernel, name, action, a ? a->policy : 0,
+			  a ? (uint64_t)a->until * 1000000ULL : 0,
+			  a ? a->generation : 0, a ? a->term : 0, why,
+			  sizeof(why));
+	if (r)
+		log_msg(LOG_WARNING, "%s: cannot %s: %s", name, what, why);
+	return r ? -1 : 0;
+}
+
 static int act(struct daemon_ctx *d, struct volume *v,
 	       const struct quorum_action *a, long long now)
 {
@@ -217,27 +234,14 @@ static int act(struct daemon_ctx *d, struct volume *v,
 		deposed_demote(d, v);
 		return 0;
 	case QUORUM_ACT_LEASE:
-		r = kernel_quorum(&d->kernel, name, SYNCMIRROR_QUORUM_LEASE,
-				  a->policy, (uint64_t)a->until * 1000000ULL,
-				  a->generation, a->term, why, sizeof(why));
-		if (r)
-			log_msg(LOG_WARNING, "%s: cannot pass the lease to the kernel: %s",
-				name, why);
-		return r ? -1 : 0;
+		return fence_command(d, name, SYNCMIRROR_QUORUM_LEASE, a,
+				     "pass the lease to the kernel");
 	case QUORUM_ACT_FAIL_HELD:
-		r = kernel_quorum(&d->kernel, name, SYNCMIRROR_QUORUM_FAIL_HELD,
-				  0, 0, 0, 0, why, sizeof(why));
-		if (r)
-			log_msg(LOG_WARNING, "%s: cannot fail the held I/O: %s",
-				name, why);
-		return r ? -1 : 0;
+		return fence_command(d, name, SYNCMIRROR_QUORUM_FAIL_HELD, NULL,
+				     "fail the held I/O");
 	case QUORUM_ACT_UNFENCE:
-		r = kernel_quorum(&d->kernel, name, SYNCMIRROR_QUORUM_DISABLE,
-				  0, 0, 0, 0, why, sizeof(why));
-		if (r)
-			log_msg(LOG_WARNING, "%s: cannot disable the quorum fence: %s",
-				name, why);
-		return r ? -1 : 0;
+		return fence_command(d, name, SYNCMIRROR_QUORUM_DISABLE, NULL,
+				     "disable the quorum fence");
 	case QUORUM_ACT_RUN_PROMOTE_HOOK:
 		if (v->cfg.promote_hook[0])
 			run_hook(d, v, "promote", v->cfg.promote_hook,
