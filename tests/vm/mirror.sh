@@ -19,6 +19,27 @@ mirror_volume() {
 	on "$node" "dmsetup create vol0 --table '$line'"
 }
 
+# mirror_config NODE NODE_ID ADDRESS PEER_ID PEER_ADDRESS UUID SECRET:
+# fresh external metadata (data, meta) and /etc/syncmirror/vol0.conf with
+# its secret, for smctl up and syncmirrord.
+mirror_config() {
+	on "$1" smctl create-md --clean --data /dev/mapper/data --meta /dev/mapper/meta \
+		--node-id "$2" --uuid "$6" > /dev/null
+	on "$1" "mkdir -p /etc/syncmirror &&
+		printf '%s\n' '$7' > /etc/syncmirror/vol0.secret &&
+		chmod 600 /etc/syncmirror/vol0.secret &&
+		cat > /etc/syncmirror/vol0.conf <<EOF
+# written by mirror_config
+volume vol0
+node-id $2
+data /dev/mapper/data
+meta /dev/mapper/meta
+secret-file /etc/syncmirror/vol0.secret
+address $3
+peer $4 $5
+EOF"
+}
+
 # mirror_link PRIMARY SECONDARY [PORT] [smctl connect options]: SECONDARY
 # waits, PRIMARY dials; both hand their socket to the kernel.  Waits until
 # both sides are connected.

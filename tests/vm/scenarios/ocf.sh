@@ -37,20 +37,7 @@ fi
 # and secret, syslogd and syncmirrord.
 setup() {
 	on "$1" modprobe dm-syncmirror
-	on "$1" smctl create-md --clean --data /dev/mapper/data --meta /dev/mapper/meta \
-		--node-id "$2" --uuid $uuid > /dev/null
-	on "$1" "mkdir -p /etc/syncmirror &&
-		printf '%s\n' '$secret' > /etc/syncmirror/vol0.secret &&
-		chmod 600 /etc/syncmirror/vol0.secret &&
-		cat > /etc/syncmirror/vol0.conf <<EOF
-volume vol0
-node-id $2
-data /dev/mapper/data
-meta /dev/mapper/meta
-secret-file /etc/syncmirror/vol0.secret
-address $3
-peer $4 $5
-EOF"
+	mirror_config "$@" "$uuid" "$secret"
 	on "$1" "syslogd -O /tmp/messages && syncmirrord"
 }
 

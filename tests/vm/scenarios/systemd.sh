@@ -44,20 +44,7 @@ setup() {
 		touch /run/systemd/journal/dev-log &&
 		mount --bind /dev/log /run/systemd/journal/dev-log &&
 		modprobe dm-syncmirror"
-	on "$1" smctl create-md --clean --data /dev/mapper/data --meta /dev/mapper/meta \
-		--node-id "$2" --uuid $uuid > /dev/null
-	on "$1" "mkdir -p /etc/syncmirror &&
-		printf '%s\n' '$secret' > /etc/syncmirror/vol0.secret &&
-		chmod 600 /etc/syncmirror/vol0.secret &&
-		cat > /etc/syncmirror/vol0.conf <<EOF
-volume vol0
-node-id $2
-data /dev/mapper/data
-meta /dev/mapper/meta
-secret-file /etc/syncmirror/vol0.secret
-address $3
-peer $4 $5
-EOF"
+	mirror_config "$@" "$uuid" "$secret"
 	on "$1" "systemctl start syncmirrord.service syncmirror@vol0.service" ||
 		fail "$1: systemctl start failed: $(on "$1" 'systemctl status --no-pager syncmirrord syncmirror@vol0' 2>&1 | tail -n 20)"
 	assert_eq "$(on "$1" 'systemctl is-active syncmirrord.service syncmirror@vol0.service' | tr '\n' ' ')" \
