@@ -40,5 +40,6 @@ oops.log BUG: kernel NULL pointer dereference, address: 0000000000000008
 sleep.log BUG: sleeping function called from invalid context at mm/slab.h:723
 softlockup.log watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [kworker/1:2:87]
 rcu.log rcu: INFO: rcu_sched self-detected stall on CPU
+netdev-watchdog.log harness fault (emulated NIC wedged, not the product): NETDEV WATCHDOG: eth0 (virtio_net): transmit queue 0 timed out
 CASES
 exit $status

@@ -51,13 +51,92 @@ MODULES="virtio_pci virtio_blk virtio_net virtio_console 9pnet_virtio 9p
 # needed (make bench compares syncmirror with DRBD 8.4).
 ON_DEMAND_MODULES="drbd"
 
+# Libraries a program links but the nodes never call into, replaced by stubs
+# of the same soname: "<program> <library that imports> <stubbed soname>".
+# fio's ioengines for Ceph, GlusterFS, NBD, RDMA and pmem are linked in, and
+# their libraries with what they pull in made up most of the image (82 MB of
+# fio's 64 libraries); xmllint's libxml2 links ICU (32 MB) for encodings
+# other than UTF-8, which ocf-tester's documents never use.  A stub defines
+# what the importer takes from the real library, with the same symbol
+# versions (they bind now), each function aborting if ever called.
+STUBS="fio /usr/bin/fio libgfapi.so.0
+fio /usr/bin/fio libnbd.so.0
+fio /usr/bin/fio libibverbs.so.1
+fio /usr/bin/fio librdmacm.so.1
+fio /usr/bin/fio librados.so.2
+fio /usr/bin/fio librbd.so.1
+fio /usr/bin/fio libpmemblk.so.1
+fio /usr/bin/fio libpmem.so.1
+xmllint /lib/x86_64-linux-gnu/libxml2.so.2 libicuuc.so.72"
+
+# stub_lib IMPORTER SONAME OUT: a shared library OUT named SONAME defining,
+# as aborting functions, every symbol IMPORTER imports from the real SONAME.
+stub_lib() {
+	local bin=$1 soname=$2 out=$3 real dir sym ver
+
+	real=$(ldd "$bin" | awk -v l="$soname" '$1 == l { print $3 }')
+	[ -n "$real" ] || { echo "mkinitramfs: $bin does not use $soname" >&2; return 1; }
+	dir=$(mktemp -d)
+	nm -D --defined-only "$real" | awk '{ print $3 }' | sed 's/@.*//' |
+		sort -u > "$dir/defined"
+	nm -D --undefined-only --with-symbol-versions "$bin" |
+		awk '$1 == "U" { print $2 }' | while IFS=@ read -r sym ver; do
+			if grep -qx "$sym" "$dir/defined"; then echo "$sym ${ver:-}"; fi
+		done > "$dir/syms"
+	{
+		echo '#include <stdio.h>'
+		echo '#include <stdlib.h>'
+		echo "static void stub(const char *f) { fprintf(stderr, \"%s: not in the test image ($soname is a stub)\\n\", f); abort(); }"
+		awk '{ printf "void %s(void) { stub(\"%s\"); }\n", $1, $1 }' "$dir/syms"
+	} > "$dir/stub.c"
+	# One version node per version fio asks for; unversioned symbols in
+	# the first (or a local-less script when there is none).
+	awk '$2 != "" { v[$2] = v[$2] " " $1 ";" } $2 == "" { u = u " " $1 ";" }
+	     END { n = 0; for (k in v) { printf "%s {%s%s };\n", k, (n ? "" : "global:"), v[k] (n ? "" : u); n++ }
+		   if (!n) printf "{ global:%s };\n", u }' "$dir/syms" > "$dir/vers"
+	gcc -shared -fPIC -O1 -o "$out" "$dir/stub.c" -Wl,-soname,"$soname" \
+		-Wl,--version-script="$dir/vers"
+	rm -rf "$dir"
+}
+
+# libs_of BINARY [SKIP...]: the paths of the shared libraries BINARY needs,
+# following NEEDED entries from library to library but not into the
+# sonames SKIP (ldd alone would list what the skipped ones need too).
+libs_of() {
+	local bin=$1 map todo so path seen=" "
+	shift
+	map=$(ldd "$bin" | awk '$2 == "=>" && $3 ~ /^\// { print $1, $3 } $1 ~ /^\// { print $1, $1 }')
+	todo=$(readelf -d "$bin" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p')
+	while [ -n "$todo" ]; do
+		so=${todo%%$'\n'*}
+		[ "$so" = "$todo" ] && todo= || todo=${todo#*$'\n'}
+		case " $* $seen" in *" $so "*) continue ;; esac
+		seen="$seen$so "
+		path=$(echo "$map" | awk -v l="$so" '$1 == l { print $2; exit }')
+		[ -n "$path" ] || continue
+		echo "$path"
+		todo=$(printf '%s\n%s' "$todo" "$(readelf -d "$path" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p')" | sed '/^$/d')
+	done
+	# The dynamic loader itself.
+	echo "$map" | awk '$1 ~ /^\// { print $1 }'
+}
+
 # copy_with_libs ROOT BINARY [PATH IN ROOT]: the binary and every shared
-# library it needs.
+# library it needs, with STUBS in place of the real ones.
 copy_with_libs() {
-	local root=$1 bin=$2 dest=${3:-$2} lib
+	local root=$1 bin=$2 dest=${3:-$2} lib skip= prog importer so
 
 	install -D -m 0755 "$bin" "$root$dest"
-	for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do
+	while read -r prog importer so; do
+		[ "${bin##*/}" = "$prog" ] || continue
+		lib=$(ldd "$bin" | awk -v l="$so" '$1 == l { print $3 }')
+		[ -n "$lib" ] || continue
+		mkdir -p "$root${lib%/*}"
+		[ -e "$root$lib" ] || stub_lib "$importer" "$so" "$root$lib"
+		skip="$skip $so"
+	done <<< "$STUBS"
+	# shellcheck disable=SC2086
+	for lib in $(libs_of "$bin" $skip); do
 		[ -e "$root$lib" ] || install -D -m 0755 "$lib" "$root$lib"
 	done
 }

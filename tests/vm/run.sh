@@ -38,6 +38,20 @@ done
 # shellcheck source=console.sh
 . "$top/tests/vm/console.sh"
 
+# free_port_base: a base port whose 256 UDP ports on 127.0.0.1 are all free
+# (the scenario's links, see qemu_netdevs in lib.sh).
+free_port_base() {
+	local base used
+	used=$(ss -Hun 2>/dev/null | awk '{ n = split($4, a, ":"); print a[n] }')
+	while :; do
+		base=$((20000 + RANDOM % 170 * 256))
+		echo "$used" | awk -v b="$base" '$1 >= b && $1 < b + 256 { f = 1 } END { exit f }' &&
+			break
+	done
+	echo "$base"
+}
+
+times=$results/vm.times
 passed=0
 failed=0
 skipped=0
@@ -49,7 +63,7 @@ for scenario in "$@"; do
 	timeout=$(sed -n 's/^# timeout: *//p' "$scenario" | head -n 1)
 	start=$SECONDS
 	echo "vm: $name: running (log: $rundir/log)"
-	SM_RUNDIR=$rundir timeout -k 10 "${timeout:-900}" \
+	SM_RUNDIR=$rundir SM_NET_PORT=$(free_port_base) timeout -k 10 "${timeout:-900}" \
 		bash -c '. "$SM_TOP/tests/vm/lib.sh"; . "$1"' scenario "$scenario" \
 		> "$rundir/log" 2>&1
 	rc=$?
@@ -59,6 +73,7 @@ for scenario in "$@"; do
 	done
 	reasons=$(console_problems "$rundir")
 	if [ $rc -eq 77 ] && [ -z "$reasons" ]; then
+		echo "$name $((SECONDS - start)) SKIP" >> "$times"
 		echo "vm: $name: SKIP ($(sed -n 's/.*SKIP: //p' "$rundir/log" | tail -n 1))"
 		skipped=$((skipped + 1))
 		continue
@@ -69,11 +84,14 @@ for scenario in "$@"; do
 		reasons="$(grep -m1 'FAIL:' "$rundir/log" || echo "exit status $rc")"$'\n'"$reasons"
 	fi
 	reasons=$(echo "$reasons" | sed '/^$/d')
+	secs=$((SECONDS - start))
 	if [ -z "$reasons" ]; then
-		echo "vm: $name: PASS ($((SECONDS - start)) s)"
+		echo "$name $secs PASS" >> "$times"
+		echo "vm: $name: PASS ($secs s)"
 		passed=$((passed + 1))
 	else
-		echo "vm: $name: FAIL ($((SECONDS - start)) s)"
+		echo "$name $secs FAIL" >> "$times"
+		echo "vm: $name: FAIL ($secs s)"
 		echo "$reasons" | sed 's/^/    /'
 		echo "    last lines of $rundir/log:"
 		tail -n 15 "$rundir/log" | sed 's/^/      /'

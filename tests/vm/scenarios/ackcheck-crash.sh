@@ -8,7 +8,7 @@
 # this is the single-node baseline the replicated version must keep.)
 # timeout: 900
 
-rounds=${ACKCHECK_ROUNDS:-3}
+rounds=${ACKCHECK_ROUNDS:-$(tier 1 3)}
 uuid=2f1e0d9c-aaaa-4bbb-8ccc-ddddeeeeffff
 
 cluster A

@@ -14,7 +14,7 @@
 
 . "$SM_VM/mirror.sh"
 
-rounds=${ACKCHECK_ROUNDS:-10}
+rounds=${ACKCHECK_ROUNDS:-$(tier 2 10)}
 uuid=3e4f5a6b-7c8d-4e9f-a0b1-c2d3e4f50617
 all=$SM_RUNDIR/B/share/all-rounds.log
 
