@@ -62,7 +62,8 @@ module-debug: debug-kernel
 tools:
 	$(MAKE) -C tools
 	@$(MAKE) --no-print-directory $(BUILD)/tools/bin/sm-wirepeer \
-		$(BUILD)/tools/bin/sm-quorum $(BUILD)/tools/bin/sm-clock
+		$(BUILD)/tools/bin/sm-quorum $(BUILD)/tools/bin/sm-clock \
+		$(BUILD)/tools/bin/sm-diskcache
 
 # A scripted misbehaving peer for the VM scenarios (goes into the images).
 $(BUILD)/tools/bin/sm-wirepeer: tests/vm/wirepeer.c tools/lib/crc32c.c tools/lib/crc32c.h
@@ -80,6 +81,13 @@ $(BUILD)/tools/bin/sm-quorum: tests/vm/quorumctl.c tools/lib/genl.c tools/lib/ge
 $(BUILD)/tools/bin/sm-clock: tests/vm/clockcheck.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -o $@ tests/vm/clockcheck.c
+
+# An NBD server whose disk loses its volatile write cache at a power cut.
+DISKCACHE_SOURCES := tests/vm/diskcache.c tests/vm/diskcache-nbd.c \
+	tests/vm/diskcache-disk.c
+$(BUILD)/tools/bin/sm-diskcache: $(DISKCACHE_SOURCES) tests/vm/diskcache.h
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -o $@ $(DISKCACHE_SOURCES)
 
 # Initramfs per kernel flavour: a cached base layer plus a fresh overlay
 # with /init, our module and our tools.
