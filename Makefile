@@ -14,8 +14,8 @@ KDIR_STOCK = /usr/src/linux-headers-$(KVER_STOCK)
 
 # Every package the build, tests, bench and demo use.  Only Debian's archive.
 DEB_PACKAGES := build-essential bc bison flex libelf-dev libssl-dev cpio \
-	xz-utils zstd kmod python3 perl qemu-system-x86 busybox-static \
-	linux-image-amd64 linux-headers-amd64 linux-source-6.1 fio \
+	xz-utils zstd kmod python3 perl qemu-system-x86 qemu-utils \
+	busybox-static linux-image-amd64 linux-headers-amd64 linux-source-6.1 fio \
 	libnl-3-dev libnl-genl-3-dev liburing-dev dmsetup iproute2 nftables \
 	drbd-utils pkg-config util-linux libdevmapper-dev resource-agents \
 	libxml2-utils systemd
