@@ -14,8 +14,8 @@ KDIR_STOCK = /usr/src/linux-headers-$(KVER_STOCK)
 
 # Every package the build, tests, bench and demo use.  Only Debian's archive.
 DEB_PACKAGES := build-essential bc bison flex libelf-dev libssl-dev cpio \
-	xz-utils zstd kmod python3 perl qemu-system-x86 busybox-static \
-	linux-image-amd64 linux-headers-amd64 linux-source-6.1 fio \
+	xz-utils zstd kmod python3 perl qemu-system-x86 qemu-utils \
+	busybox-static linux-image-amd64 linux-headers-amd64 linux-source-6.1 fio \
 	libnl-3-dev libnl-genl-3-dev liburing-dev dmsetup iproute2 nftables \
 	drbd-utils pkg-config util-linux libdevmapper-dev resource-agents \
 	libxml2-utils systemd
@@ -62,7 +62,8 @@ module-debug: debug-kernel
 tools:
 	$(MAKE) -C tools
 	@$(MAKE) --no-print-directory $(BUILD)/tools/bin/sm-wirepeer \
-		$(BUILD)/tools/bin/sm-quorum $(BUILD)/tools/bin/sm-clock
+		$(BUILD)/tools/bin/sm-quorum $(BUILD)/tools/bin/sm-clock \
+		$(BUILD)/tools/bin/sm-diskcache
 
 # A scripted misbehaving peer for the VM scenarios (goes into the images).
 $(BUILD)/tools/bin/sm-wirepeer: tests/vm/wirepeer.c tools/lib/crc32c.c tools/lib/crc32c.h
@@ -80,6 +81,13 @@ $(BUILD)/tools/bin/sm-quorum: tests/vm/quorumctl.c tools/lib/genl.c tools/lib/ge
 $(BUILD)/tools/bin/sm-clock: tests/vm/clockcheck.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -o $@ tests/vm/clockcheck.c
+
+# An NBD server whose disk loses its volatile write cache at a power cut.
+DISKCACHE_SOURCES := tests/vm/diskcache.c tests/vm/diskcache-nbd.c \
+	tests/vm/diskcache-disk.c
+$(BUILD)/tools/bin/sm-diskcache: $(DISKCACHE_SOURCES) tests/vm/diskcache.h
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -o $@ $(DISKCACHE_SOURCES)
 
 # Initramfs per kernel flavour: a cached base layer plus a fresh overlay
 # with /init, our module and our tools.
