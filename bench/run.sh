@@ -36,6 +36,9 @@ rc=$?
 for pidfile in "$SM_RUNDIR"/*/qemu.pid; do
 	[ -f "$pidfile" ] && kill -9 "$(cat "$pidfile")" 2>/dev/null
 done
+for pidfile in "$SM_RUNDIR"/*/*.cache.pid; do
+	[ -f "$pidfile" ] && kill -TERM "$(cat "$pidfile")" 2>/dev/null
+done
 echo "seconds=$((SECONDS - start))" >> "$out/facts"
 
 # shellcheck source=../tests/vm/console.sh

@@ -42,7 +42,7 @@ if [ ! -f "$base" ]; then
 fi
 
 "$top/tests/vm/mkinitramfs.sh" overlay "$kver" "$moddir" "$top/build/tools/bin" \
-	"$out/overlay-$flavour.cpio"
+	"$out/overlay-$flavour.cpio" "$base"
 cat "$base" "$out/overlay-$flavour.cpio" > "$out/initrd-$flavour.img"
 
 upper=$(echo "$flavour" | tr a-z A-Z)

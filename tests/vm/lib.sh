@@ -125,6 +125,67 @@ qemu_netdevs() {
 	done
 }
 
+# The disks (data, meta) of a node.  SM_DISKS=volatile (the default): each
+# is served by sm-diskcache (tests/vm/diskcache.c), a disk with a volatile
+# write cache: what no completed FLUSH or FUA covers is lost at a power cut
+# (crash).  SM_DISKS=plain: raw files, where a crash loses nothing.
+SM_DISKS=${SM_DISKS:-volatile}
+SM_DISK_NAMES="data meta"
+
+qemu_disks() {
+	local dir disk
+	dir=$(node_dir "$1")
+	for disk in $SM_DISK_NAMES; do
+		if [ "$SM_DISKS" = volatile ]; then
+			printf -- '-drive driver=nbd,server.type=unix,server.path=%s,if=none,id=%s,discard=unmap ' \
+				"$dir/$disk.nbd" "$disk"
+		else
+			printf -- '-drive file=%s,if=none,id=%s,format=raw,cache=unsafe,discard=unmap ' \
+				"$dir/$disk.img" "$disk"
+		fi
+		printf -- '-device virtio-blk-pci,drive=%s,serial=%s ' "$disk" "$disk"
+	done
+}
+
+# disks_start NODE: NODE's disk servers, unless running (volatile disks).
+disks_start() {
+	local dir disk
+	[ "$SM_DISKS" = volatile ] || return 0
+	dir=$(node_dir "$1")
+	for disk in $SM_DISK_NAMES; do
+		[ -f "$dir/$disk.cache.pid" ] && continue
+		rm -f "$dir/$disk.nbd"
+		"$SM_TOP/build/tools/bin/sm-diskcache" --socket "$dir/$disk.nbd" \
+			--image "$dir/$disk.img" --pidfile "$dir/$disk.cache.pid" \
+			--log "$dir/$disk.cache.log" --daemonize ||
+			fail "boot: sm-diskcache for $1's $disk failed: $(tail -n 2 "$dir/$disk.cache.log")"
+	done
+}
+
+# disks_stop NODE SIGNAL: end NODE's disk servers: USR1 is a power cut (the
+# cache is lost), TERM a clean stop (everything kept).  Waits for each to
+# finish (it removes its pidfile last) and logs what the cut lost.
+disks_stop() {
+	local dir disk pidfile deadline
+	[ "$SM_DISKS" = volatile ] || return 0
+	dir=$(node_dir "$1")
+	for disk in $SM_DISK_NAMES; do
+		pidfile=$dir/$disk.cache.pid
+		[ -f "$pidfile" ] || continue
+		kill -"$2" "$(cat "$pidfile")" 2>/dev/null || rm -f "$pidfile"
+	done
+	for disk in $SM_DISK_NAMES; do
+		pidfile=$dir/$disk.cache.pid
+		deadline=$((SECONDS + 60))
+		while [ -f "$pidfile" ]; do
+			[ $SECONDS -lt $deadline ] || fail "$1's $disk server did not end"
+			sleep 0.05
+		done
+		[ "$2" = USR1 ] && log "$1 $disk: $(grep 'cut (mode' "$dir/$disk.cache.log" | tail -n 1 | sed 's/^sm-diskcache: //')"
+	done
+	return 0
+}
+
 # boot NODE: start NODE's QEMU (disks kept from before) and wait for its
 # agent.  Prints the boot time.
 boot() {
@@ -148,6 +209,7 @@ boot() {
 	nodes=$(IFS=,; echo "${SM_NODES[*]}")
 	# Command logs of earlier boots stay; only the ready flag goes.
 	mkdir -p "$dir/share/cmd"
+	disks_start "$node"
 	rm -f "$dir/share/ready"
 	rm -f "$dir/ctl.in" "$dir/ctl.out"
 	mkfifo "$dir/ctl.in" "$dir/ctl.out"
@@ -160,10 +222,7 @@ boot() {
 		-append "console=ttyS0 panic=-1 acpi=noirq $SM_GUEST_ARGS sm.node=$node sm.nodes=$nodes $cmdline" \
 		-chardev file,id=console,path="$dir/console.log",append=on \
 		-serial chardev:console \
-		-drive file="$dir/data.img",if=none,id=data,format=raw,cache=unsafe,discard=unmap \
-		-device virtio-blk-pci,drive=data,serial=data \
-		-drive file="$dir/meta.img",if=none,id=meta,format=raw,cache=unsafe,discard=unmap \
-		-device virtio-blk-pci,drive=meta,serial=meta \
+		$(qemu_disks "$node") \
 		$(qemu_netdevs "$node") \
 		-virtfs local,path="$dir/share",mount_tag=host,security_model=none,id=host \
 		-device virtio-serial-pci \
@@ -180,15 +239,20 @@ boot() {
 	log "$node up in $(( ($(date +%s%N) - start) / 1000000 )) ms ($SM_KERNEL kernel)"
 }
 
-# crash NODE: power cut (SIGKILL to its QEMU).
+# crash [--keep-cache] NODE: power cut: SIGKILL to its QEMU, and its disks
+# lose their volatile caches.  --keep-cache: the disks keep every write
+# (a crash of the node alone, not of its power).
 crash() {
-	local node=$1 pidfile pid
+	local node pidfile pid sig=USR1
+	[ "$1" = --keep-cache ] && { sig=TERM; shift; }
+	node=$1
 	pidfile=$(node_dir "$node")/qemu.pid
 	node_alive "$node" || fail "crash: $node is not running"
 	pid=$(cat "$pidfile")
 	kill -9 "$pid"
 	while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
 	rm -f "$pidfile"
+	disks_stop "$node" "$sig"
 	echo "=== crash $node $(date +%T) ===" >> "$(node_dir "$node")/console.log"
 	log "$node crashed"
 }
@@ -376,6 +440,7 @@ sm_teardown() {
 		pidfile=$(node_dir "$node")/qemu.pid
 		[ -f "$pidfile" ] && kill -9 "$(cat "$pidfile")" 2>/dev/null
 		rm -f "$pidfile"
+		disks_stop "$node" TERM
 	done
 	if [ $rc -eq 0 ] && [ -f "$SM_RUNDIR/failed-commands" ]; then
 		case "$(head -n 1 "$SM_RUNDIR/failed-commands")" in

@@ -71,6 +71,10 @@ for scenario in "$@"; do
 	for pidfile in "$rundir"/*/qemu.pid; do
 		[ -f "$pidfile" ] && kill -9 "$(cat "$pidfile")" 2>/dev/null
 	done
+	# Nor any of its disk servers (tests/vm/diskcache.c).
+	for pidfile in "$rundir"/*/*.cache.pid; do
+		[ -f "$pidfile" ] && kill -TERM "$(cat "$pidfile")" 2>/dev/null
+	done
 	reasons=$(console_problems "$rundir")
 	if [ $rc -eq 77 ] && [ -z "$reasons" ]; then
 		echo "$name $((SECONDS - start)) SKIP" >> "$times"
