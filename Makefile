@@ -24,7 +24,7 @@ MODULE_SOURCES := Kbuild $(wildcard kernel/* include/uapi/linux/*)
 
 .PHONY: all deps module module-debug tools debug-kernel vm-images \
 	vm-images-stock vm-images-debug \
-	lint kunit vm-check tools-check check check-full demo bench install clean
+	lint kunit vm-check tools-check mutants-check check check-full demo bench install clean
 
 all: module tools
 
@@ -119,20 +119,27 @@ tools-check: tools vm-images
 # (about 30 minutes warm); make check-full runs them at full strength
 # (SM_TIER=full: >= 10 power cuts, >= 10 failovers, every soak loop).
 SUITES := lint kunit tools-check vm-check
+FULL_SUITES := mutants-check
 export SM_TIER
 
 check: deps
 	@rm -rf $(BUILD)/results; mkdir -p $(BUILD)/results
-	@for suite in $(SUITES); do \
+	@for suite in $(SUITES) $(if $(filter full,$(SM_TIER)),$(FULL_SUITES)); do \
 		start=$$(date +%s); \
 		$(MAKE) --no-print-directory $$suite; \
 		echo "$$suite $$(( $$(date +%s) - start ))" >> $(BUILD)/results/suites.times; \
 	done; \
 	tests/times.sh $(BUILD)/results; \
-	tests/summary.sh $(BUILD)/results lint kunit tools vm
+	tests/summary.sh $(BUILD)/results lint kunit tools vm \
+		$(if $(filter full,$(SM_TIER)),mutants)
 
 check-full:
 	@$(MAKE) --no-print-directory check SM_TIER=full
+
+# Durability bugs planted on purpose (tests/vm/mutations/): each must fail
+# the scenarios its patch names.  Part of check-full.
+mutants-check: vm-images
+	@tests/vm/mutate.sh
 
 demo: deps vm-images-stock
 	@tests/demo.sh

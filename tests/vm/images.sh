@@ -13,7 +13,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${SYNCMIRROR_CACHE:-$HOME/.cache/syncmirror}
 flavour=$1 kver=$2 moddir=$3
-out=$top/build/vm
+out=${SM_IMAGES:-$top/build/vm}	# where the images and env files go
 mkdir -p "$out" "$cache"
 
 case "$flavour" in

@@ -69,10 +69,19 @@ node_index() {
 	fail "unknown node '$1' (cluster has: ${SM_NODES[*]})"
 }
 
+# pid_running PID: PID exists and is not a zombie (a QEMU whose parent
+# shell has gone is reaped late by PID 1).
+pid_running() {
+	local stat
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	stat=${stat##*) }
+	[ "${stat%% *}" != Z ]
+}
+
 node_alive() {
 	local pidfile
 	pidfile=$(node_dir "$1")/qemu.pid
-	[ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null
+	[ -f "$pidfile" ] && pid_running "$(cat "$pidfile")"
 }
 
 # cluster [--kernel debug|stock] [--mem MB] NODE... : create and boot nodes.
@@ -130,6 +139,10 @@ qemu_netdevs() {
 # write cache: what no completed FLUSH or FUA covers is lost at a power cut
 # (crash).  SM_DISKS=plain: raw files, where a crash loses nothing.
 SM_DISKS=${SM_DISKS:-volatile}
+# What a power cut keeps of the cache: "all" loses every unflushed write,
+# "random" keeps each with probability 1/2 (FUA writes always); read when a
+# node's disks start (boot).
+SM_CUT=${SM_CUT:-all}
 SM_DISK_NAMES="data meta"
 
 qemu_disks() {
@@ -157,6 +170,7 @@ disks_start() {
 		rm -f "$dir/$disk.nbd"
 		"$SM_TOP/build/tools/bin/sm-diskcache" --socket "$dir/$disk.nbd" \
 			--image "$dir/$disk.img" --pidfile "$dir/$disk.cache.pid" \
+			--cut "$SM_CUT" $([ "$SM_CUT" = random ] && echo --seed "$RANDOM$RANDOM") \
 			--log "$dir/$disk.cache.log" --daemonize ||
 			fail "boot: sm-diskcache for $1's $disk failed: $(tail -n 2 "$dir/$disk.cache.log")"
 	done
@@ -228,8 +242,10 @@ boot() {
 		-device virtio-serial-pci \
 		-chardev pipe,id=ctl,path="$dir/ctl" \
 		-device virtserialport,chardev=ctl,name=ctl \
-		-pidfile "$dir/qemu.pid" -daemonize \
-		>> "$dir/qemu.log" 2>&1 || fail "boot: qemu for $node failed: $(tail -n 3 "$dir/qemu.log")"
+		>> "$dir/qemu.log" 2>&1 < /dev/null &
+	# Not -daemonize: that sends QEMU's own errors (an assertion, an exit
+	# on a backend failure) to /dev/null; here they stay in qemu.log.
+	echo $! > "$dir/qemu.pid"
 	deadline=$((SECONDS + SM_BOOT_TIMEOUT))
 	while [ ! -f "$dir/share/ready" ]; do
 		node_alive "$node" || fail "boot: $node died while booting (see $dir/console.log)"
@@ -250,7 +266,7 @@ crash() {
 	node_alive "$node" || fail "crash: $node is not running"
 	pid=$(cat "$pidfile")
 	kill -9 "$pid"
-	while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+	while pid_running "$pid"; do sleep 0.05; done
 	rm -f "$pidfile"
 	disks_stop "$node" "$sig"
 	echo "=== crash $node $(date +%T) ===" >> "$(node_dir "$node")/console.log"

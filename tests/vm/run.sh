@@ -30,7 +30,7 @@ if [ $# -eq 0 ]; then
 	set -- "$top"/tests/vm/scenarios/*.sh
 fi
 
-for env in "$top"/build/vm/env-*; do
+for env in "${SM_IMAGES:-$top/build/vm}"/env-*; do
 	# shellcheck disable=SC1090
 	[ -f "$env" ] && . "$env"
 done
@@ -57,7 +57,7 @@ failed=0
 skipped=0
 for scenario in "$@"; do
 	name=$(basename "$scenario" .sh)
-	rundir=$top/build/vm/$name
+	rundir=${SM_RUNS:-$top/build/vm}/$name
 	rm -rf "$rundir"
 	mkdir -p "$rundir"
 	timeout=$(sed -n 's/^# timeout: *//p' "$scenario" | head -n 1)

@@ -23,7 +23,7 @@
 ping_timeout=5		# the kernel's default, s
 pending_wait=1		# 2 x heartbeat-interval, s
 stall_max=$((ping_timeout + pending_wait + 2))
-watch=30
+watch=$(tier 20 30)	# s; "in every 10 s window" needs two
 
 # ack_sampler STREAM OUT SECONDS: every 0.2 s, "<host time> <ACK count>"
 # of STREAM to OUT (the stream is written through virtfs: the host sees

@@ -92,7 +92,7 @@ assert_eq "$(tr '\n' ' ' < "$SM_RUNDIR/events")" \
 	'"event":"up","name":"vol0","role":"secondary" "event":"role","name":"vol0","role":"primary" "event":"disk","name":"vol0","role":"primary" "event":"role","name":"vol0","role":"secondary" "event":"down","name":"vol0","role":"secondary" ' \
 	"events seen by smctl events"
 
-on A "pkill -f 'smctl -j events'; true"
+on A 'for p in $(pidof smctl); do grep -q events /proc/$p/cmdline && kill $p; done; true'
 on A rmmod dm_syncmirror
 if on A smctl status > "$SM_RUNDIR/nomod.out" 2>&1; then
 	fail "smctl status succeeded without the module"

@@ -1,0 +1,209 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Power cuts that lose the disks' volatile caches (sm-diskcache: whatever
+# no completed FLUSH or FUA covers is gone).  A writes two streams on vol0:
+# ackcheck's O_DSYNC writes (each durable when acknowledged) on the first
+# 64 MiB and fio's plain O_DIRECT writes (durable only after a flush) on
+# the next 64 MiB, both random, with an activity log of 8 extents of 4 MiB,
+# so that extents keep leaving it.  Then, one case each:
+#
+#   primary     A is cut (external metadata);
+#   secondary   B is cut, A writes on;
+#   both        A and B are cut at once: each copy on its own, before any
+#               resync, holds every acknowledged write;
+#   resync      B is cut while it is the target of a resync;
+#   al          A is cut, internal metadata (activity-log transactions on
+#               the data device itself).
+#
+# After each cut the node boots from what its disks kept, rejoins, and the
+# resync that follows must leave the data areas equal (sha256 on the host)
+# and every acknowledged ackcheck write on both nodes (ackcheck verify).
+# make check-full runs the five cases twice more with SM_CUT=random on the
+# second pass (a random half of the unflushed writes survive), 15 cuts.
+# timeout: 2400
+
+. "$SM_VM/mirror.sh"
+
+MiB=1048576
+uuid=5a1d2c3b-4e5f-4061-8273-9a8b7c6d5e4f
+passes=$(tier 1 3)
+
+# pc_pair [create-md options]: fresh metadata and vol0 on A (node 0,
+# primary) and B (node 1), linked and in sync.
+pc_pair() {
+	local node
+	for node in A B; do
+		on $node "dmsetup remove vol0 2>/dev/null; true"
+	done
+	mirror_volume A 0 $uuid --al-extents 8 "$@"
+	mirror_volume B 1 $uuid --al-extents 8 "$@"
+	mirror_link A B
+	on A smctl primary vol0
+	PC_MD=("$@")
+	: > "$SM_RUNDIR/A/share/all.log"
+}
+
+# pc_load: start the two writers on A; sets PC_WRITER (ackcheck's id).
+pc_load() {
+	PC_WRITER=$(on_bg A ackcheck write --device /dev/mapper/vol0 --blocks 16384 \
+		--qd 8 --writer 7 --seed $RANDOM)
+	PC_FIO=$(on_bg A fio --name=plain --filename=/dev/mapper/vol0 --ioengine=io_uring \
+		--direct=1 --rw=randwrite --bs=4k --iodepth=16 --offset=$((64 * MiB)) \
+		--size=$((64 * MiB)) --time_based --runtime=600 --randrepeat=0 \
+		--status-interval=1 --output-format=terse)
+	pc_wait_load
+}
+
+# pc_wait_load: both writers are writing (fio takes seconds to start on
+# the debug kernel): ackcheck has acknowledged writes and fio reported
+# written bytes.
+pc_wait_load() {
+	local share=$SM_RUNDIR/A/share/cmd deadline=$((SECONDS + 60))
+	until grep -q '^ACK' "$share/$PC_WRITER.out" 2>/dev/null &&
+	      [ "$(cut -d';' -f47 "$share/$PC_FIO.out" 2>/dev/null | sort -n | tail -n 1)" -gt 0 ] 2>/dev/null; do
+		[ $SECONDS -lt $deadline ] || fail "the writers did not start within 60 s"
+		sleep 0.2
+	done
+}
+
+# pc_stop_load: end the writers on A (A still running).
+pc_stop_load() {
+	on A "killall fio ackcheck; while pidof fio ackcheck; do sleep 0.2; done; true" > /dev/null
+}
+
+# pc_keep_stream: what ackcheck printed so far joins all.log (a torn last
+# line dropped); at least one write must have been acknowledged.
+pc_keep_stream() {
+	local stream=$SM_RUNDIR/A/share/cmd/$PC_WRITER.out acks
+	acks=$(grep -c '^ACK' "$stream" || true)
+	[ "$acks" -gt 0 ] || fail "$1: no write acknowledged"
+	stream_append "$stream" "$SM_RUNDIR/A/share/all.log"
+	log "$1: $acks writes acknowledged"
+}
+
+# pc_rejoin NODE: after a power cut, boot NODE and load vol0 from what its
+# disks kept.
+pc_rejoin() {
+	local meta=
+	boot "$1"
+	on "$1" modprobe dm-syncmirror
+	[ "${PC_MD[0]:-}" = --meta ] && meta="--meta ${PC_MD[1]}"
+	on "$1" "dmsetup create vol0 --table \"\$(smctl dump-md --data /dev/mapper/data $meta | sed -n 's/^table: //p')\""
+}
+
+# pc_relink: reconnect and wait for the resync to end; then the data
+# areas hash equal and every acknowledged write is on both.
+pc_relink() {
+	local moved
+	on A smctl disconnect vol0 2>/dev/null || true
+	on B smctl disconnect vol0 2>/dev/null || true
+	mirror_link A B
+	moved=$(mirror_wait_synced A 600)
+	mirror_wait_synced B 60 > /dev/null
+	log "$1: resync done ($moved bytes resynced by A in all)"
+	assert_eq "$(mirror_data_hash B)" "$(mirror_data_hash A)" "$1: data areas after the resync"
+	cp "$SM_RUNDIR/A/share/all.log" "$SM_RUNDIR/B/share/all.log"
+	on A ackcheck verify --device /dev/mapper/data --log /host/all.log --writer 7 ||
+		fail "$1: an acknowledged write is missing on A"
+	on B ackcheck verify --device /dev/mapper/data --log /host/all.log --writer 7 ||
+		fail "$1: an acknowledged write is missing on B"
+}
+
+pc_sleep() {
+	local ms=$((3000 + RANDOM % 4000))
+	sleep "$((ms / 1000)).$(printf %03d $((ms % 1000)))"
+}
+
+case_primary() {
+	pc_pair --meta /dev/mapper/meta
+	pc_load
+	pc_sleep
+	crash A
+	pc_keep_stream primary
+	mirror_wait_state B lost 15 > /dev/null
+	pc_rejoin A
+	pc_relink primary
+}
+
+case_secondary() {
+	pc_pair --meta /dev/mapper/meta
+	pc_load
+	pc_sleep
+	crash B
+	mirror_wait_state A lost 15 > /dev/null
+	sleep 2		# A writes on alone
+	pc_stop_load
+	pc_keep_stream secondary
+	pc_rejoin B
+	pc_relink secondary
+}
+
+case_both() {
+	pc_pair --meta /dev/mapper/meta
+	pc_load
+	pc_sleep
+	crash A &
+	crash B
+	wait $! || fail "both: crash A failed"
+	pc_keep_stream both
+	pc_rejoin A &
+	pc_rejoin B
+	wait $! || fail "both: A did not come back"
+	# Before any resync: each copy alone holds every acknowledged write
+	# (B's is what a failover would serve).
+	cp "$SM_RUNDIR/A/share/all.log" "$SM_RUNDIR/B/share/all.log"
+	on A ackcheck verify --device /dev/mapper/data --log /host/all.log --writer 7 ||
+		fail "both: an acknowledged write is missing on A's own disk"
+	on B ackcheck verify --device /dev/mapper/data --log /host/all.log --writer 7 ||
+		fail "both: an acknowledged write is missing on B's own disk"
+	pc_relink both
+}
+
+case_resync() {
+	pc_pair --meta /dev/mapper/meta
+	on B smctl disconnect vol0
+	mirror_wait_state A lost 15 > /dev/null
+	pc_load
+	sleep 5
+	pc_stop_load
+	pc_keep_stream resync
+	log "resync: $(mirror_field A out_of_sync_bytes) bytes out of sync on A"
+	on A smctl resync vol0 rate --max 4M
+	mirror_link A B
+	sleep 2
+	assert_eq "$(mirror_field B sync_state)" target "B before the cut"
+	crash B
+	pc_rejoin B
+	on A smctl resync vol0 rate --max 0
+	pc_relink resync
+}
+
+case_al() {
+	pc_pair
+	pc_load
+	pc_sleep
+	crash A
+	pc_keep_stream al
+	mirror_wait_state B lost 15 > /dev/null
+	pc_rejoin A
+	pc_relink al
+}
+
+cluster A B
+for node in A B; do on $node modprobe dm-syncmirror; done
+for pass in $(seq 1 "$passes"); do
+	for c in primary secondary both resync al; do
+		log "=== pass $pass: $c (cut: $SM_CUT) ==="
+		"case_$c"
+	done
+	# The next pass keeps a random half of the unflushed writes: the
+	# disks' servers start again with it.
+	[ "$pass" -lt "$passes" ] || break
+	SM_CUT=random
+	crash --keep-cache A
+	crash --keep-cache B
+	boot A & boot B
+	wait $! || fail "reboot for pass $((pass + 1))"
+	for node in A B; do on $node modprobe dm-syncmirror; done
+done
+log "$((passes * 5)) power cuts: nothing acknowledged lost, copies equal"
