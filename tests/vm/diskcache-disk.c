@@ -22,6 +22,10 @@
  * (become durable and leave the list), as a real cache writes back.
  * Durable records at the head of the list need no replay and leave it too,
  * so the list is empty or starts with an unflushed write.
+ *
+ * The cut trigger marks the write that fires it durable, like a FUA
+ * write: the cut is meant to come as that write reaches the medium, so it
+ * survives while the unflushed writes before it are the cut's to choose.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -215,10 +219,10 @@ static void destage_all(struct disk *disk)
  * A write the cache cannot hold (larger than the cap, or no memory): the
  * cache destages everything and the write goes through, durable.
  */
-static void write_through(struct disk *disk, bool fua)
+static void write_through(struct disk *disk, bool durable)
 {
 	destage_all(disk);
-	if (!fua)
+	if (!durable)
 		disk->stats.destaged++;
 }
 
@@ -237,32 +241,33 @@ static void trim_list(struct disk *disk)
 
 /*
  * Start recording a write: the range's old content.  *wp stays NULL when
- * there is nothing to record (a FUA write with no unflushed write before
- * it) or when the record cannot be kept (larger than the cap, or out of
- * memory): then the cache destages everything and the write is durable.
+ * there is nothing to record (a durable write, FUA or the trigger's, with
+ * no unflushed write before it) or when the record cannot be kept (larger
+ * than the cap, or out of memory): then the cache destages everything and
+ * the write is durable.
  */
 static int record_start(struct disk *disk, uint64_t offset, uint64_t length,
-			bool fua, struct disk_write **wp)
+			bool durable, struct disk_write **wp)
 {
 	struct disk_write *w;
 	int ret;
 
 	*wp = NULL;
-	if (fua && TAILQ_EMPTY(&disk->list))
+	if (durable && TAILQ_EMPTY(&disk->list))
 		return 0;
 	w = calloc(1, sizeof(*w));
 	if (!w) {
-		write_through(disk, fua);
+		write_through(disk, durable);
 		return 0;
 	}
 	w->offset = offset;
-	w->durable = fua;
+	w->durable = durable;
 	w->bytes = sizeof(*w);
 	ret = extent_from_file(&w->old, disk->fd, offset, length, &w->bytes,
 			       disk->max_bytes);
 	if (ret == -E2BIG || ret == -ENOMEM) {
 		record_free(w);
-		write_through(disk, fua);
+		write_through(disk, durable);
 		return 0;
 	}
 	if (ret) {
@@ -289,10 +294,10 @@ static void record_finish(struct disk *disk, struct disk_write *w,
 		ret = extent_from_buffer(&w->new, data, w->new.length,
 					 &w->bytes, disk->max_bytes);
 	if (ret) {
-		bool fua = w->durable;
+		bool durable = w->durable;
 
 		record_free(w);
-		write_through(disk, fua);
+		write_through(disk, durable);
 		return;
 	}
 	TAILQ_INSERT_TAIL(&disk->list, w, entry);
@@ -331,14 +336,70 @@ int disk_read(struct disk *disk, uint64_t offset, void *buf, uint32_t length)
 	return ret;
 }
 
+static bool trigger_overlaps(const struct disk_trigger *trigger,
+			     uint64_t offset, uint64_t length)
+{
+	return trigger->armed && length &&
+	       offset < trigger->offset + trigger->length &&
+	       trigger->offset < offset + length;
+}
+
+/* Whether a write of this range fires the trigger, once it is done. */
+static bool trigger_fires(const struct disk *disk, uint64_t offset,
+			  uint64_t length)
+{
+	const struct disk_trigger *trigger = &disk->trigger;
+
+	return trigger_overlaps(trigger, offset, length) &&
+	       trigger->matched + 1 == trigger->count;
+}
+
+/*
+ * Count a write that reached the image.  Must be called after the write
+ * is recorded, so that the unflushed writes before it are counted right.
+ */
+static void trigger_count(struct disk *disk, uint64_t offset,
+			  uint64_t length, bool fua)
+{
+	struct disk_trigger *trigger = &disk->trigger;
+
+	if (!trigger_overlaps(trigger, offset, length) ||
+	    ++trigger->matched < trigger->count)
+		return;
+	trigger->armed = false;
+	trigger->fired = true;
+	trigger->write_offset = offset;
+	trigger->write_length = length;
+	trigger->write_fua = fua;
+	trigger->unflushed = disk->stats.unflushed;
+}
+
+void disk_arm(struct disk *disk, uint64_t offset, uint64_t length,
+	      uint64_t count)
+{
+	struct disk_trigger *trigger = &disk->trigger;
+
+	trigger->armed = true;
+	trigger->offset = offset;
+	trigger->length = length;
+	trigger->count = count;
+	trigger->matched = 0;
+}
+
+void disk_disarm(struct disk *disk)
+{
+	disk->trigger.armed = false;
+}
+
 int disk_write(struct disk *disk, uint64_t offset, const void *data,
 	       uint64_t length, bool fua)
 {
+	bool durable = fua || trigger_fires(disk, offset, length);
 	struct disk_write *w;
 	int ret;
 
 	count_write(disk, fua);
-	ret = record_start(disk, offset, length, fua, &w);
+	ret = record_start(disk, offset, length, durable, &w);
 	if (ret)
 		return ret;
 	ret = pwrite_full(disk->fd, data, length, offset);
@@ -347,6 +408,7 @@ int disk_write(struct disk *disk, uint64_t offset, const void *data,
 		return write_failed(disk, "write", offset, length, ret);
 	}
 	record_finish(disk, w, data);
+	trigger_count(disk, offset, length, fua);
 	return 0;
 }
 
@@ -370,11 +432,12 @@ static int write_zeros(int fd, uint64_t offset, uint64_t length)
 int disk_zero(struct disk *disk, uint64_t offset, uint64_t length,
 	      bool punch, bool fua)
 {
+	bool durable = fua || trigger_fires(disk, offset, length);
 	struct disk_write *w;
 	int ret;
 
 	count_write(disk, fua);
-	ret = record_start(disk, offset, length, fua, &w);
+	ret = record_start(disk, offset, length, durable, &w);
 	if (ret)
 		return ret;
 	ret = -EOPNOTSUPP;
@@ -388,6 +451,7 @@ int disk_zero(struct disk *disk, uint64_t offset, uint64_t length,
 		return write_failed(disk, "zeroing", offset, length, ret);
 	}
 	record_finish(disk, w, NULL);
+	trigger_count(disk, offset, length, fua);
 	return 0;
 }
 

@@ -4,7 +4,9 @@
  * handshake, simple replies only (structured replies are refused, so a
  * READ's reply is its header and the data).  Requests are served in
  * order, each finished before the next is read: a FLUSH therefore covers
- * every write the client saw completed before it sent the FLUSH.
+ * every write the client saw completed before it sent the FLUSH.  The
+ * write that fires the cut trigger gets no reply, and the connection is
+ * left as it is: nothing more is read from it.
  *
  * Protocol: https://github.com/NetworkBlockDevice/nbd/blob/master/doc/proto.md
  */
@@ -468,7 +470,8 @@ static uint32_t execute(struct nbd_conn *conn, const struct nbd_request *rq)
 /*
  * One request.  A WRITE's payload is read even when the request is
  * refused, to keep the stream in step.  Returns 0 to go on, -EPIPE when
- * the client is done, another -errno to drop it.
+ * the client is done, -ECANCELED when the request fired the cut trigger,
+ * another -errno to drop it.
  */
 static int handle_request(struct nbd_conn *conn)
 {
@@ -509,10 +512,22 @@ static int handle_request(struct nbd_conn *conn)
 		report("client: command %u refused: %s", rq.type, why);
 	else
 		error = execute(conn, &rq);
+	/* The disk serves nothing once its trigger fired: this request did. */
+	if (conn->disk->trigger.fired) {
+		report("client: %s%s of %u bytes at %llu fired the trigger: no reply, nothing more served until a signal",
+		       command_name(rq.type),
+		       rq.flags & NBD_CMD_FLAG_FUA ? " (FUA)" : "", rq.length,
+		       (unsigned long long)rq.offset);
+		return -ECANCELED;
+	}
 	return send_reply(conn, &rq, error, conn->buf,
 			  rq.type == NBD_CMD_READ ? rq.length : 0);
 }
 
+/*
+ * Serve the client on @sk until it goes, a stop signal comes or a request
+ * fires the cut trigger (disk->trigger.fired), leaving @sk to the caller.
+ */
 void nbd_serve(int sk, struct disk *disk)
 {
 	static unsigned char *buf;
@@ -533,7 +548,7 @@ void nbd_serve(int sk, struct disk *disk)
 	if (ret == -EPIPE)
 		report("client gone after %llu requests",
 		       (unsigned long long)conn.requests);
-	else if (ret != -EINTR && ret != -EPROTO)
+	else if (ret != -EINTR && ret != -EPROTO && ret != -ECANCELED)
 		report("client: connection failed after %llu requests: %s",
 		       (unsigned long long)conn.requests, strerror(-ret));
 }

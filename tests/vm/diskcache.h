@@ -6,7 +6,8 @@
  *
  *   diskcache.c        options, the listening socket, signals, the log
  *   diskcache-nbd.c    the NBD protocol: handshake and requests
- *   diskcache-disk.c   the disk: image file, unflushed writes, the cut
+ *   diskcache-disk.c   the disk: image file, unflushed writes, the cut and
+ *                      its trigger
  */
 #ifndef SM_DISKCACHE_H
 #define SM_DISKCACHE_H
@@ -62,6 +63,26 @@ struct disk_stats {
 	uint64_t unflushed_bytes;
 };
 
+/*
+ * The cut trigger: the count-th write (WRITE, TRIM, WRITE_ZEROES) that
+ * reaches the image and overlaps [offset, offset + length) after arming
+ * fires it.  That write is durable, as if it had reached the medium, and
+ * is left unanswered; nothing more is served until a signal.
+ */
+struct disk_trigger {
+	bool armed;
+	bool fired;
+	uint64_t offset;
+	uint64_t length;
+	uint64_t count;
+	uint64_t matched;	/* matching writes seen since arming */
+	/* Once fired, the write that fired it. */
+	uint64_t write_offset;
+	uint64_t write_length;
+	bool write_fua;
+	uint64_t unflushed;	/* unflushed writes before it */
+};
+
 struct disk {
 	int fd;
 	const char *path;
@@ -70,6 +91,7 @@ struct disk {
 	uint64_t list_bytes;	/* memory the list holds */
 	uint64_t max_bytes;	/* --max-cache */
 	struct disk_stats stats;
+	struct disk_trigger trigger;
 };
 
 /* What a cut did, for the report line. */
@@ -96,5 +118,8 @@ int disk_zero(struct disk *disk, uint64_t offset, uint64_t length,
 void disk_flush(struct disk *disk);
 int disk_cut(struct disk *disk, enum cut_mode mode, uint64_t seed,
 	     struct cut_result *result);
+void disk_arm(struct disk *disk, uint64_t offset, uint64_t length,
+	      uint64_t count);
+void disk_disarm(struct disk *disk);
 
 #endif /* SM_DISKCACHE_H */
