@@ -8,8 +8,17 @@ bad magic, every option path) and checks the replies byte by byte.
 Prints "ok: ..." or "FAIL: ..." per check; exits 1 if any failed.
 
 usage: diskcache_client.py SOCKET SIZE FILL_BYTE
+       diskcache_client.py fire SOCKET REQUEST... -- REQUEST...
 
-Leaves one unflushed 4 KiB write of 0x5a at offset 8192.
+The first leaves one unflushed 4 KiB write of 0x5a at offset 8192.
+
+The second plays a client whose write fires the cut trigger.  The
+requests before "--" are sent one at a time and must succeed; those
+after it are sent at once, pipelined, and must get no reply at all
+before the server closes the connection (at the cut): the first of them
+is to fire the trigger, the rest are never to be read.  A REQUEST is
+write:OFFSET:LENGTH:BYTE, write-fua:OFFSET:LENGTH:BYTE, trim:OFFSET:LENGTH,
+zero:OFFSET:LENGTH or flush (numbers as Python reads them: 4096, 0x1000).
 """
 import socket
 import struct
@@ -27,6 +36,7 @@ REP_ACK, REP_INFO = 1, 3
 REP_ERR_UNSUP, REP_ERR_INVALID = 0x80000001, 0x80000003
 INFO_EXPORT, INFO_BLOCK_SIZE = 0, 3
 CMD_READ, CMD_WRITE, CMD_DISC, CMD_FLUSH = 0, 1, 2, 3
+CMD_TRIM, CMD_WRITE_ZEROES = 4, 6
 FLAG_FUA, FLAG_NO_HOLE = 1, 2
 EINVAL, ENOSPC = 22, 28
 # HAS_FLAGS, SEND_FLUSH, SEND_FUA, SEND_TRIM, SEND_WRITE_ZEROES
@@ -221,7 +231,53 @@ def other_connections(path, size, fill):
     check("unknown client flags: dropped", c.closed_by_server())
 
 
+def parse_request(text):
+    """'write:4096:512:0xaa' -> (cmd, offset, length, flags, payload)"""
+    kind, *fields = text.split(":")
+    numbers = [int(f, 0) for f in fields]
+    if kind == "flush" and not numbers:
+        return CMD_FLUSH, 0, 0, 0, b""
+    if kind in ("write", "write-fua") and len(numbers) == 3:
+        offset, length, byte = numbers
+        flags = FLAG_FUA if kind == "write-fua" else 0
+        return CMD_WRITE, offset, length, flags, bytes([byte]) * length
+    if kind in ("trim", "zero") and len(numbers) == 2:
+        cmd = CMD_TRIM if kind == "trim" else CMD_WRITE_ZEROES
+        return cmd, numbers[0], numbers[1], 0, b""
+    raise ValueError(f"bad request '{text}'")
+
+
+def fire(path, answered, unanswered):
+    c = Client(path)
+    replies = c.info(OPT_GO)
+    if replies[-1][1] != REP_ACK:
+        raise RuntimeError("GO refused")
+    for text in answered:
+        check(f"{text}: done", c.call(*parse_request(text))[0] == 0)
+    data = b""
+    for text in unanswered:
+        cmd, offset, length, flags, payload = parse_request(text)
+        c.handle += 1
+        data += struct.pack(">IHHQQI", REQUEST_MAGIC, flags, cmd, c.handle,
+                            offset, length) + payload
+    c.sk.sendall(data)
+    # Until the cut, however long the harness takes to get there.
+    c.sk.settimeout(120)
+    try:
+        got = c.sk.recv(1)
+    except ConnectionResetError:
+        got = b""   # closed with our requests unread
+    except socket.timeout:
+        got = b"(no close in 120 s)"
+    check(f"{' '.join(unanswered)}: no reply before the server closed "
+          "the connection", got == b"", got)
+
+
 def main():
+    if sys.argv[1] == "fire":
+        split = sys.argv.index("--")
+        fire(sys.argv[2], sys.argv[3:split], sys.argv[split + 1:])
+        return 1 if failed else 0
     path, size, fill = sys.argv[1], int(sys.argv[2]), bytes([int(sys.argv[3], 16)])
     c = options(path, size)
     requests(c, size, fill)

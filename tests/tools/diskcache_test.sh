@@ -12,8 +12,13 @@
 # the seed and always the FUA writes, SIGTERM keeps everything, the cache
 # outlives a client and a cut with the client still connected works, bad
 # requests are refused and the server lives on, the cap destages the
-# oldest writes, and bad options are refused.  Skips when sm-diskcache or
-# qemu-io is missing.
+# oldest writes, and bad options are refused.  The cut trigger: the write
+# that fires it (the Nth overlapping its range, any writing command, FUA
+# or not) reaches the image, gets no reply, survives the cut in place
+# while the unflushed writes before it are lost (or kept as --cut random
+# chooses), nothing after it is read or served; SIGHUP arms it from the
+# arm file, an empty or missing one disarms it, bad content is logged and
+# leaves it disarmed.  Skips when sm-diskcache or qemu-io is missing.
 set -u
 
 top=${SM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -28,9 +33,13 @@ img=$tmp/disk.img
 sock=$tmp/nbd.sock
 pidfile=$tmp/diskcache.pid
 log=$tmp/diskcache.log
+trig=$tmp/trigger
+arm=$tmp/arm
 pid=
+client=
 cleanup() {
 	[ -n "$pid" ] && kill -KILL "$pid" 2> /dev/null
+	[ -n "$client" ] && kill -KILL "$client" 2> /dev/null
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -332,6 +341,309 @@ expect_line "cut (mode all): 0 unflushed writes (0 KiB) lost, 0 kept (0 KiB), 0 
 expect "no cache: write durable" 0 $((64 * K)) aa
 expect "no cache: write of zeros durable" $((64 * K)) $((64 * K)) 00
 
+# stats: SIGUSR2, and $line is the stats line it printed.
+stats() {
+	local before i
+
+	before=$(grep -c "stats:" "$log")
+	kill -USR2 "$pid"
+	for i in $(seq 100); do
+		[ "$(grep -c "stats:" "$log")" -gt "$before" ] && break
+		sleep 0.1
+	done
+	line=$(grep "stats:" "$log" | tail -n 1)
+}
+
+# hup: SIGHUP, and $line is the line it logged.
+hup() {
+	local before i
+
+	before=$(wc -l < "$log")
+	kill -HUP "$pid"
+	for i in $(seq 100); do
+		[ "$(wc -l < "$log")" -gt "$before" ] && break
+		sleep 0.1
+	done
+	line=$(tail -n 1 "$log")
+}
+
+# wait_trigger: wait for the trigger file, 10 s at most; $fired is its line.
+wait_trigger() {
+	local i
+
+	fired=
+	for i in $(seq 100); do
+		[ -f "$trig" ] && { fired=$(cat "$trig"); return 0; }
+		sleep 0.1
+	done
+	bad "the trigger never fired: $(tail -n 2 "$log")"
+	return 1
+}
+
+expect_fired() {
+	if [ "$fired" = "$1" ]; then
+		ok "trigger file: $1"
+	else
+		bad "trigger file: '$fired', expected '$1'"
+	fi
+}
+
+# io_fire COMMAND...: a qemu-io session in the background ($client, its
+# output line by line in $tmp/io.out) whose last write should fire the
+# trigger; returns once the trigger file is there.  The subshell keeps
+# bash's "Killed" notice of its "sigraise 9" out of the output.
+io_fire() {
+	local args=() c
+
+	for c; do
+		args+=(-c "$c")
+	done
+	{
+		stdbuf -oL qemu-io -t writeback -f raw \
+			"nbd+unix:///?socket=$sock" "${args[@]}" \
+			-c 'sigraise 9' > "$tmp/io.out" 2>&1
+	} 2> /dev/null &
+	client=$!
+	wait_trigger
+}
+
+# replied OFFSET: qemu-io printed the completion of a write at OFFSET.
+replied() {
+	grep -qE "^(wrote|discard) [0-9]+/[0-9]+ bytes at offset $1\$" "$tmp/io.out"
+}
+
+# expect_waiting OFFSET: half a second after the trigger fired, qemu-io
+# still waits for the reply to its write at OFFSET.
+expect_waiting() {
+	sleep 0.5
+	if kill -0 "$client" 2> /dev/null && ! replied "$1"; then
+		ok "no reply to the triggering write at $(($1 / K))k, qemu-io waits"
+	else
+		bad "the triggering write at $(($1 / K))k was answered: $(cat "$tmp/io.out")"
+	fi
+}
+
+# client_end OFFSET: after the cut the server is gone; qemu-io's pending
+# write fails and it ends.  The write at OFFSET never had its reply.
+client_end() {
+	local i
+
+	for i in $(seq 100); do
+		kill -0 "$client" 2> /dev/null || break
+		sleep 0.1
+	done
+	{ kill -KILL "$client"; wait "$client"; } 2> /dev/null
+	client=
+	if ! replied "$1" && grep -q "write failed" "$tmp/io.out"; then
+		ok "the triggering write at $(($1 / K))k never had a reply, it failed when the server went"
+	else
+		bad "qemu-io after the cut: $(cat "$tmp/io.out")"
+	fi
+}
+
+echo "--- trigger: the write that fires it survives the cut, unanswered; the unflushed writes before it are lost"
+# The raw client writes A (unflushed), then sends the triggering write
+# and another one behind it at once.
+start --trigger $((64 * K)):$((4 * K)) --trigger-file "$trig" || exit 1
+grep -q "trigger armed on offset 65536 length 4096, fires on matching write 1 (--trigger)" "$log" &&
+	ok "--trigger arms from the start" || bad "no arming logged: $(cat "$log")"
+python3 "$top/tests/tools/diskcache_client.py" fire "$sock" \
+	write:0:0x10000:0xaa -- write:0x10000:4096:0xbb \
+	write:0x20000:4096:0xcc > "$tmp/fire.out" 2>&1 &
+client=$!
+wait_trigger
+expect_fired "offset=65536 length=4096 fua=0 unflushed=1"
+grep -q "client: WRITE of 4096 bytes at 65536 fired the trigger: no reply, nothing more served until a signal" "$log" &&
+	ok "the firing is logged" || bad "no firing in the log: $(cat "$log")"
+expect "the triggering write is on the image" $((64 * K)) $((4 * K)) bb
+expect "the write sent behind it is never read" $((128 * K)) $((4 * K)) 11
+# A new client connects, but waits.
+stdbuf -oL qemu-io -t writeback -f raw "nbd+unix:///?socket=$sock" \
+	-c 'read -P 0xbb 64k 4k' -c 'sigraise 9' > "$tmp/io2.out" 2>&1 &
+second=$!
+stats
+expect_line "stats: 1 unflushed writes (64 KiB) cached, 0 flushes, 0 FUA seen, 0 destaged, 2 writes in all, trigger fired by a write of 4096 bytes at offset 65536 (1 unflushed before it)"
+sleep 0.3
+if kill -0 "$second" 2> /dev/null && ! grep -q "^read" "$tmp/io2.out"; then
+	ok "a new client waits, unserved"
+else
+	bad "a new client was served after the trigger fired: $(cat "$tmp/io2.out")"
+fi
+stop USR1
+expect_line "cut (mode all): 1 unflushed writes (64 KiB) lost, 0 kept (0 KiB), 0 flushes, 0 FUA seen, 0 destaged, 2 writes in all, trigger fired by a write of 4096 bytes at offset 65536 (1 unflushed before it), kept"
+wait "$client"
+client=
+cat "$tmp/fire.out"
+passed=$((passed + $(grep -c '^ok:' "$tmp/fire.out")))
+failed=$((failed + $(grep -c '^FAIL:' "$tmp/fire.out")))
+grep -q "^ok: write:0x10000:4096:0xbb write:0x20000:4096:0xcc: no reply" "$tmp/fire.out" ||
+	bad "diskcache_client.py fire did not finish: $(tail -n 3 "$tmp/fire.out")"
+{ kill -KILL "$second"; wait "$second"; } 2> /dev/null
+grep -q "^read" "$tmp/io2.out" && bad "the waiting client was served: $(cat "$tmp/io2.out")"
+expect "unflushed write before the trigger lost" 0 $((64 * K)) 11
+expect "the triggering write survives the cut" $((64 * K)) $((4 * K)) bb
+expect "the write behind it never happened" $((128 * K)) $((4 * K)) 11
+
+echo "--- trigger: SIGTERM after it fired keeps everything"
+start --trigger $((64 * K)):$((4 * K)) --trigger-file "$trig" || exit 1
+io_fire 'write -P 0xaa 0 64k' 'write -P 0xbb 64k 4k'
+expect_waiting 65536
+stop TERM
+expect_line "shutdown: 1 unflushed writes (64 KiB) kept, 0 flushes, 0 FUA seen, 0 destaged, 2 writes in all, trigger fired by a write of 4096 bytes at offset 65536 (1 unflushed before it)"
+client_end 65536
+expect "unflushed write kept" 0 $((64 * K)) aa
+expect "triggering write kept" $((64 * K)) $((4 * K)) bb
+
+echo "--- trigger: after a flush nothing else is lost"
+start --trigger $((64 * K)):$((64 * K)) --trigger-file "$trig" || exit 1
+hup
+expect_line "SIGHUP ignored: no --arm-file"
+io_fire 'write -P 0xaa 0 64k' 'flush' 'write -P 0xbb 64k 64k'
+expect_fired "offset=65536 length=65536 fua=0 unflushed=0"
+expect_waiting 65536
+stop USR1
+expect_line "cut (mode all): 0 unflushed writes (0 KiB) lost, 0 kept (0 KiB), 1 flushes, 0 FUA seen, 0 destaged, 2 writes in all, trigger fired by a write of 65536 bytes at offset 65536 (0 unflushed before it), kept"
+client_end 65536
+expect "flushed" 0 $((64 * K)) aa
+expect "triggering write" $((64 * K)) $((64 * K)) bb
+
+echo "--- trigger: N=3 fires on the third overlapping write, whatever the command"
+# Writes ending at the range's start or starting at its end do not count;
+# one overlapping by 4 KiB does, a TRIM does, and a WRITE_ZEROES across
+# the range's end fires it, over an unflushed write that the cut undoes.
+start --trigger $((64 * K)):$((64 * K)):3 --trigger-file "$trig" || exit 1
+io_fire 'write -P 0xa0 56k 8k' 'write -P 0xa1 60k 8k' \
+	'write -P 0xa2 128k 4k' 'discard 96k 4k' 'write -P 0xa4 0 4k' \
+	'write -z 124k 8k'
+expect_fired "offset=126976 length=8192 fua=0 unflushed=5"
+expect_waiting 126976
+if replied 61440 && replied 98304; then
+	ok "the first two overlapping writes were answered"
+else
+	bad "overlapping writes before the third not answered: $(cat "$tmp/io.out")"
+fi
+stop USR1
+expect_line "cut (mode all): 5 unflushed writes (28 KiB) lost, 0 kept (0 KiB), 0 flushes, 0 FUA seen, 0 destaged, 6 writes in all, trigger fired by a write of 8192 bytes at offset 126976 (5 unflushed before it), kept"
+client_end 126976
+expect "unflushed writes before it lost" 0 $((124 * K)) 11
+expect "the triggering WRITE_ZEROES survives, over a lost write" $((124 * K)) $((8 * K)) 00
+expect "nothing after it was served" $((132 * K)) $((892 * K)) 11
+
+echo "--- trigger: SIGHUP arms from the arm file, an empty or missing one disarms, bad content is refused"
+start --arm-file "$arm" --trigger-file "$trig" || exit 1
+stats
+expect_line "stats: 0 unflushed writes (0 KiB) cached, 0 flushes, 0 FUA seen, 0 destaged, 0 writes in all, trigger disarmed"
+io 'write -P 0xaa 64k 4k' && ok "disarmed: a write to the range is answered" ||
+	bad "disarmed: a write to the range failed"
+[ -e "$trig" ] && bad "the trigger fired while disarmed"
+echo "0x10000 4096 2" > "$arm"
+hup
+expect_line "trigger armed on offset 65536 length 4096, fires on matching write 2 (arm file)"
+io 'write -P 0xbb 64k 4k' 'write -P 0xbb 60k 4k' 'write -P 0xbb 68k 4k' ||
+	bad "qemu-io failed"
+stats
+expect_line "stats: 4 unflushed writes (16 KiB) cached, 0 flushes, 0 FUA seen, 0 destaged, 4 writes in all, trigger armed on offset 65536 length 4096, 1 of 2 matching writes seen"
+printf ' 65536\t4096   2 \n\n' > "$arm"
+hup
+expect_line "trigger armed on offset 65536 length 4096, fires on matching write 2 (arm file)"
+stats
+expect_line "stats: 4 unflushed writes (16 KiB) cached, 0 flushes, 0 FUA seen, 0 destaged, 4 writes in all, trigger armed on offset 65536 length 4096, 0 of 2 matching writes seen"
+: > "$arm"
+hup
+expect_line "trigger disarmed: arm file $arm is empty"
+echo "65536 4096" > "$arm"
+hup
+expect_line "trigger armed on offset 65536 length 4096, fires on matching write 1 (arm file)"
+rm "$arm"
+hup
+expect_line "trigger disarmed: arm file $arm is missing"
+stats
+expect_line "stats: 4 unflushed writes (16 KiB) cached, 0 flushes, 0 FUA seen, 0 destaged, 4 writes in all, trigger disarmed"
+# bad_arm CONTENT SHOWN WHY: the arm file holding CONTENT is refused.
+bad_arm() {
+	printf '%b' "$1" > "$arm"
+	hup
+	expect_line "arm file $arm: '$2': $3; trigger disarmed"
+}
+echo "65536 4096 1" > "$arm"
+hup
+bad_arm '64k 4096' '64k 4096' "OFFSET '64k' is not a number (decimal or 0x hex)"
+stats
+expect_line "stats: 4 unflushed writes (16 KiB) cached, 0 flushes, 0 FUA seen, 0 destaged, 4 writes in all, trigger disarmed"
+bad_arm '65536\n' '65536' "not OFFSET LENGTH [N]"
+bad_arm '0 4096 1 1' '0 4096 1 1' "not OFFSET LENGTH [N]"
+bad_arm '0 0 1' '0 0 1' "LENGTH is 0"
+bad_arm '0 4096 0' '0 4096 0' "N is 0"
+bad_arm '-1 4096' '-1 4096' "OFFSET '-1' is not a number (decimal or 0x hex)"
+bad_arm '0x 4096' '0x 4096' "OFFSET '0x' is not a number (decimal or 0x hex)"
+bad_arm '0 4k' '0 4k' "LENGTH '4k' is not a number (decimal or 0x hex)"
+bad_arm '0 4096 two' '0 4096 two' "N 'two' is not a number (decimal or 0x hex)"
+bad_arm '18446744073709551616 1' '18446744073709551616 1' "OFFSET '18446744073709551616' is not a number (decimal or 0x hex)"
+bad_arm '1048576 4096' '1048576 4096' "OFFSET + LENGTH is past the end of the disk (1048576 bytes)"
+bad_arm '1044480 8192' '1044480 8192' "OFFSET + LENGTH is past the end of the disk (1048576 bytes)"
+bad_arm '0 4096 1\n0 4096 1\n' '0 4096 1?0 4096 1' "more than one line"
+head -c 300 /dev/zero | tr '\0' 1 > "$arm"
+hup
+expect_line "arm file $arm: longer than one line; trigger disarmed"
+io 'write -P 0xcc 64k 4k' && ok "after bad arm files: disarmed, the server serves on" ||
+	bad "after bad arm files: write failed"
+[ -e "$trig" ] && bad "the trigger fired after bad content"
+echo "0x10000 0x2000 2" > "$arm"
+hup
+io_fire 'write -P 0xdd 64k 4k' 'write -P 0xee 68k 4k'
+expect_fired "offset=69632 length=4096 fua=0 unflushed=6"
+expect_waiting 69632
+hup
+expect_line "arm file $arm not read: the trigger has fired, nothing more is served until a signal"
+stop USR1
+expect_line "cut (mode all): 6 unflushed writes (24 KiB) lost, 0 kept (0 KiB), 0 flushes, 0 FUA seen, 0 destaged, 7 writes in all, trigger fired by a write of 4096 bytes at offset 69632 (6 unflushed before it), kept"
+client_end 69632
+expect "the unflushed writes before it lost" $((60 * K)) $((8 * K)) 11
+expect "the re-armed trigger's write survives, the 2nd in its range" $((68 * K)) $((4 * K)) ee
+
+echo "--- trigger: a FUA write fires it"
+start --trigger $((64 * K)):$((8 * K)):2 --trigger-file "$trig" || exit 1
+io_fire 'write -P 0xcc 0 4k' 'write -P 0xaa 64k 8k' 'write -f -P 0xbb 68k 4k'
+expect_fired "offset=69632 length=4096 fua=1 unflushed=2"
+expect_waiting 69632
+stop USR1
+expect_line "cut (mode all): 2 unflushed writes (12 KiB) lost, 0 kept (0 KiB), 0 flushes, 1 FUA seen, 0 destaged, 3 writes in all, trigger fired by a FUA write of 4096 bytes at offset 69632 (2 unflushed before it), kept"
+client_end 69632
+expect "unflushed write lost" 0 $((4 * K)) 11
+expect "the unflushed write under the FUA one lost" $((64 * K)) $((4 * K)) 11
+expect "the triggering FUA write survives" $((68 * K)) $((4 * K)) bb
+
+echo "--- trigger: --cut random keeps the triggering write, and draws for the others as before"
+# The writes of "cut random", then the triggering write (kept, no draw:
+# the prediction treats it as durable).
+random_writes > "$tmp/writes"
+cmds=()
+while read -r offset length pattern fua; do
+	cmds+=("write $([ "$fua" = 1 ] && echo -f) -P $pattern $offset $length")
+done < "$tmp/writes"
+echo "$((960 * K)) $((4 * K)) $((0x66)) 1" >> "$tmp/writes"
+for seed in 1 2; do
+	start --cut random --seed "$seed" --trigger $((960 * K)):$((4 * K)) \
+		--trigger-file "$trig" || exit 1
+	io_fire "${cmds[@]}" 'write -P 0x66 960k 4k'
+	expect_fired "offset=983040 length=4096 fua=0 unflushed=80"
+	stop USR1
+	client_end 983040
+	kept=$(predict "$seed")
+	lost=$((80 - kept))
+	if [[ $line == "sm-diskcache: cut (mode random, seed $seed): $lost unflushed writes ("*" KiB) lost, $kept kept ("*" KiB), 0 flushes, 9 FUA seen, 0 destaged, 90 writes in all, trigger fired by a write of 4096 bytes at offset 983040 (80 unflushed before it), kept" ]]; then
+		ok "seed $seed with a trigger: $kept of 80 kept, as without it"
+	else
+		bad "seed $seed with a trigger: expected $kept kept, log: $line"
+	fi
+	if cmp -s "$img" "$tmp/predicted"; then
+		ok "seed $seed with a trigger: the image is the prediction's, triggering write included"
+	else
+		bad "seed $seed with a trigger: the image differs from the prediction: $(cmp "$img" "$tmp/predicted")"
+	fi
+	expect "the triggering write survives" $((960 * K)) $((4 * K)) 66
+done
+
 echo "--- options"
 # refused ARGS STATUS MESSAGE: sm-diskcache ARGS exits STATUS saying MESSAGE.
 refused() {
@@ -355,6 +667,15 @@ refused 1 "image $tmp/none: No such file or directory" --socket "$sock" --image 
 refused 1 "image $img: empty, nothing to serve" --socket "$sock" --image "$img"
 truncate -s 1M "$img"
 refused 1 "socket $img: exists and is not a socket" --socket "$img" --image "$img"
+refused 2 "--trigger and --arm-file need --trigger-file" --socket "$sock" --image "$img" --trigger 0:4096
+refused 2 "--trigger and --arm-file need --trigger-file" --socket "$sock" --image "$img" --arm-file "$arm"
+refused 2 "--trigger-file needs --trigger or --arm-file" --socket "$sock" --image "$img" --trigger-file "$trig"
+refused 2 "--trigger: '4096': not OFFSET:LENGTH[:N]" --socket "$sock" --image "$img" --trigger 4096 --trigger-file "$trig"
+refused 2 "--trigger: '0:4096:1:1': not OFFSET:LENGTH[:N]" --socket "$sock" --image "$img" --trigger 0:4096:1:1 --trigger-file "$trig"
+refused 2 "--trigger: '0::1': LENGTH '' is not a number (decimal or 0x hex)" --socket "$sock" --image "$img" --trigger 0::1 --trigger-file "$trig"
+refused 2 "--trigger: '0:4096:0': N is 0" --socket "$sock" --image "$img" --trigger 0:4096:0 --trigger-file "$trig"
+refused 2 "--trigger: '0x100000:1': OFFSET + LENGTH is past the end of the disk (1048576 bytes)" --socket "$sock" --image "$img" --trigger 0x100000:1 --trigger-file "$trig"
+[ -e "$sock" ] && bad "a refused --trigger left a socket behind"
 start || exit 1
 refused 1 "socket $sock: another server is listening on it" --socket "$sock" --image "$img"
 # Killed, it leaves its socket behind: the next server replaces it.
