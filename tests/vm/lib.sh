@@ -171,6 +171,7 @@ disks_start() {
 		"$SM_TOP/build/tools/bin/sm-diskcache" --socket "$dir/$disk.nbd" \
 			--image "$dir/$disk.img" --pidfile "$dir/$disk.cache.pid" \
 			--cut "$SM_CUT" $([ "$SM_CUT" = random ] && echo --seed "$RANDOM$RANDOM") \
+			--arm-file "$dir/$disk.arm" --trigger-file "$dir/$disk.fired" \
 			--log "$dir/$disk.cache.log" --daemonize ||
 			fail "boot: sm-diskcache for $1's $disk failed: $(tail -n 2 "$dir/$disk.cache.log")"
 	done
@@ -198,6 +199,31 @@ disks_stop() {
 		[ "$2" = USR1 ] && log "$1 $disk: $(grep 'cut (mode' "$dir/$disk.cache.log" | tail -n 1 | sed 's/^sm-diskcache: //')"
 	done
 	return 0
+}
+
+# cut_at NODE DISK OFFSET LENGTH [N]: arm NODE's DISK to stop at the Nth
+# write (default the first) that touches bytes OFFSET..OFFSET+LENGTH-1 from
+# now on: that write reaches the medium, nothing is answered after it.
+# cut_wait NODE DISK SECONDS then waits for it and power-cuts NODE (that
+# write kept, the rest of the cache lost as the cut mode says).
+cut_at() {
+	local dir
+	[ "$SM_DISKS" = volatile ] || fail "cut_at: needs SM_DISKS=volatile"
+	dir=$(node_dir "$1")
+	echo "$3 $4 ${5:-1}" > "$dir/$2.arm"
+	kill -HUP "$(cat "$dir/$2.cache.pid")"
+}
+
+cut_wait() {
+	local dir deadline
+	dir=$(node_dir "$1")
+	deadline=$((SECONDS + $3))
+	until [ -s "$dir/$2.fired" ]; do
+		[ $SECONDS -lt $deadline ] || fail "cut_wait: no write reached $1's $2 armed range in $3 s"
+		sleep 0.05
+	done
+	log "$1 $2: trigger fired: $(cat "$dir/$2.fired")"
+	crash "$1"
 }
 
 # boot NODE: start NODE's QEMU (disks kept from before) and wait for its
@@ -246,6 +272,7 @@ boot() {
 	# Not -daemonize: that sends QEMU's own errors (an assertion, an exit
 	# on a backend failure) to /dev/null; here they stay in qemu.log.
 	echo $! > "$dir/qemu.pid"
+	disown $!	# no "Killed" line from bash at a power cut
 	deadline=$((SECONDS + SM_BOOT_TIMEOUT))
 	while [ ! -f "$dir/share/ready" ]; do
 		node_alive "$node" || fail "boot: $node died while booting (see $dir/console.log)"
