@@ -40,7 +40,6 @@ pc_pair() {
 	mirror_link A B
 	on A smctl primary vol0
 	PC_MD=("$@")
-	: > "$SM_RUNDIR/A/share/all.log"
 }
 
 # pc_load: start the two writers on A; sets PC_WRITER (ackcheck's id).
@@ -143,12 +142,15 @@ case_both() {
 	pc_load
 	pc_sleep
 	crash A &
+	pid=$!
 	crash B
-	wait $! || fail "both: crash A failed"
+	wait $pid || fail "both: crash A failed"
 	pc_keep_stream both
+	# ($! right away: boot starts QEMU in the background too.)
 	pc_rejoin A &
+	pid=$!
 	pc_rejoin B
-	wait $! || fail "both: A did not come back"
+	wait $pid || fail "both: A did not come back"
 	# Before any resync: each copy alone holds every acknowledged write
 	# (B's is what a failover would serve).
 	cp "$SM_RUNDIR/A/share/all.log" "$SM_RUNDIR/B/share/all.log"
@@ -191,6 +193,9 @@ case_al() {
 
 cluster A B
 for node in A B; do on $node modprobe dm-syncmirror; done
+# One stream for all cases: the disks keep earlier cases' blocks (equal on
+# both nodes at the end of each case), which verify must know.
+: > "$SM_RUNDIR/A/share/all.log"
 for pass in $(seq 1 "$passes"); do
 	for c in primary secondary both resync al; do
 		log "=== pass $pass: $c (cut: $SM_CUT) ==="
@@ -202,8 +207,10 @@ for pass in $(seq 1 "$passes"); do
 	SM_CUT=random
 	crash --keep-cache A
 	crash --keep-cache B
-	boot A & boot B
-	wait $! || fail "reboot for pass $((pass + 1))"
+	boot A &
+	pid=$!
+	boot B
+	wait $pid || fail "reboot for pass $((pass + 1))"
 	for node in A B; do on $node modprobe dm-syncmirror; done
 done
 log "$((passes * 5)) power cuts: nothing acknowledged lost, copies equal"
