@@ -27,8 +27,11 @@ SM_NODES=()
 # Guest kernel arguments for every boot.  napi_tx=0: under TCG a guest's
 # virtio-net transmit queue was seen to wedge for good with TX NAPI
 # (NETDEV WATCHDOG, see console.sh); without it the transmit ring is
-# reclaimed from start_xmit.
-SM_GUEST_ARGS=${SM_GUEST_ARGS-virtio_net.napi_tx=0}
+# reclaimed from start_xmit.  watchdog_thresh=30: a soft lockup is
+# reported after 60 s instead of 20: on a loaded host the debug kernel's
+# own boot-time work (tracer_init_tracefs_work_func under lockdep) was seen
+# to hold a CPU for 24 s, twice in one afternoon.
+SM_GUEST_ARGS=${SM_GUEST_ARGS-virtio_net.napi_tx=0 watchdog_thresh=30}
 
 log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
 
