@@ -24,7 +24,8 @@ MODULE_SOURCES := Kbuild $(wildcard kernel/* include/uapi/linux/*)
 
 .PHONY: all deps module module-debug tools debug-kernel vm-images \
 	vm-images-stock vm-images-debug \
-	lint kunit vm-check tools-check check demo bench install clean
+	lint kunit vm-check tools-check fuzz fuzz-check check demo bench \
+	install clean
 
 all: module tools
 
@@ -104,6 +105,18 @@ vm-check: vm-images
 
 tools-check: tools vm-images
 	@tests/tools/run.sh
+
+# libFuzzer over the parsers, one target after the other (FUZZ_TARGETS:
+# all by default), each for FUZZ_TIME seconds or FUZZ_RUNS inputs.  New
+# inputs stay in build/fuzz/corpus/.  See Documentation/testing.rst.
+FUZZ_TIME ?= 60
+fuzz:
+	@FUZZ_TIME=$(FUZZ_TIME) FUZZ_RUNS=$(FUZZ_RUNS) tests/fuzz/run.sh \
+		$(FUZZ_TARGETS)
+
+# The bounded run make check does: seeds, regressions, 20 s per target.
+fuzz-check:
+	@tests/fuzz/run.sh
 
 # Everything CI runs.  Every suite runs even when an earlier one failed;
 # the last line sums them.
