@@ -275,6 +275,10 @@ syncmirror_wire_check_hello(const struct syncmirror_hello *local,
 	    (remote->role != SYNCMIRROR_ROLE_PRIMARY &&
 	     remote->role != SYNCMIRROR_ROLE_SECONDARY))
 		return SYNCMIRROR_WIRE_ERR_PROTOCOL;
+	/* A consistent copy names its generation: no honest peer sends 0. */
+	if (!remote->current_uuid &&
+	    !(remote->flags & SYNCMIRROR_WIRE_HELLO_F_INCONSISTENT))
+		return SYNCMIRROR_WIRE_ERR_PROTOCOL;
 	if (local->role == SYNCMIRROR_ROLE_PRIMARY &&
 	    remote->role == SYNCMIRROR_ROLE_PRIMARY)
 		return SYNCMIRROR_WIRE_ERR_DUAL_PRIMARY;

@@ -541,6 +541,26 @@ static void peer_other_generation(struct syncmirror_hello *r)
 	r->flags = SYNCMIRROR_WIRE_HELLO_F_INCONSISTENT;
 }
 
+/* No honest peer sends it: a consistent copy always has a generation. */
+static void peer_no_generation(struct syncmirror_hello *r)
+{
+	r->current_uuid = 0;
+}
+
+/* A copy never synced has none, and says it is inconsistent. */
+static void peer_never_synced(struct syncmirror_hello *r)
+{
+	r->current_uuid = 0;
+	r->flags = SYNCMIRROR_WIRE_HELLO_F_INCONSISTENT;
+}
+
+/* Found by fuzzing: refused before the resync decision takes it. */
+static void peer_no_generation_primary(struct syncmirror_hello *r)
+{
+	peer_no_generation(r);
+	be_primary(r);
+}
+
 static const struct hello_case hello_cases[] = {
 	{ "same volume, other node", peer_only, NULL,
 	  SYNCMIRROR_WIRE_ERR_NONE, 2 },
@@ -581,6 +601,13 @@ static const struct hello_case hello_cases[] = {
 	  NULL, SYNCMIRROR_WIRE_ERR_SIZE },
 	{ "other generation, inconsistent, bits", peer_other_generation,
 	  NULL, SYNCMIRROR_WIRE_ERR_NONE, 2 },
+	{ "consistent without a generation", peer_no_generation, NULL,
+	  SYNCMIRROR_WIRE_ERR_PROTOCOL },
+	{ "never synced, no generation", peer_never_synced, NULL,
+	  SYNCMIRROR_WIRE_ERR_NONE, 2 },
+	{ "no generation checked before both primary",
+	  peer_no_generation_primary, be_primary,
+	  SYNCMIRROR_WIRE_ERR_PROTOCOL },
 };
 
 static void hello_case_to_desc(const struct hello_case *c, char *desc)
