@@ -221,6 +221,15 @@ const char *sm_sb_decode(const void *block, struct sm_superblock *out)
 	return check_geometry(out);
 }
 
+/* Two valid slots of one volume's metadata area, as the kernel wants. */
+static bool same_metadata(const struct sm_superblock *a,
+			  const struct sm_superblock *b)
+{
+	return !memcmp(a->volume_uuid, b->volume_uuid,
+		       sizeof(a->volume_uuid)) &&
+	       a->md_offset == b->md_offset && a->internal == b->internal;
+}
+
 int sm_sb_choose(const void *slot0, const void *slot1,
 		 struct sm_superblock *sb, const char *slot_problem[2],
 		 const char **why)
@@ -231,6 +240,11 @@ int sm_sb_choose(const void *slot0, const void *slot1,
 
 	for (i = 0; i < 2; i++)
 		slot_problem[i] = sm_sb_decode(slots[i], &candidate[i]);
+	if (!slot_problem[0] && !slot_problem[1] &&
+	    !same_metadata(&candidate[0], &candidate[1])) {
+		*why = "Superblock slots describe different metadata";
+		return -1;
+	}
 	if (!slot_problem[0] && !slot_problem[1])
 		i = candidate[1].seq > candidate[0].seq;
 	else if (!slot_problem[0])
