@@ -312,6 +312,24 @@ check "AL: the newest valid transaction" grep -q '"valid_blocks":2,"empty_blocks
 check "  ... in the text output" grep -q "^al-newest    seq 7 in block 3, 3 extents: 1 2 9" \
 	<<< "$("$smctl" dump-md --data "$tmp/v2.img")"
 
+# Found by fuzzing (tests/fuzz, superblock): what the kernel refuses,
+# dump-md refuses too.  refused_md NAME=VALUE... MESSAGE: slot 0 of a new
+# external area of 32 MiB with those fields.
+refused_md() {
+	local message=${*: -1}
+
+	"$smctl" create-md --data "$tmp/fz.img" --meta "$tmp/fzmeta.img" \
+		--node-id 1 --force > /dev/null
+	md set "$tmp/fzmeta.img" 0 "${@:1:$#-1}"
+	"$smctl" dump-md --data "$tmp/fz.img" --meta "$tmp/fzmeta.img" \
+		> "$tmp/out" 2>&1
+	check "${*:1:$#-1}: refused" [ $? -eq 1 ]
+	check "  ... with '$message'" grep -qF "$message" "$tmp/out"
+}
+truncate -s 64M "$tmp/fz.img"
+truncate -s 32M "$tmp/fzmeta.img"
+refused_md flags=0 "Superblock says consistent but names no data generation"
+
 # Bad input: exit 2 (usage) or 1 (device), a message, and nothing written.
 truncate -s 64M "$tmp/blank.img"
 truncate -s 2048 "$tmp/tiny.img"

@@ -213,6 +213,8 @@ const char *sm_sb_decode(const void *block, struct sm_superblock *out)
 		return "Superblock data size is zero";
 	if (out->data_sectors > UINT64_MAX >> 9)
 		return "Superblock data size is too large";
+	if (!out->inconsistent && !out->current_uuid)
+		return "Superblock says consistent but names no data generation";
 	if (out->md_size < 2 * BLOCK ||
 	    out->md_offset + out->md_size < out->md_offset)
 		return "Superblock metadata area is invalid";
