@@ -329,6 +329,7 @@ refused_md() {
 truncate -s 64M "$tmp/fz.img"
 truncate -s 32M "$tmp/fzmeta.img"
 refused_md flags=0 "Superblock says consistent but names no data generation"
+refused_md md_size=$((32 * 1024 * 1024 - 256)) "Superblock metadata area is invalid"
 
 # Bad input: exit 2 (usage) or 1 (device), a message, and nothing written.
 truncate -s 64M "$tmp/blank.img"

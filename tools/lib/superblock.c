@@ -215,8 +215,10 @@ const char *sm_sb_decode(const void *block, struct sm_superblock *out)
 		return "Superblock data size is too large";
 	if (!out->inconsistent && !out->current_uuid)
 		return "Superblock says consistent but names no data generation";
+	/* Sector-aligned, as the kernel wants it. */
 	if (out->md_size < 2 * BLOCK ||
-	    out->md_offset + out->md_size < out->md_offset)
+	    out->md_offset + out->md_size < out->md_offset ||
+	    out->md_offset % 512 || out->md_size % 512)
 		return "Superblock metadata area is invalid";
 	if (out->internal && out->md_offset != out->data_sectors << 9)
 		return "Superblock metadata area overlaps the data";
