@@ -330,6 +330,9 @@ truncate -s 64M "$tmp/fz.img"
 truncate -s 32M "$tmp/fzmeta.img"
 refused_md flags=0 "Superblock says consistent but names no data generation"
 refused_md md_size=$((32 * 1024 * 1024 - 256)) "Superblock metadata area is invalid"
+refused_md region_shift=12 "Superblock region size out of range"
+refused_md al_extent_shift=10 "Superblock activity-log extent size out of range"
+refused_md al_extents=1 "Superblock activity-log geometry out of range"
 
 # Bad input: exit 2 (usage) or 1 (device), a message, and nothing written.
 truncate -s 64M "$tmp/blank.img"

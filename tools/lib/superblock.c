@@ -136,13 +136,14 @@ static const char *check_geometry(const struct sm_superblock *sb)
 	uint64_t dev_end = sb->md_offset + sb->md_size;
 	int i;
 
-	if (sb->region_shift < 3 || sb->region_shift > 30)
+	/* The kernel's limits (Documentation/syncmirror-metadata.rst). */
+	if (sb->region_shift < 3 || sb->region_shift > 11)
 		return "Superblock region size out of range";
 	if (sb->al_extent_shift < sb->region_shift ||
-	    sb->al_extent_shift > 40)
+	    sb->al_extent_shift < 11 || sb->al_extent_shift > 26)
 		return "Superblock activity-log extent size out of range";
-	if (!sb->al_blocks || !sb->al_extents ||
-	    sb->al_extents > SYNCMIRROR_AL_MAX_EXTENTS)
+	if (sb->al_blocks < 2 || sb->al_blocks > 65536 ||
+	    sb->al_extents < 2 || sb->al_extents > SYNCMIRROR_AL_MAX_EXTENTS)
 		return "Superblock activity-log geometry out of range";
 	if (!sb->peer_slots || sb->peer_slots > SYNCMIRROR_MAX_PEER_SLOTS)
 		return "Superblock peer slot count out of range";
