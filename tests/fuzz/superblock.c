@@ -45,12 +45,12 @@ static void check_parts(const char *who, u128 start, u128 end,
 	fuzz_check(end <= (u128)U64_MAX + 1,
 		   "%s: the metadata area wraps the device", who);
 	for (i = 0; i < count; i++) {
-		fuzz_check(parts[i].start >= start && parts[i].end <= end &&
-			   parts[i].start <= parts[i].end,
-			   "%s: %s [%#llx, %#llx) outside the metadata area [%#llx, %#llx)",
+		fuzz_check(parts[i].start >= start && parts[i].end <= end,
+			   "%s: %s at %#llx, %#llx bytes, outside the metadata area at %#llx, %#llx bytes",
 			   who, parts[i].name, (unsigned long long)parts[i].start,
-			   (unsigned long long)parts[i].end,
-			   (unsigned long long)start, (unsigned long long)end);
+			   (unsigned long long)(parts[i].end - parts[i].start),
+			   (unsigned long long)start,
+			   (unsigned long long)(end - start));
 		for (j = 0; j < i; j++)
 			fuzz_check(parts[i].end <= parts[j].start ||
 				   parts[j].end <= parts[i].start,

@@ -333,6 +333,10 @@ refused_md md_size=$((32 * 1024 * 1024 - 256)) "Superblock metadata area is inva
 refused_md region_shift=12 "Superblock region size out of range"
 refused_md al_extent_shift=10 "Superblock activity-log extent size out of range"
 refused_md al_extents=1 "Superblock activity-log geometry out of range"
+# The ring at 2^64 - 1 MiB + 8 KiB, 1 MiB long: it wraps to byte 0.
+refused_md md_offset=0xfffffffffff00000 md_size=0xffe00 \
+	al_offset=0xfffffffffff02000 al_blocks=256 bitmap_offset=0x2000 \
+	"Superblock metadata area is too small for its bitmap and activity log"
 
 # Bad input: exit 2 (usage) or 1 (device), a message, and nothing written.
 truncate -s 64M "$tmp/blank.img"

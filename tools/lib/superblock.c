@@ -75,20 +75,22 @@ const char *sm_md_layout(struct sm_superblock *sb, uint64_t dev_end)
 				BLOCK;
 	uint64_t ring_bytes = (uint64_t)sb->al_blocks * BLOCK;
 
+	/* Sizes are compared, not ends: an area may end at 2^64. */
 	if (sb->internal) {
 		if (dev_end < sb->md_offset ||
 		    dev_end - sb->md_offset < 2 * BLOCK + ring_bytes)
 			return "Superblock metadata area is too small";
 		sb->al_offset = dev_end - 2 * BLOCK - ring_bytes;
 		sb->bitmap_offset = sb->md_offset;
-		if (sb->bitmap_offset + bitmap_bytes > sb->al_offset)
+		if (bitmap_bytes > sb->al_offset - sb->bitmap_offset)
 			return "Superblock metadata area is too small";
 	} else {
+		if (sb->md_size < 2 * BLOCK ||
+		    sb->md_size - 2 * BLOCK < ring_bytes ||
+		    sb->md_size - 2 * BLOCK - ring_bytes < bitmap_bytes)
+			return "Superblock metadata area is too small";
 		sb->al_offset = sb->md_offset + 2 * BLOCK;
 		sb->bitmap_offset = sb->al_offset + ring_bytes;
-		if (sb->bitmap_offset + bitmap_bytes >
-		    sb->md_offset + sb->md_size)
-			return "Superblock metadata area is too small";
 	}
 	return NULL;
 }
