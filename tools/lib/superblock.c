@@ -214,7 +214,8 @@ const char *sm_sb_decode(const void *block, struct sm_superblock *out)
 		return "Superblock node id out of range";
 	if (!out->data_sectors)
 		return "Superblock data size is zero";
-	if (out->data_sectors > UINT64_MAX >> 9)
+	/* As the kernel: bytes of data and area add up without wrapping. */
+	if (out->data_sectors > UINT64_MAX >> 10)
 		return "Superblock data size is too large";
 	if (!out->inconsistent && !out->current_uuid)
 		return "Superblock says consistent but names no data generation";
