@@ -311,6 +311,10 @@ json=$("$smctl" -j dump-md --data "$tmp/v2.img")
 check "AL: the newest valid transaction" grep -q '"valid_blocks":2,"empty_blocks":61,"damaged_blocks":1,"newest":{"block":3,"seq":7,"count":3,"extents":\[1,2,9\]}' <<< "$json"
 check "  ... in the text output" grep -q "^al-newest    seq 7 in block 3, 3 extents: 1 2 9" \
 	<<< "$("$smctl" dump-md --data "$tmp/v2.img")"
+# Found by fuzzing: seq 0 is no transaction, for the kernel and dump-md.
+md al "$tmp/v2.img" $((ring + 5 * 4096)) 0 4
+check "AL: a block of seq 0 is damaged" grep -q '"valid_blocks":2,"empty_blocks":60,"damaged_blocks":2,"newest":{"block":3,"seq":7,' \
+	<<< "$("$smctl" -j dump-md --data "$tmp/v2.img")"
 
 # Found by fuzzing (tests/fuzz, superblock): what the kernel refuses,
 # dump-md refuses too.  refused_md NAME=VALUE... MESSAGE: slot 0 of a new

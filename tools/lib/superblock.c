@@ -304,6 +304,9 @@ const char *sm_al_decode(const void *block, uint32_t max_extents,
 		return "checksum mismatch";
 	*seq = le64toh(h->seq);
 	*count = le32toh(h->count);
+	/* Transactions count from 1: the kernel takes no seq 0. */
+	if (!*seq)
+		return "seq 0";
 	if (*count > max_extents || *count > SYNCMIRROR_AL_MAX_EXTENTS)
 		return "too many extents";
 	return NULL;
