@@ -18,7 +18,7 @@ DEB_PACKAGES := build-essential bc bison flex libelf-dev libssl-dev cpio \
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1 fio \
 	libnl-3-dev libnl-genl-3-dev liburing-dev dmsetup iproute2 nftables \
 	drbd-utils pkg-config util-linux libdevmapper-dev resource-agents \
-	libxml2-utils systemd
+	libxml2-utils systemd clang libclang-rt-14-dev
 
 MODULE_SOURCES := Kbuild $(wildcard kernel/* include/uapi/linux/*)
 
@@ -125,8 +125,9 @@ check: deps
 	@$(MAKE) --no-print-directory lint; \
 	$(MAKE) --no-print-directory kunit; \
 	$(MAKE) --no-print-directory tools-check; \
+	$(MAKE) --no-print-directory fuzz-check; \
 	$(MAKE) --no-print-directory vm-check; \
-	tests/summary.sh $(BUILD)/results lint kunit tools vm
+	tests/summary.sh $(BUILD)/results lint kunit tools fuzz vm
 
 demo: deps vm-images-stock
 	@tests/demo.sh
