@@ -46,7 +46,7 @@ static void check_parts(const char *who, u128 start, u128 end,
 		   "%s: the metadata area wraps the device", who);
 	for (i = 0; i < count; i++) {
 		fuzz_check(parts[i].start >= start && parts[i].end <= end,
-			   "%s: %s at %#llx, %#llx bytes, outside the metadata area at %#llx, %#llx bytes",
+			   "%s: %s at %#llx, %#llx bytes, outside the area at %#llx, %#llx bytes",
 			   who, parts[i].name, (unsigned long long)parts[i].start,
 			   (unsigned long long)(parts[i].end - parts[i].start),
 			   (unsigned long long)start,
