@@ -25,7 +25,7 @@ time=${FUZZ_TIME:-20}
 runs=${FUZZ_RUNS:-}
 mkdir -p "$results" "$out/logs"
 
-[ $# -gt 0 ] || set -- $(make -s -C "$here" list)
+[ $# -gt 0 ] || set -- $(make -s --no-print-directory -C "$here" list)
 
 finish() {
 	echo "$passed $failed" > "$results/fuzz.counts"
