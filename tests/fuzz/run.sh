@@ -25,6 +25,7 @@ time=${FUZZ_TIME:-20}
 runs=${FUZZ_RUNS:-}
 mkdir -p "$results" "$out/logs"
 
+# shellcheck disable=SC2046 # the names are words
 [ $# -gt 0 ] || set -- $(make -s --no-print-directory -C "$here" list)
 
 finish() {
