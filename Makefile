@@ -18,13 +18,14 @@ DEB_PACKAGES := build-essential bc bison flex libelf-dev libssl-dev cpio \
 	busybox-static linux-image-amd64 linux-headers-amd64 linux-source-6.1 fio \
 	libnl-3-dev libnl-genl-3-dev liburing-dev dmsetup iproute2 nftables \
 	drbd-utils pkg-config util-linux libdevmapper-dev resource-agents \
-	libxml2-utils systemd
+	libxml2-utils systemd clang libclang-rt-14-dev
 
 MODULE_SOURCES := Kbuild $(wildcard kernel/* include/uapi/linux/*)
 
 .PHONY: all deps module module-debug tools debug-kernel vm-images \
 	vm-images-stock vm-images-debug \
-	lint kunit vm-check tools-check mutants-check check check-full demo bench install clean
+	lint kunit vm-check tools-check fuzz fuzz-check mutants-check check \
+	check-full demo bench install clean
 
 all: module tools
 
@@ -113,12 +114,24 @@ vm-check: vm-images
 tools-check: tools vm-images
 	@tests/tools/run.sh
 
+# libFuzzer over the parsers, one target after the other (FUZZ_TARGETS:
+# all by default), each for FUZZ_TIME seconds or FUZZ_RUNS inputs.  New
+# inputs stay in build/fuzz/corpus/.  See Documentation/testing.rst.
+FUZZ_TIME ?= 60
+fuzz:
+	@FUZZ_TIME=$(FUZZ_TIME) FUZZ_RUNS=$(FUZZ_RUNS) tests/fuzz/run.sh \
+		$(FUZZ_TARGETS)
+
+# The bounded run make check does: seeds, regressions, 20 s per target.
+fuzz-check:
+	@tests/fuzz/run.sh
+
 # Everything CI runs.  Every suite runs even when an earlier one failed;
 # the last line sums them.  Two tiers (Documentation/testing.rst): make
 # check runs every capability once, crash and failover loops at 1-2 rounds
 # (about 30 minutes warm); make check-full runs them at full strength
 # (SM_TIER=full: >= 10 power cuts, >= 10 failovers, every soak loop).
-SUITES := lint kunit tools-check vm-check
+SUITES := lint kunit tools-check fuzz-check vm-check
 FULL_SUITES := mutants-check
 export SM_TIER
 
@@ -130,7 +143,7 @@ check: deps
 		echo "$$suite $$(( $$(date +%s) - start ))" >> $(BUILD)/results/suites.times; \
 	done; \
 	tests/times.sh $(BUILD)/results; \
-	tests/summary.sh $(BUILD)/results lint kunit tools vm \
+	tests/summary.sh $(BUILD)/results lint kunit tools fuzz vm \
 		$(if $(filter full,$(SM_TIER)),mutants)
 
 check-full:

@@ -201,6 +201,18 @@ static int check_geometry(const struct syncmirror_md *md, char **error)
 	return 0;
 }
 
+/* Each peer slot names a node of the volume, or none. */
+static bool peers_ok(const struct syncmirror_md *md)
+{
+	unsigned int i;
+
+	for (i = 0; i < SYNCMIRROR_MAX_PEER_SLOTS; i++)
+		if (md->peer[i].node_id != SYNCMIRROR_NO_NODE &&
+		    md->peer[i].node_id > SYNCMIRROR_MAX_NODE_ID)
+			return false;
+	return true;
+}
+
 /*
  * Check a superblock read from disk and decode it into @md.  Refuses, with
  * a message for ti->error, anything that is not a version 2 syncmirror
@@ -268,6 +280,10 @@ int syncmirror_md_decode(const void *block, struct syncmirror_md *md,
 
 	if (md->node_id > SYNCMIRROR_MAX_NODE_ID) {
 		*error = "Superblock node id out of range";
+		return -EINVAL;
+	}
+	if (!peers_ok(md)) {
+		*error = "Superblock peer node id out of range";
 		return -EINVAL;
 	}
 	if (!md->data_sectors) {

@@ -322,6 +322,12 @@ static void no_node(struct syncmirror_md *md)
 	md->node_id = SYNCMIRROR_NO_NODE;
 }
 
+/* Found by fuzzing: the tools refused it, the kernel took it. */
+static void peer_node_id_32(struct syncmirror_md *md)
+{
+	md->peer[2].node_id = SYNCMIRROR_MAX_NODE_ID + 1;
+}
+
 static void zero_size(struct syncmirror_md *md)
 {
 	md->data_sectors = 0;
@@ -560,6 +566,8 @@ static const struct refusal_case refusal_cases[] = {
 	  .error = "Superblock node id out of range" },
 	{ "node id NO_NODE", CHANGE(no_node),
 	  .error = "Superblock node id out of range" },
+	{ "peer node id 32", CHANGE(peer_node_id_32),
+	  .error = "Superblock peer node id out of range" },
 	{ "zero data size", CHANGE(zero_size),
 	  .error = "Superblock data size is zero" },
 	{ "data size in bytes overflows", CHANGE(huge_size),

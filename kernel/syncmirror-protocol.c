@@ -275,6 +275,10 @@ syncmirror_wire_check_hello(const struct syncmirror_hello *local,
 	    (remote->role != SYNCMIRROR_ROLE_PRIMARY &&
 	     remote->role != SYNCMIRROR_ROLE_SECONDARY))
 		return SYNCMIRROR_WIRE_ERR_PROTOCOL;
+	/* A consistent copy names its generation: no honest peer sends 0. */
+	if (!remote->current_uuid &&
+	    !(remote->flags & SYNCMIRROR_WIRE_HELLO_F_INCONSISTENT))
+		return SYNCMIRROR_WIRE_ERR_PROTOCOL;
 	if (local->role == SYNCMIRROR_ROLE_PRIMARY &&
 	    remote->role == SYNCMIRROR_ROLE_PRIMARY)
 		return SYNCMIRROR_WIRE_ERR_DUAL_PRIMARY;
@@ -524,9 +528,13 @@ syncmirror_wire_sync_verdict(const struct syncmirror_hello *local,
 			return SYNCMIRROR_WIRE_ERR_NONE;
 		}
 		local_source = local_sources_equal(local, remote);
-	} else if (remote->bitmap_uuid == lc) {
+	} else if (remote->bitmap_uuid == lc && local->bitmap_uuid != rc) {
+		/*
+		 * Rows 5 and 6, H1 and H2: one copy moved on from the other.
+		 * Copies that each claim so both changed (H3).
+		 */
 		local_source = false;
-	} else if (local->bitmap_uuid == rc) {
+	} else if (local->bitmap_uuid == rc && remote->bitmap_uuid != lc) {
 		local_source = true;
 	} else if (local->bitmap_uuid &&
 		   local->bitmap_uuid == remote->bitmap_uuid) {
@@ -534,11 +542,8 @@ syncmirror_wire_sync_verdict(const struct syncmirror_hello *local,
 				    &local_source, decision);
 		if (error)
 			return error;
-	} else if (v3 && in_history(local, rc)) {
-		local_source = true;
-		full = true;
-	} else if (v3 && in_history(remote, lc)) {
-		local_source = false;
+	} else if (v3 && in_history(local, rc) != in_history(remote, lc)) {
+		local_source = in_history(local, rc);
 		full = true;
 	} else if (common) {
 		error = split_brain(local, remote, common, true,

@@ -541,6 +541,26 @@ static void peer_other_generation(struct syncmirror_hello *r)
 	r->flags = SYNCMIRROR_WIRE_HELLO_F_INCONSISTENT;
 }
 
+/* No honest peer sends it: a consistent copy always has a generation. */
+static void peer_no_generation(struct syncmirror_hello *r)
+{
+	r->current_uuid = 0;
+}
+
+/* A copy never synced has none, and says it is inconsistent. */
+static void peer_never_synced(struct syncmirror_hello *r)
+{
+	r->current_uuid = 0;
+	r->flags = SYNCMIRROR_WIRE_HELLO_F_INCONSISTENT;
+}
+
+/* Found by fuzzing: refused before the resync decision takes it. */
+static void peer_no_generation_primary(struct syncmirror_hello *r)
+{
+	peer_no_generation(r);
+	be_primary(r);
+}
+
 static const struct hello_case hello_cases[] = {
 	{ "same volume, other node", peer_only, NULL,
 	  SYNCMIRROR_WIRE_ERR_NONE, 2 },
@@ -581,6 +601,13 @@ static const struct hello_case hello_cases[] = {
 	  NULL, SYNCMIRROR_WIRE_ERR_SIZE },
 	{ "other generation, inconsistent, bits", peer_other_generation,
 	  NULL, SYNCMIRROR_WIRE_ERR_NONE, 2 },
+	{ "consistent without a generation", peer_no_generation, NULL,
+	  SYNCMIRROR_WIRE_ERR_PROTOCOL },
+	{ "never synced, no generation", peer_never_synced, NULL,
+	  SYNCMIRROR_WIRE_ERR_NONE, 2 },
+	{ "no generation checked before both primary",
+	  peer_no_generation_primary, be_primary,
+	  SYNCMIRROR_WIRE_ERR_PROTOCOL },
 };
 
 static void hello_case_to_desc(const struct hello_case *c, char *desc)
@@ -885,6 +912,20 @@ static const struct verdict_case verdict_cases[] = {
 	  LOCAL(.discard = true, .current_uuid = GEN_B, .history = { GEN_A }),
 	  REMOTE(.current_uuid = GEN_C, .bitmap_uuid = GEN_X,
 		 .history = { GEN_A }),
+	  NONE(FULL_TARGET), SB(MANUAL_LOCAL), .full = true },
+	/* Found by fuzzing: both were sync source, or both target. */
+	{ "each moved on from the other's generation (5 and 6: H3)",
+	  LOCAL(.current_uuid = GEN_A, .bitmap_uuid = GEN_X),
+	  REMOTE(.current_uuid = GEN_X, .bitmap_uuid = GEN_A),
+	  REFUSE(SPLIT_BRAIN), SB(REFUSED), .full = true },
+	{ "each an ancestor of the other (H1 and H2: H3)",
+	  LOCAL(.current_uuid = GEN_A, .history = { GEN_X }),
+	  REMOTE(.current_uuid = GEN_X, .history = { GEN_A }),
+	  REFUSE(SPLIT_BRAIN), SB(REFUSED), .full = true },
+	{ "each an ancestor of the other, we discard ours (H3)",
+	  LOCAL(.discard = true, .current_uuid = GEN_A,
+		.history = { GEN_X }),
+	  REMOTE(.current_uuid = GEN_X, .history = { GEN_A }),
 	  NONE(FULL_TARGET), SB(MANUAL_LOCAL), .full = true },
 	{ "unrelated data", LOCAL(.current_uuid = GEN_B),
 	  REMOTE(.current_uuid = GEN_C), REFUSE(UNRELATED) },

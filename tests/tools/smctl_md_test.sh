@@ -58,7 +58,7 @@ PY
 # md.py COMMAND ARGS: reads and writes metadata blocks by this script's own
 # reading of include/uapi/linux/syncmirror.h (offsets, CRC-32C).
 cat > "$tmp/md.py" <<'PY'
-import struct, sys
+import re, struct, sys
 B = 4096
 def crc32c(data):
     crc = 0xffffffff
@@ -88,7 +88,11 @@ NAMES = ("magic csum version flags uuid data_sectors md_offset md_size "
          "al_extent_shift al_blocks al_extents peer_slots bitmap_blocks "
          "al_offset bitmap_offset").split()
 cmd, path = sys.argv[1], sys.argv[2]
-a = [int(x, 0) for x in sys.argv[3:]]
+a = [int(x, 0) for x in sys.argv[3:] if "=" not in x]
+def offset(name):	# where a field of SB is, and its format
+    fields = re.findall(r"\d*[a-zA-Z]", SB.replace("4Q", "QQQQ"))
+    i = NAMES.index(name)
+    return struct.calcsize("<" + "".join(fields[:i])), "<" + fields[i]
 if cmd == "sb":		# sb FILE OFFSET: the fields, name=value
     blk = read(path, a[0])
     assert csum_ok(blk, 0x524d5953), "slot checksum"
@@ -109,6 +113,16 @@ elif cmd == "setseq":	# setseq FILE FROM TO SEQ: copy a slot, new seq
     blk = read(path, a[0])
     struct.pack_into("<Q", blk, 72, a[2])
     write(path, a[1], blk)
+elif cmd == "set":	# set FILE OFFSET NAME=VALUE...: fields, re-checksummed
+    blk = read(path, a[0])
+    for arg in sys.argv[4:]:
+        name, value = arg.split("=")
+        where, fmt = offset(name)
+        if fmt == "<16s":
+            blk[where:where + 16] = int(value, 0).to_bytes(16, "big")
+        else:
+            struct.pack_into(fmt, blk, where, int(value, 0))
+    write(path, a[0], blk)
 elif cmd == "flip":	# flip FILE OFFSET
     with open(path, "r+b") as f:
         f.seek(a[0])
@@ -248,6 +262,12 @@ check "slot 1 with a higher seq wins" grep -q '"seq":5,"slot":1,.*"other_slot":"
 md setseq "$tmp/v2.img" $slot0 $slot1 0
 check "slot 1 with a lower seq loses" grep -q '"seq":1,"slot":0,' \
 	<<< "$("$smctl" -j dump-md --data "$tmp/v2.img")"
+# Found by fuzzing: the kernel refuses two valid slots of two volumes.
+md set "$tmp/v2.img" $slot1 uuid=0x6a0a9b1e3c2d4f5e8a7b112233445567 seq=5
+"$smctl" dump-md --data "$tmp/v2.img" > "$tmp/out" 2>&1
+check "slots of two volumes: refused" [ $? -eq 1 ]
+check "  ... as the kernel does" grep -q "no valid syncmirror superblock: Superblock slots describe different metadata" "$tmp/out"
+md setseq "$tmp/v2.img" $slot0 $slot1 0
 md flip "$tmp/v2.img" $((slot0 + 200))
 out=$("$smctl" dump-md --data "$tmp/v2.img" 2>&1)
 check "damaged slot 0: dump-md falls back to slot 1" [ $? -eq 0 ]
@@ -291,6 +311,36 @@ json=$("$smctl" -j dump-md --data "$tmp/v2.img")
 check "AL: the newest valid transaction" grep -q '"valid_blocks":2,"empty_blocks":61,"damaged_blocks":1,"newest":{"block":3,"seq":7,"count":3,"extents":\[1,2,9\]}' <<< "$json"
 check "  ... in the text output" grep -q "^al-newest    seq 7 in block 3, 3 extents: 1 2 9" \
 	<<< "$("$smctl" dump-md --data "$tmp/v2.img")"
+# Found by fuzzing: seq 0 is no transaction, for the kernel and dump-md.
+md al "$tmp/v2.img" $((ring + 5 * 4096)) 0 4
+check "AL: a block of seq 0 is damaged" grep -q '"valid_blocks":2,"empty_blocks":60,"damaged_blocks":2,"newest":{"block":3,"seq":7,' \
+	<<< "$("$smctl" -j dump-md --data "$tmp/v2.img")"
+
+# Found by fuzzing (tests/fuzz, superblock): what the kernel refuses,
+# dump-md refuses too.  refused_md NAME=VALUE... MESSAGE: slot 0 of a new
+# external area of 32 MiB with those fields.
+refused_md() {
+	local message=${*: -1}
+
+	"$smctl" create-md --data "$tmp/fz.img" --meta "$tmp/fzmeta.img" \
+		--node-id 1 --force > /dev/null
+	md set "$tmp/fzmeta.img" 0 "${@:1:$#-1}"
+	"$smctl" dump-md --data "$tmp/fz.img" --meta "$tmp/fzmeta.img" \
+		> "$tmp/out" 2>&1
+	check "${*:1:$#-1}: refused" [ $? -eq 1 ]
+	check "  ... with '$message'" grep -qF "$message" "$tmp/out"
+}
+truncate -s 64M "$tmp/fz.img"
+truncate -s 32M "$tmp/fzmeta.img"
+refused_md flags=0 "Superblock says consistent but names no data generation"
+refused_md md_size=$((32 * 1024 * 1024 - 256)) "Superblock metadata area is invalid"
+refused_md region_shift=12 "Superblock region size out of range"
+refused_md al_extent_shift=10 "Superblock activity-log extent size out of range"
+refused_md al_extents=1 "Superblock activity-log geometry out of range"
+# The ring at 2^64 - 1 MiB + 8 KiB, 1 MiB long: it wraps to byte 0.
+refused_md md_offset=0xfffffffffff00000 md_size=0xffe00 \
+	al_offset=0xfffffffffff02000 al_blocks=256 bitmap_offset=0x2000 \
+	"Superblock metadata area is too small for its bitmap and activity log"
 
 # Bad input: exit 2 (usage) or 1 (device), a message, and nothing written.
 truncate -s 64M "$tmp/blank.img"

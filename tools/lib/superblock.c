@@ -75,20 +75,22 @@ const char *sm_md_layout(struct sm_superblock *sb, uint64_t dev_end)
 				BLOCK;
 	uint64_t ring_bytes = (uint64_t)sb->al_blocks * BLOCK;
 
+	/* Sizes are compared, not ends: an area may end at 2^64. */
 	if (sb->internal) {
 		if (dev_end < sb->md_offset ||
 		    dev_end - sb->md_offset < 2 * BLOCK + ring_bytes)
 			return "Superblock metadata area is too small";
 		sb->al_offset = dev_end - 2 * BLOCK - ring_bytes;
 		sb->bitmap_offset = sb->md_offset;
-		if (sb->bitmap_offset + bitmap_bytes > sb->al_offset)
+		if (bitmap_bytes > sb->al_offset - sb->bitmap_offset)
 			return "Superblock metadata area is too small";
 	} else {
+		if (sb->md_size < 2 * BLOCK ||
+		    sb->md_size - 2 * BLOCK < ring_bytes ||
+		    sb->md_size - 2 * BLOCK - ring_bytes < bitmap_bytes)
+			return "Superblock metadata area is too small";
 		sb->al_offset = sb->md_offset + 2 * BLOCK;
 		sb->bitmap_offset = sb->al_offset + ring_bytes;
-		if (sb->bitmap_offset + bitmap_bytes >
-		    sb->md_offset + sb->md_size)
-			return "Superblock metadata area is too small";
 	}
 	return NULL;
 }
@@ -136,13 +138,14 @@ static const char *check_geometry(const struct sm_superblock *sb)
 	uint64_t dev_end = sb->md_offset + sb->md_size;
 	int i;
 
-	if (sb->region_shift < 3 || sb->region_shift > 30)
+	/* The kernel's limits (Documentation/syncmirror-metadata.rst). */
+	if (sb->region_shift < 3 || sb->region_shift > 11)
 		return "Superblock region size out of range";
 	if (sb->al_extent_shift < sb->region_shift ||
-	    sb->al_extent_shift > 40)
+	    sb->al_extent_shift < 11 || sb->al_extent_shift > 26)
 		return "Superblock activity-log extent size out of range";
-	if (!sb->al_blocks || !sb->al_extents ||
-	    sb->al_extents > SYNCMIRROR_AL_MAX_EXTENTS)
+	if (sb->al_blocks < 2 || sb->al_blocks > 65536 ||
+	    sb->al_extents < 2 || sb->al_extents > SYNCMIRROR_AL_MAX_EXTENTS)
 		return "Superblock activity-log geometry out of range";
 	if (!sb->peer_slots || sb->peer_slots > SYNCMIRROR_MAX_PEER_SLOTS)
 		return "Superblock peer slot count out of range";
@@ -211,14 +214,28 @@ const char *sm_sb_decode(const void *block, struct sm_superblock *out)
 		return "Superblock node id out of range";
 	if (!out->data_sectors)
 		return "Superblock data size is zero";
-	if (out->data_sectors > UINT64_MAX >> 9)
+	/* As the kernel: bytes of data and area add up without wrapping. */
+	if (out->data_sectors > UINT64_MAX >> 10)
 		return "Superblock data size is too large";
+	if (!out->inconsistent && !out->current_uuid)
+		return "Superblock says consistent but names no data generation";
+	/* Sector-aligned, as the kernel wants it. */
 	if (out->md_size < 2 * BLOCK ||
-	    out->md_offset + out->md_size < out->md_offset)
+	    out->md_offset + out->md_size < out->md_offset ||
+	    out->md_offset % 512 || out->md_size % 512)
 		return "Superblock metadata area is invalid";
 	if (out->internal && out->md_offset != out->data_sectors << 9)
 		return "Superblock metadata area overlaps the data";
 	return check_geometry(out);
+}
+
+/* Two valid slots of one volume's metadata area, as the kernel wants. */
+static bool same_metadata(const struct sm_superblock *a,
+			  const struct sm_superblock *b)
+{
+	return !memcmp(a->volume_uuid, b->volume_uuid,
+		       sizeof(a->volume_uuid)) &&
+	       a->md_offset == b->md_offset && a->internal == b->internal;
 }
 
 int sm_sb_choose(const void *slot0, const void *slot1,
@@ -231,6 +248,11 @@ int sm_sb_choose(const void *slot0, const void *slot1,
 
 	for (i = 0; i < 2; i++)
 		slot_problem[i] = sm_sb_decode(slots[i], &candidate[i]);
+	if (!slot_problem[0] && !slot_problem[1] &&
+	    !same_metadata(&candidate[0], &candidate[1])) {
+		*why = "Superblock slots describe different metadata";
+		return -1;
+	}
 	if (!slot_problem[0] && !slot_problem[1])
 		i = candidate[1].seq > candidate[0].seq;
 	else if (!slot_problem[0])
@@ -282,6 +304,9 @@ const char *sm_al_decode(const void *block, uint32_t max_extents,
 		return "checksum mismatch";
 	*seq = le64toh(h->seq);
 	*count = le32toh(h->count);
+	/* Transactions count from 1: the kernel takes no seq 0. */
+	if (!*seq)
+		return "seq 0";
 	if (*count > max_extents || *count > SYNCMIRROR_AL_MAX_EXTENTS)
 		return "too many extents";
 	return NULL;

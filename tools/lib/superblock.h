@@ -56,8 +56,10 @@ const char *sm_sb_decode(const void *block, struct sm_superblock *sb);
 /*
  * Choose the superblock from the two slots: the valid one with the higher
  * seq.  Returns the slot (0 or 1) and fills @sb, or -1 with @why set to
- * the reason (slot 0's, or version 1's when a slot holds version 1).
- * @slot_problem[i] is NULL for a valid slot, else why it is not.
+ * the reason (slot 0's, or version 1's when a slot holds version 1; or,
+ * as the kernel, that two valid slots name another volume UUID,
+ * md_offset or kind of metadata).  @slot_problem[i] is NULL for a valid
+ * slot, else why it is not.
  */
 int sm_sb_choose(const void *slot0, const void *slot1,
 		 struct sm_superblock *sb, const char *slot_problem[2],
