@@ -24,6 +24,7 @@
  */
 
 #include <linux/device-mapper.h>
+#include <kunit/visibility.h>
 
 #include "syncmirror-conflict.h"
 #include "syncmirror-connection.h"
@@ -97,88 +98,140 @@ static void flush_acknowledged(struct syncmirror_io *io)
 	spin_unlock_irqrestore(&vol->wait_lock, flags);
 }
 
+/*
+ * How a primary's write (or flush, discard, write-zeroes) completes, from
+ * how its halves ended: @flush for an empty flush, @local for the local
+ * half, @peer_ok when the peer acknowledged it with success.
+ *
+ *  - no good local copy (none, or the disk detached for this failure):
+ *    done if the peer has it, else EIO: on no good disk;
+ *  - both halves done: done;
+ *  - the peer lacks it (no link, link lost, peer error): a write once its
+ *    bits are on disk, a flush once what the peer acknowledged since its
+ *    last flush is marked there too;
+ *  - the local half failed with its error reported (io_error_pass, an
+ *    operation the disk cannot do): that error, after the peer's copy is
+ *    marked as differing when the peer has it.
+ *
+ * Pure: the caller does what the answer says (and logs, and counts).
+ */
+enum syncmirror_completion
+syncmirror_write_completion(bool flush, enum syncmirror_local_result local,
+			    bool peer_ok)
+{
+	switch (local) {
+	case SYNCMIRROR_LOCAL_NONE:
+	case SYNCMIRROR_LOCAL_DETACHED:
+		return peer_ok ? SYNCMIRROR_COMPLETE : SYNCMIRROR_COMPLETE_EIO;
+	case SYNCMIRROR_LOCAL_OK:
+		if (peer_ok)
+			return SYNCMIRROR_COMPLETE;
+		break;
+	case SYNCMIRROR_LOCAL_FAILED:
+		/* A failed local flush leaves the copies as they were. */
+		if (peer_ok)
+			return flush ? SYNCMIRROR_COMPLETE :
+				       SYNCMIRROR_MARK_PEER_LACKS;
+		break;
+	}
+	/*
+	 * The peer's cache may have lost what it acknowledged: a flush
+	 * marks it (in process context) before it completes.
+	 */
+	return flush ? SYNCMIRROR_WAIT_UNFLUSHED : SYNCMIRROR_WAIT_BITMAP;
+}
+EXPORT_SYMBOL_IF_KUNIT(syncmirror_write_completion);
+
+/*
+ * How the local half ended.  A failed write detaches the disk, unless the
+ * table says io_error_pass; a disk that cannot do an operation (discard,
+ * write-zeroes) is not failing: that error is reported, not a reason to
+ * detach.
+ */
+static enum syncmirror_local_result local_result(struct syncmirror_io *io)
+{
+	struct syncmirror *sm = io->sm;
+
+	if (io->no_local)
+		return SYNCMIRROR_LOCAL_NONE;
+	if (!io->local_status)
+		return SYNCMIRROR_LOCAL_OK;
+	if (sm->io_error_pass || io->local_status == BLK_STS_NOTSUPP ||
+	    bio_op(io->bio) == REQ_OP_DISCARD)
+		return SYNCMIRROR_LOCAL_FAILED;
+	syncmirror_volume_detach(sm->vol,
+				 blk_status_to_errno(io->local_status));
+	io->no_local = true;
+	io->local_status = BLK_STS_OK;
+	return SYNCMIRROR_LOCAL_DETACHED;
+}
+
 static void finish_write(struct syncmirror_io *io)
 {
 	struct syncmirror *sm = io->sm;
 	struct syncmirror_volume *vol = sm->vol;
+	enum syncmirror_local_result local;
 	struct bio *bio = io->bio;
+	bool peer_ok = !io->peer_status;
 
 	if (io->ranged &&
 	    syncmirror_conflicts_release(&sm->conflicts, &io->range))
 		queue_work(syncmirror_wq, &sm->deferred_work);
 
-	/*
-	 * A disk that cannot do an operation (discard, write-zeroes) is not
-	 * failing: that error is reported, not a reason to detach.
-	 */
-	if (io->local_status && !sm->io_error_pass &&
-	    io->local_status != BLK_STS_NOTSUPP &&
-	    bio_op(bio) != REQ_OP_DISCARD) {
-		syncmirror_volume_detach(vol,
-					 blk_status_to_errno(io->local_status));
-		io->no_local = true;
-		io->local_status = BLK_STS_OK;
-	}
+	local = local_result(io);
 	if (io->no_local) {
 		/* The peer's copy is the only one. */
-		if (io->peer_status) {
+		if (!peer_ok)
 			DMERR_LIMIT("%s: write at %llu failed: no local disk, peer error %d",
 				    vol->name,
 				    (unsigned long long)io->range.first,
 				    io->peer_status);
-			bio->bi_status = BLK_STS_IOERR;
-		} else {
+		else
 			atomic64_inc(&vol->replicated_writes);
-		}
-		complete_write(io);
-		return;
-	}
-
-	if (io->local_status) {
-		DMERR_LIMIT("%s: local write at sector %llu failed: %d",
-			    vol->name, (unsigned long long)io->range.first,
-			    blk_status_to_errno(io->local_status));
-		/* Reported failed, never "done", even if the peer has it. */
-		bio->bi_status = io->local_status;
-	}
-	if (!io->peer_status) {
-		if (!io->ranged)
-			flush_acknowledged(io);
-		if (!io->local_status) {
-			atomic64_inc(&vol->replicated_writes);
-			complete_write(io);
-			return;
-		}
-		/* A failed local flush leaves the copies as they were. */
-		if (!io->ranged) {
-			complete_write(io);
-			return;
-		}
-		/* The peer has what the local disk may lack. */
-		io->need_seq = syncmirror_volume_peer_lacks(vol,
-							    io->range.first,
-							    io->range.last);
 	} else {
+		if (local == SYNCMIRROR_LOCAL_FAILED) {
+			DMERR_LIMIT("%s: local write at sector %llu failed: %d",
+				    vol->name,
+				    (unsigned long long)io->range.first,
+				    blk_status_to_errno(io->local_status));
+			/* Reported failed, even if the peer has it. */
+			bio->bi_status = io->local_status;
+		}
 		if (io->peer_status > 0)
 			DMERR_LIMIT("%s: the peer failed the write at sector %llu: %d",
 				    vol->name,
 				    (unsigned long long)io->range.first,
 				    io->peer_status);
-		if (!io->local_status)
-			atomic64_inc(&vol->local_only_writes);
-		/*
-		 * The peer's cache may have lost what it acknowledged: mark
-		 * it (in process context) before the flush completes.
-		 */
-		if (!io->ranged) {
-			if (io->peer_status > 0)
-				syncmirror_volume_refuse(vol);
-			syncmirror_volume_wait_unflushed(vol, &io->wait);
-			return;
-		}
+		if (peer_ok && !io->ranged)
+			flush_acknowledged(io);
+		if (local == SYNCMIRROR_LOCAL_OK)
+			atomic64_inc(peer_ok ? &vol->replicated_writes :
+				     &vol->local_only_writes);
 	}
-	/* Complete once the bitmap says what the peer lacks. */
-	syncmirror_volume_wait_bitmap(vol, &io->wait, io->need_seq);
+
+	switch (syncmirror_write_completion(!io->ranged, local, peer_ok)) {
+	case SYNCMIRROR_COMPLETE_EIO:
+		bio->bi_status = BLK_STS_IOERR;
+		fallthrough;
+	case SYNCMIRROR_COMPLETE:
+		complete_write(io);
+		return;
+	case SYNCMIRROR_MARK_PEER_LACKS:
+		/* The peer has what the local disk may lack. */
+		io->need_seq = syncmirror_volume_peer_lacks(vol,
+							    io->range.first,
+							    io->range.last);
+		fallthrough;
+	case SYNCMIRROR_WAIT_BITMAP:
+		/* Complete once the bitmap says what the peer lacks. */
+		syncmirror_volume_wait_bitmap(vol, &io->wait, io->need_seq);
+		return;
+	case SYNCMIRROR_WAIT_UNFLUSHED:
+		if (io->peer_status > 0)
+			syncmirror_volume_refuse(vol);
+		syncmirror_volume_wait_unflushed(vol, &io->wait);
+		return;
+	}
 }
 
 static void put_io(struct syncmirror_io *io)

@@ -51,6 +51,46 @@ struct syncmirror_io {
 	u64 flush_epoch;
 };
 
+/**
+ * enum syncmirror_local_result - how the local half of a write ended
+ * @SYNCMIRROR_LOCAL_NONE: there was none: the disk was detached before
+ * @SYNCMIRROR_LOCAL_OK: done
+ * @SYNCMIRROR_LOCAL_DETACHED: failed, and the disk is detached for it
+ * @SYNCMIRROR_LOCAL_FAILED: failed, and the error is reported: the table
+ *	says io_error_pass, or the disk cannot do the operation
+ */
+enum syncmirror_local_result {
+	SYNCMIRROR_LOCAL_NONE,
+	SYNCMIRROR_LOCAL_OK,
+	SYNCMIRROR_LOCAL_DETACHED,
+	SYNCMIRROR_LOCAL_FAILED,
+};
+
+/**
+ * enum syncmirror_completion - how a write completes, once both halves
+ *	ended (syncmirror_write_completion())
+ * @SYNCMIRROR_COMPLETE: now, with the status it has (success, or the
+ *	local error of a SYNCMIRROR_LOCAL_FAILED half)
+ * @SYNCMIRROR_COMPLETE_EIO: now, with EIO: it is on no good disk
+ * @SYNCMIRROR_WAIT_BITMAP: once the bitmap on disk records what the peer
+ *	lacks (its bits are set already)
+ * @SYNCMIRROR_MARK_PEER_LACKS: the peer has it, the local disk may not:
+ *	set its bits, then as SYNCMIRROR_WAIT_BITMAP
+ * @SYNCMIRROR_WAIT_UNFLUSHED: a flush the peer did not complete: once what
+ *	the peer acknowledged since its last flush is marked, on disk
+ */
+enum syncmirror_completion {
+	SYNCMIRROR_COMPLETE,
+	SYNCMIRROR_COMPLETE_EIO,
+	SYNCMIRROR_WAIT_BITMAP,
+	SYNCMIRROR_MARK_PEER_LACKS,
+	SYNCMIRROR_WAIT_UNFLUSHED,
+};
+
+enum syncmirror_completion
+syncmirror_write_completion(bool flush, enum syncmirror_local_result local,
+			    bool peer_ok);
+
 void syncmirror_replication_init(struct syncmirror *sm);
 void syncmirror_replication_init_volume(struct syncmirror_volume *vol);
 int syncmirror_replicate(struct syncmirror *sm, struct bio *bio);
