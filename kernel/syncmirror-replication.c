@@ -245,6 +245,10 @@ static void local_write_done(struct bio *clone)
 	struct syncmirror_io *io = clone->bi_private;
 
 	io->local_status = clone->bi_status;
+	/* What ended on the data device before it is stable now. */
+	if (!io->ranged && !clone->bi_status)
+		syncmirror_al_data_flushed(&io->sm->vol->al,
+					   io->data_flush_epoch);
 	bio_put(clone);
 	put_io(io);
 }
@@ -337,6 +341,8 @@ static void start_write(struct syncmirror_io *io)
 		put_io(io);
 		return;
 	}
+	if (!io->ranged)
+		io->data_flush_epoch = syncmirror_al_data_flush_start(&vol->al);
 	clone = bio_alloc_clone(sm->data_dev->bdev, io->bio, GFP_NOIO,
 				&sm->clones);
 	clone->bi_iter.bi_sector = io->send.sector;
@@ -422,15 +428,25 @@ static void al_worker(struct work_struct *work)
 							 wait)->sm;
 
 		noio = memalloc_noio_save();
-		seq = syncmirror_al_encode(&vol->al, page_address(vol->al_page),
-					   &ring_block);
-		/* Before it, what completed (and may leave the set) is stable. */
-		r = syncmirror_md_write_block(syncmirror_md_bdev(sm),
-					      vol->md_info.al_offset +
-					      (u64)ring_block *
-					      SYNCMIRROR_MD_BLOCK_SIZE,
-					      vol->al_page,
-					      REQ_PREFLUSH | REQ_FUA);
+		/*
+		 * Before it, what completed (and may leave the set) is
+		 * stable: its REQ_PREFLUSH sees to that on the metadata
+		 * device, a flush of its own on a separate data device.
+		 */
+		if (syncmirror_al_needs_data_flush(&vol->al,
+						   syncmirror_separate_meta(sm)))
+			r = syncmirror_volume_flush_data(vol, sm);
+		if (!r) {
+			seq = syncmirror_al_encode(&vol->al,
+						   page_address(vol->al_page),
+						   &ring_block);
+			r = syncmirror_md_write_block(syncmirror_md_bdev(sm),
+						      vol->md_info.al_offset +
+						      (u64)ring_block *
+						      SYNCMIRROR_MD_BLOCK_SIZE,
+						      vol->al_page,
+						      REQ_PREFLUSH | REQ_FUA);
+		}
 		memalloc_noio_restore(noio);
 		if (r) {
 			DMERR_LIMIT("%s: cannot write the activity log: %d",

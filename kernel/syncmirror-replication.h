@@ -34,6 +34,8 @@ struct syncmirror_volume;
  *	(reads from the peer use @send too)
  * @need_seq: bitmap mark that must be on disk before completion
  * @flush_epoch: a flush: the epoch of the writes it covers on the peer
+ * @data_flush_epoch: a flush: the data epoch of the writes it covers on
+ *	the local data device (see syncmirror-activity-log.c)
  */
 struct syncmirror_io {
 	struct syncmirror *sm;
@@ -49,6 +51,7 @@ struct syncmirror_io {
 	int peer_status;
 	u64 need_seq;
 	u64 flush_epoch;
+	u64 data_flush_epoch;
 };
 
 /**

@@ -178,6 +178,8 @@ void syncmirror_volume_wait_bitmap(struct syncmirror_volume *vol,
 void syncmirror_volume_wait_unflushed(struct syncmirror_volume *vol,
 				      struct list_head *entry);
 int syncmirror_volume_flush_bitmap(struct syncmirror_volume *vol);
+int syncmirror_volume_flush_data(struct syncmirror_volume *vol,
+				 struct syncmirror *sm);
 int syncmirror_volume_update_sb(struct syncmirror_volume *vol,
 				void (*change)(struct syncmirror_md *md,
 					       u64 arg),
