@@ -44,13 +44,20 @@ write() {
 		seek=$(($2 * 16)) oflag=direct status=none
 }
 
-# setup UUID: a fresh volume on both, linked, A primary, 32 MiB written.
+# link: B waits for A, A dials; a long ping timeout, so that a busy host
+# (TCG) does not end the link by itself.
+link() {
+	mirror_link A B 7789 --ping-timeout 20000
+}
+
+# setup UUID: a fresh volume on both, linked, A primary, 16 MiB written.
 setup() {
 	mirror_volume A 0 "$1"
 	mirror_volume B 1 "$1"
-	mirror_link A B
+	link
 	on A smctl primary vol0
-	on A dd if=/dev/urandom of=/dev/mapper/vol0 bs=1M count=32 oflag=direct status=none
+	on A dd if=/dev/urandom of=/dev/mapper/vol0 bs=1M count=16 oflag=direct status=none
+	assert_eq "$(mirror_peer_state A)" "connected (hello agreed)" "A's link after the first writes"
 }
 
 # teardown: A's volume removed and its disk back, B disconnected.
@@ -83,7 +90,7 @@ on A dd if=/dev/urandom of=/dev/mapper/vol0 bs=1M count=8 oflag=direct status=no
 assert_eq "$(mirror_field A out_of_sync_bytes)" $((8 * MiB)) "A's bitmap after 8 MiB without B"
 # Paused before the link: the resync starts but moves nothing.
 on A smctl resync vol0 pause
-mirror_link A B
+link
 sleep 2
 assert_eq "$(mirror_field A out_of_sync_bytes)" $((8 * MiB)) "A's bitmap with the resync paused"
 fail_writes A
