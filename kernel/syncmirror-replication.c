@@ -16,7 +16,9 @@
  * A local write error detaches the local disk (unless the table says
  * io_error_pass): the write is done if the peer has it, and from then on
  * writes go to the peer only, without activity log or bitmap.  Nothing is
- * reported written that is on no good disk.
+ * reported written that is on no good disk: regions out of sync had their
+ * only current copy on the detached disk, so writes into them fail, and so
+ * does every flush (it would vouch for what was lost).
  *
  * The map function only queues; nothing here sleeps except the
  * mempool-backed clone allocation.  The AL worker and the bitmap flush
@@ -101,10 +103,15 @@ static void flush_acknowledged(struct syncmirror_io *io)
 /*
  * How a primary's write (or flush, discard, write-zeroes) completes, from
  * how its halves ended: @flush for an empty flush, @local for the local
- * half, @peer_ok when the peer acknowledged it with success.
+ * half, @peer_ok when the peer acknowledged it with success, @lost when
+ * the local disk is detached by now and held the only copy of
+ * acknowledged data in the write's regions (anywhere, for a flush).
  *
  *  - no good local copy (none, or the disk detached for this failure):
  *    done if the peer has it, else EIO: on no good disk;
+ *  - @lost: EIO.  The peer's copy of those regions is stale: a write into
+ *    them is on no good disk as a whole (and cannot be read back), and a
+ *    flush would vouch for writes that were lost with the disk;
  *  - both halves done: done;
  *  - the peer lacks it (no link, link lost, peer error): a write once its
  *    bits are on disk, a flush once what the peer acknowledged since its
@@ -117,15 +124,18 @@ static void flush_acknowledged(struct syncmirror_io *io)
  */
 enum syncmirror_completion
 syncmirror_write_completion(bool flush, enum syncmirror_local_result local,
-			    bool peer_ok)
+			    bool peer_ok, bool lost)
 {
 	switch (local) {
 	case SYNCMIRROR_LOCAL_NONE:
 	case SYNCMIRROR_LOCAL_DETACHED:
-		return peer_ok ? SYNCMIRROR_COMPLETE : SYNCMIRROR_COMPLETE_EIO;
+		return peer_ok && !lost ? SYNCMIRROR_COMPLETE :
+					  SYNCMIRROR_COMPLETE_EIO;
 	case SYNCMIRROR_LOCAL_OK:
+		/* (Not @peer_ok: the bitmap waits fail it, diskless.) */
 		if (peer_ok)
-			return SYNCMIRROR_COMPLETE;
+			return lost ? SYNCMIRROR_COMPLETE_EIO :
+				      SYNCMIRROR_COMPLETE;
 		break;
 	case SYNCMIRROR_LOCAL_FAILED:
 		/* A failed local flush leaves the copies as they were. */
@@ -170,15 +180,30 @@ static void finish_write(struct syncmirror_io *io)
 {
 	struct syncmirror *sm = io->sm;
 	struct syncmirror_volume *vol = sm->vol;
+	enum syncmirror_completion completion;
 	enum syncmirror_local_result local;
 	struct bio *bio = io->bio;
 	bool peer_ok = !io->peer_status;
+	bool lost;
 
 	if (io->ranged &&
 	    syncmirror_conflicts_release(&sm->conflicts, &io->range))
 		queue_work(syncmirror_wq, &sm->deferred_work);
 
 	local = local_result(io);
+	/* Only a detached disk loses data; the bitmap is read only then. */
+	lost = peer_ok && local != SYNCMIRROR_LOCAL_FAILED &&
+	       syncmirror_volume_lost(vol, !io->ranged, io->range.first,
+				      io->range.last);
+	completion = syncmirror_write_completion(!io->ranged, local, peer_ok,
+						 lost);
+	if (lost && !io->ranged)
+		DMERR_LIMIT("%s: flush failed: acknowledged writes were on the detached disk only",
+			    vol->name);
+	else if (lost)
+		DMERR_LIMIT("%s: write at sector %llu failed: its regions have no good copy",
+			    vol->name, (unsigned long long)io->range.first);
+
 	if (io->no_local) {
 		/* The peer's copy is the only one. */
 		if (!peer_ok)
@@ -186,7 +211,7 @@ static void finish_write(struct syncmirror_io *io)
 				    vol->name,
 				    (unsigned long long)io->range.first,
 				    io->peer_status);
-		else
+		else if (!lost)
 			atomic64_inc(&vol->replicated_writes);
 	} else {
 		if (local == SYNCMIRROR_LOCAL_FAILED) {
@@ -204,12 +229,12 @@ static void finish_write(struct syncmirror_io *io)
 				    io->peer_status);
 		if (peer_ok && !io->ranged)
 			flush_acknowledged(io);
-		if (local == SYNCMIRROR_LOCAL_OK)
+		if (local == SYNCMIRROR_LOCAL_OK && !lost)
 			atomic64_inc(peer_ok ? &vol->replicated_writes :
 				     &vol->local_only_writes);
 	}
 
-	switch (syncmirror_write_completion(!io->ranged, local, peer_ok)) {
+	switch (completion) {
 	case SYNCMIRROR_COMPLETE_EIO:
 		bio->bi_status = BLK_STS_IOERR;
 		fallthrough;

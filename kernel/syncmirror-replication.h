@@ -74,7 +74,8 @@ enum syncmirror_local_result {
  *	ended (syncmirror_write_completion())
  * @SYNCMIRROR_COMPLETE: now, with the status it has (success, or the
  *	local error of a SYNCMIRROR_LOCAL_FAILED half)
- * @SYNCMIRROR_COMPLETE_EIO: now, with EIO: it is on no good disk
+ * @SYNCMIRROR_COMPLETE_EIO: now, with EIO: it is on no good disk (a
+ *	flush: some acknowledged write is on none)
  * @SYNCMIRROR_WAIT_BITMAP: once the bitmap on disk records what the peer
  *	lacks (its bits are set already)
  * @SYNCMIRROR_MARK_PEER_LACKS: the peer has it, the local disk may not:
@@ -92,7 +93,7 @@ enum syncmirror_completion {
 
 enum syncmirror_completion
 syncmirror_write_completion(bool flush, enum syncmirror_local_result local,
-			    bool peer_ok);
+			    bool peer_ok, bool lost);
 
 void syncmirror_replication_init(struct syncmirror *sm);
 void syncmirror_replication_init_volume(struct syncmirror_volume *vol);

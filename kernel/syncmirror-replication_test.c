@@ -2,8 +2,9 @@
 /*
  * KUnit tests for how a primary's write completes once its two halves
  * ended (syncmirror_write_completion()): done only when a good disk has
- * it, failed when none has, and never done before the bitmap on disk
- * records what the peer lacks.
+ * it, failed when none has (nor, for a flush, every write it vouches
+ * for), and never done before the bitmap on disk records what the peer
+ * lacks.
  */
 
 #include <kunit/test.h>
@@ -17,6 +18,7 @@ struct completion_case {
 	enum syncmirror_local_result local;
 	bool peer_ok;
 	enum syncmirror_completion want;
+	bool lost;
 };
 
 static const struct completion_case completion_cases[] = {
@@ -61,6 +63,31 @@ static const struct completion_case completion_cases[] = {
 	  SYNCMIRROR_COMPLETE },
 	{ "flush, local error, peer failed", true, SYNCMIRROR_LOCAL_FAILED,
 	  false, SYNCMIRROR_WAIT_UNFLUSHED },
+
+	/*
+	 * The disk is detached and the bitmap names regions only it had
+	 * current: a flush would vouch for writes that are lost, a write
+	 * into those regions lands on a stale copy.  EIO, whatever the peer
+	 * did.
+	 */
+	{ "flush, detached, peer done, data lost", true,
+	  SYNCMIRROR_LOCAL_DETACHED, true, SYNCMIRROR_COMPLETE_EIO, true },
+	{ "flush, diskless, peer done, data lost", true, SYNCMIRROR_LOCAL_NONE,
+	  true, SYNCMIRROR_COMPLETE_EIO, true },
+	{ "write, detached, peer done, data lost", false,
+	  SYNCMIRROR_LOCAL_DETACHED, true, SYNCMIRROR_COMPLETE_EIO, true },
+	{ "write, diskless, peer done, data lost", false, SYNCMIRROR_LOCAL_NONE,
+	  true, SYNCMIRROR_COMPLETE_EIO, true },
+	{ "flush, diskless, peer failed, data lost", true,
+	  SYNCMIRROR_LOCAL_NONE, false, SYNCMIRROR_COMPLETE_EIO, true },
+	/* Done on a disk detached meanwhile (by another write). */
+	{ "flush, done, detached since, data lost", true, SYNCMIRROR_LOCAL_OK,
+	  true, SYNCMIRROR_COMPLETE_EIO, true },
+	{ "write, done, detached since, data lost", false, SYNCMIRROR_LOCAL_OK,
+	  true, SYNCMIRROR_COMPLETE_EIO, true },
+	/* Not the peer's either: the bitmap waits fail it on a lost disk. */
+	{ "write, done, detached since, peer failed", false,
+	  SYNCMIRROR_LOCAL_OK, false, SYNCMIRROR_WAIT_BITMAP, true },
 };
 
 static void completion_case_desc(const struct completion_case *c, char *desc)
@@ -75,7 +102,7 @@ static void syncmirror_replication_test_completion(struct kunit *test)
 	const struct completion_case *c = test->param_value;
 
 	KUNIT_EXPECT_EQ(test, syncmirror_write_completion(c->flush, c->local,
-							  c->peer_ok),
+							  c->peer_ok, c->lost),
 			c->want);
 }
 

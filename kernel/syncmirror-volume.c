@@ -1070,6 +1070,25 @@ u64 syncmirror_volume_peer_lacks(struct syncmirror_volume *vol,
 }
 
 /*
+ * The local disk is detached, and it held the only current copy of
+ * acknowledged data in sectors @first to @last (@anywhere: in any sector):
+ * their regions are out of sync, so the peer's copy of them is stale.
+ * Such data is on no good disk any more.  Any context.
+ */
+bool syncmirror_volume_lost(struct syncmirror_volume *vol, bool anywhere,
+			    sector_t first, sector_t last)
+{
+	unsigned int shift = vol->md_info.region_shift;
+
+	if (!READ_ONCE(vol->diskless))
+		return false;
+	if (anywhere)
+		return syncmirror_bitmap_weight(&vol->bitmap) != 0;
+	return syncmirror_bitmap_next_set(&vol->bitmap, first >> shift) <=
+	       last >> shift;
+}
+
+/*
  * The peer may have lost what it acknowledged since its last flush (its
  * disk cache, if it crashed): mark the extents written since then.
  * Returns the mark number to wait for.  Any context.
