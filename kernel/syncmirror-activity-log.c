@@ -15,6 +15,15 @@
  * to recover it: the valid block with the highest seq.  A torn newest
  * block fails its checksum and the transaction before it is used; the
  * extents it added had no write issued yet.
+ *
+ * An extent that leaves the set may hold writes that completed into the
+ * data device's volatile cache.  A transaction's REQ_PREFLUSH makes them
+ * stable when the log lives on the data device; with a separate metadata
+ * device the data device has to be flushed before the transaction that
+ * drops them.  Data epochs tell which extents need it: each write that
+ * ends records the current epoch in its extents, each flush of the data
+ * device takes one, and a dropped extent whose epoch is newer than the
+ * last completed flush's needs one (syncmirror_al_needs_data_flush()).
  */
 
 #include <linux/slab.h>
@@ -36,6 +45,7 @@ int syncmirror_al_init(struct syncmirror_al *al, unsigned int capacity,
 	al->shift = shift;
 	al->capacity = capacity;
 	al->blocks = blocks;
+	al->data_epoch = 1;
 	hash_init(al->hash);
 	INIT_LIST_HEAD(&al->idle);
 	INIT_LIST_HEAD(&al->free);
@@ -117,8 +127,10 @@ static struct syncmirror_al_extent *take_entry(struct syncmirror_al *al)
 		if (!e)
 			return NULL;
 		hash_del(&e->hash);
+		al->evicted = max(al->evicted, e->written);
 	}
 	list_del_init(&e->lru);
+	e->written = 0;
 	return e;
 }
 
@@ -175,8 +187,9 @@ int syncmirror_al_begin(struct syncmirror_al *al, sector_t first,
 EXPORT_SYMBOL_IF_KUNIT(syncmirror_al_begin);
 
 /*
- * The write is done.  Returns true when an extent became idle (a write
- * waiting for room may go now).  Any context.
+ * The write is done: its extents hold a write of the current data epoch.
+ * Returns true when an extent became idle (a write waiting for room may go
+ * now).  Any context.
  */
 bool syncmirror_al_end(struct syncmirror_al *al, sector_t first,
 		       sector_t last)
@@ -191,6 +204,7 @@ bool syncmirror_al_end(struct syncmirror_al *al, sector_t first,
 
 		if (WARN_ON_ONCE(!e || !e->inflight))
 			continue;
+		e->written = al->data_epoch;
 		put_extent(al, e);
 		idle |= !e->inflight;
 	}
@@ -210,6 +224,56 @@ bool syncmirror_al_needs_commit(struct syncmirror_al *al)
 	return changed;
 }
 EXPORT_SYMBOL_IF_KUNIT(syncmirror_al_needs_commit);
+
+/*
+ * Before the next transaction goes to disk, must the data device be
+ * flushed?  Only when the metadata is on another device (@separate_meta:
+ * the transaction's REQ_PREFLUSH does not reach the data device) and an
+ * extent that left the set since the last transaction holds a write that
+ * ended after the last completed flush of the data device.
+ */
+bool syncmirror_al_needs_data_flush(struct syncmirror_al *al,
+				    bool separate_meta)
+{
+	unsigned long flags;
+	bool needed;
+
+	if (!separate_meta)
+		return false;
+	spin_lock_irqsave(&al->lock, flags);
+	needed = al->evicted > al->data_flushed;
+	spin_unlock_irqrestore(&al->lock, flags);
+	return needed;
+}
+EXPORT_SYMBOL_IF_KUNIT(syncmirror_al_needs_data_flush);
+
+/*
+ * A flush of the data device is about to be issued: it covers the writes
+ * that ended until now.  Returns its epoch, for _data_flushed().  Any
+ * context.
+ */
+u64 syncmirror_al_data_flush_start(struct syncmirror_al *al)
+{
+	unsigned long flags;
+	u64 epoch;
+
+	spin_lock_irqsave(&al->lock, flags);
+	epoch = al->data_epoch++;
+	spin_unlock_irqrestore(&al->lock, flags);
+	return epoch;
+}
+EXPORT_SYMBOL_IF_KUNIT(syncmirror_al_data_flush_start);
+
+/* The flush of data epoch @epoch completed successfully.  Any context. */
+void syncmirror_al_data_flushed(struct syncmirror_al *al, u64 epoch)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&al->lock, flags);
+	al->data_flushed = max(al->data_flushed, epoch);
+	spin_unlock_irqrestore(&al->lock, flags);
+}
+EXPORT_SYMBOL_IF_KUNIT(syncmirror_al_data_flushed);
 
 static u32 al_checksum(const void *block)
 {
@@ -262,6 +326,7 @@ void syncmirror_al_committed(struct syncmirror_al *al, u64 seq)
 	al->seq = seq;
 	al->next_block = (al->next_block + 1) % al->blocks;
 	al->changed = false;
+	al->evicted = 0;
 	al->commits++;
 	spin_unlock_irqrestore(&al->lock, flags);
 }

@@ -18,6 +18,8 @@
  * @number: extent number (sector >> extent shift)
  * @inflight: writes in flight in it
  * @committed: a transaction naming it is on disk
+ * @written: data epoch of the last write that ended in it since it joined
+ *	the set (0: none)
  */
 struct syncmirror_al_extent {
 	struct hlist_node hash;
@@ -25,6 +27,7 @@ struct syncmirror_al_extent {
 	u32 number;
 	unsigned int inflight;
 	bool committed;
+	u64 written;
 };
 
 /**
@@ -44,6 +47,12 @@ struct syncmirror_al_extent {
  * @seq: number of the last transaction on disk (0: none yet)
  * @next_block: ring block the next transaction goes to
  * @commits: transactions written since load
+ * @data_epoch: data epoch of the writes that end now; a flush of the data
+ *	device started now covers this one and those before
+ * @data_flushed: writes of data epochs up to this are on the data
+ *	device's stable storage
+ * @evicted: newest data epoch of the extents that left the set since the
+ *	last transaction on disk (0: none)
  */
 struct syncmirror_al {
 	spinlock_t lock;	/* see above */
@@ -59,6 +68,9 @@ struct syncmirror_al {
 	u64 seq;
 	u32 next_block;
 	u64 commits;
+	u64 data_epoch;
+	u64 data_flushed;
+	u64 evicted;
 };
 
 int syncmirror_al_init(struct syncmirror_al *al, unsigned int capacity,
@@ -72,6 +84,10 @@ int syncmirror_al_begin(struct syncmirror_al *al, sector_t first,
 bool syncmirror_al_end(struct syncmirror_al *al, sector_t first,
 		       sector_t last);
 bool syncmirror_al_needs_commit(struct syncmirror_al *al);
+bool syncmirror_al_needs_data_flush(struct syncmirror_al *al,
+				    bool separate_meta);
+u64 syncmirror_al_data_flush_start(struct syncmirror_al *al);
+void syncmirror_al_data_flushed(struct syncmirror_al *al, u64 epoch);
 u64 syncmirror_al_encode(struct syncmirror_al *al, void *block,
 			 u32 *ring_block);
 void syncmirror_al_committed(struct syncmirror_al *al, u64 seq);

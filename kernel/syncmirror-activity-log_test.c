@@ -3,8 +3,10 @@
  * KUnit tests for the activity log: a write goes at once only into an
  * extent whose transaction is on disk, a new extent waits for a commit,
  * a full set makes room by dropping the least recently used idle extent
- * (never one with a write in flight), and the ring's transactions
- * round-trip while damaged ones are refused.
+ * (never one with a write in flight), a transaction that drops an extent
+ * with a write the data device may still cache waits for a data flush when
+ * the metadata is elsewhere, and the ring's transactions round-trip while
+ * damaged ones are refused.
  */
 
 #include <kunit/test.h>
@@ -308,6 +310,87 @@ static void syncmirror_al_test_own_extent_is_no_room(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, set[1], 2U);
 }
 
+/* A flush of the data device, as the AL worker or an application does. */
+static void data_flush(struct syncmirror_al *al)
+{
+	syncmirror_al_data_flushed(al, syncmirror_al_data_flush_start(al));
+}
+
+/*
+ * Separate metadata: a transaction that drops an extent whose last write
+ * ended after the last completed data flush needs one first; dropping
+ * extents written before it, or dropping none, does not.
+ */
+static void syncmirror_al_test_data_flush(struct kunit *test)
+{
+	struct syncmirror_al *al = new_al(test, 2);
+
+	/* Room in the set: nothing leaves, nothing to flush. */
+	begin_committed(test, al, 0);
+	begin_committed(test, al, 1);
+	KUNIT_EXPECT_FALSE(test, syncmirror_al_needs_data_flush(al, true));
+	end(al, 0, 0);
+	end(al, 1, 1);
+	/* Writes into the set, idle or not, drop nothing either. */
+	KUNIT_ASSERT_TRUE(test, fast(al, 0, 0));
+	end(al, 0, 0);
+	KUNIT_EXPECT_FALSE(test, syncmirror_al_needs_data_flush(al, true));
+
+	/* 1 leaves for 2; its write ended after no flush at all. */
+	KUNIT_ASSERT_EQ(test, begin(al, 2, 2), 0);
+	KUNIT_EXPECT_TRUE(test, syncmirror_al_needs_data_flush(al, true));
+	/* On the data device, the transaction's own REQ_PREFLUSH does it. */
+	KUNIT_EXPECT_FALSE(test, syncmirror_al_needs_data_flush(al, false));
+	data_flush(al);
+	KUNIT_EXPECT_FALSE(test, syncmirror_al_needs_data_flush(al, true));
+	commit(test, al, NULL);
+	KUNIT_EXPECT_FALSE(test, syncmirror_al_needs_data_flush(al, true));
+
+	/* 0 leaves for 3: written before that flush, so nothing to do. */
+	KUNIT_ASSERT_EQ(test, begin(al, 3, 3), 0);
+	KUNIT_EXPECT_FALSE(test, syncmirror_al_needs_data_flush(al, true));
+	commit(test, al, NULL);
+
+	/* 2 and 3 were written after it: the next drop needs one again. */
+	end(al, 2, 2);
+	end(al, 3, 3);
+	KUNIT_ASSERT_EQ(test, begin(al, 4, 4), 0);
+	KUNIT_EXPECT_TRUE(test, syncmirror_al_needs_data_flush(al, true));
+	/* A failed flush (never reported done) covers nothing. */
+	syncmirror_al_data_flush_start(al);
+	KUNIT_EXPECT_TRUE(test, syncmirror_al_needs_data_flush(al, true));
+	data_flush(al);
+	commit(test, al, NULL);
+}
+
+/* A flush covers the writes that ended before it started, no later one. */
+static void syncmirror_al_test_data_flush_epochs(struct kunit *test)
+{
+	struct syncmirror_al *al = new_al(test, 1);
+	u64 early, late;
+
+	begin_committed(test, al, 0);
+	early = syncmirror_al_data_flush_start(al);
+	/* Ends while the flush is in flight: not covered by it. */
+	end(al, 0, 0);
+	syncmirror_al_data_flushed(al, early);
+	KUNIT_ASSERT_EQ(test, begin(al, 1, 1), 0);
+	KUNIT_EXPECT_TRUE(test, syncmirror_al_needs_data_flush(al, true));
+
+	/* Two flushes completing out of order: the later one counts. */
+	early = syncmirror_al_data_flush_start(al);
+	late = syncmirror_al_data_flush_start(al);
+	syncmirror_al_data_flushed(al, late);
+	syncmirror_al_data_flushed(al, early);
+	KUNIT_EXPECT_FALSE(test, syncmirror_al_needs_data_flush(al, true));
+	commit(test, al, NULL);
+
+	/* 1's write ended after both: dropping it needs another. */
+	end(al, 1, 1);
+	KUNIT_ASSERT_EQ(test, begin(al, 0, 0), 0);
+	KUNIT_EXPECT_TRUE(test, syncmirror_al_needs_data_flush(al, true));
+}
+
 static void syncmirror_al_test_round_trip(struct kunit *test)
 {
 	struct syncmirror_al *al = new_al(test, 8);
@@ -463,6 +546,8 @@ static struct kunit_case syncmirror_al_test_cases[] = {
 	KUNIT_CASE(syncmirror_al_test_two_extents),
 	KUNIT_CASE(syncmirror_al_test_keeps_own_extent),
 	KUNIT_CASE(syncmirror_al_test_own_extent_is_no_room),
+	KUNIT_CASE(syncmirror_al_test_data_flush),
+	KUNIT_CASE(syncmirror_al_test_data_flush_epochs),
 	KUNIT_CASE(syncmirror_al_test_round_trip),
 	KUNIT_CASE(syncmirror_al_test_decode_refuses),
 	KUNIT_CASE(syncmirror_al_test_loaded),

@@ -16,6 +16,12 @@
  * if there is one), and the receive thread, once the send thread has left
  * its loop, sweeps every request still queued or in a slot: each completes
  * as not acknowledged, so no I/O ever waits on a dead peer.
+ *
+ * Nor on a slow one: every request has a deadline, REQUEST_TIMEOUTS ping
+ * timeouts from when it was queued, by which the peer must have
+ * acknowledged it.  Each send only has to make some progress within the
+ * ping timeout, so a peer that reads a few bytes at a time would otherwise
+ * hold requests (and the writes behind them) without end.
  */
 
 #include <linux/crc32c.h>
@@ -30,6 +36,7 @@
 #include <linux/uio.h>
 #include <net/sock.h>
 #include <net/tcp.h>
+#include <kunit/visibility.h>
 
 #include "syncmirror-connection.h"
 #include "syncmirror-receiver.h"
@@ -41,7 +48,7 @@
 /* Receive timeout: a tick of the keepalive clock. */
 #define RECEIVE_TICK	HZ
 #define HELLO_TIMEOUT	10
-/* A request unanswered for this many ping timeouts ends the link. */
+/* A request unanswered this many ping timeouts after queueing: lost. */
 #define REQUEST_TIMEOUTS	4
 
 static const char *const wire_error_reasons[] = {
@@ -236,11 +243,14 @@ static int send_message(struct syncmirror_connection *conn,
 	return send_bio(conn, bio);
 }
 
+static bool deadline_missed(struct syncmirror_connection *conn);
+
 /*
  * Receive into @iter until it is full.  At the start of a message
  * (!@in_message) a receive timeout with nothing read is an idle tick,
  * -EAGAIN; inside one, timeouts count as stalls and idle_limit of them give
- * -ETIMEDOUT.  -ECONNRESET when the peer closed.
+ * -ETIMEDOUT, and so does a request of ours missing its deadline meanwhile
+ * (the link is ended then).  -ECONNRESET when the peer closed.
  */
 static int recv_iter(struct syncmirror_connection *conn,
 		     struct iov_iter *iter, bool in_message)
@@ -254,6 +264,9 @@ static int recv_iter(struct syncmirror_connection *conn,
 
 		if (kthread_should_stop())
 			return -EINTR;
+		/* A message trickling in must not hold our requests up. */
+		if (in_message && deadline_missed(conn))
+			return -ETIMEDOUT;
 		msghdr.msg_iter = *iter;
 		r = sock_recvmsg(conn->sock, &msghdr, MSG_WAITALL);
 		if (r > 0) {
@@ -608,7 +621,6 @@ static void request_sent(struct syncmirror_connection *conn,
 
 	spin_lock_irq(&conn->lock);
 	send->sending = false;
-	send->sent_at = jiffies;
 	early = send->early_ack;
 	status = send->early_status;
 	if (early)
@@ -942,47 +954,103 @@ static int receive_message(struct syncmirror_connection *conn,
 }
 
 /*
- * A peer that answers pings but never completes a request (its disk hangs)
- * is as good as dead: true when a request that is all on the wire has
- * waited for its ACK longer than REQUEST_TIMEOUTS ping timeouts.  (A send
- * that does not progress is the send timeout's business.)
+ * Where a request queued at @queued_at stands at @now against its deadline,
+ * @limit after that: all on the wire by then (@all_sent) or not.  A peer
+ * that answers pings but never completes a request (its disk hangs), and
+ * one that takes what is sent a few bytes at a time, are as good as dead.
+ * Pure; jiffies may wrap.
  */
-static bool request_overdue(struct syncmirror_connection *conn)
+enum syncmirror_deadline
+syncmirror_request_deadline(unsigned long queued_at, bool all_sent,
+			    unsigned long now, unsigned long limit)
+{
+	if (!time_after(now, queued_at + limit))
+		return SYNCMIRROR_DEADLINE_MET;
+	return all_sent ? SYNCMIRROR_DEADLINE_UNACKED :
+			  SYNCMIRROR_DEADLINE_UNSENT;
+}
+EXPORT_SYMBOL_IF_KUNIT(syncmirror_request_deadline);
+
+/*
+ * The worst of the requests in flight and queued: a request not all sent
+ * by its deadline means the stream is clogged, whatever else.  Requests
+ * are queued in order, so the first one queued stands for the queue.
+ */
+static enum syncmirror_deadline
+requests_deadline(struct syncmirror_connection *conn)
 {
 	unsigned long limit = msecs_to_jiffies(conn->ping_timeout_ms) *
 			      REQUEST_TIMEOUTS;
-	bool overdue = false;
+	enum syncmirror_deadline worst = SYNCMIRROR_DEADLINE_MET, d;
+	unsigned long now = jiffies;
+	struct syncmirror_send *send;
 	unsigned int i;
 
 	spin_lock_irq(&conn->lock);
-	for (i = 0; i < SYNCMIRROR_SLOTS && !overdue; i++)
-		overdue = conn->slots[i] && !conn->slots[i]->sending &&
-			  time_after(jiffies, conn->slots[i]->sent_at + limit);
+	for (i = 0; i < SYNCMIRROR_SLOTS; i++) {
+		send = conn->slots[i];
+		if (!send)
+			continue;
+		d = syncmirror_request_deadline(send->queued_at, !send->sending,
+						now, limit);
+		worst = max(worst, d);
+	}
+	list_for_each_entry(send, &conn->send_queue, entry) {
+		if (!syncmirror_wire_is_request(send->type))
+			continue;
+		d = syncmirror_request_deadline(send->queued_at, false, now,
+						limit);
+		worst = max(worst, d);
+		break;
+	}
 	spin_unlock_irq(&conn->lock);
-	return overdue;
+	return worst;
+}
+
+/*
+ * Once a receive tick, end the link if a request missed its deadline.
+ * True when it did.  A request not all sent can never be followed by a
+ * DISCONNECT: the socket is shut down at once.  Receive thread only (also
+ * while a message of the peer arrives, which may be slow too).
+ */
+static bool deadline_missed(struct syncmirror_connection *conn)
+{
+	unsigned int seconds = REQUEST_TIMEOUTS * conn->ping_timeout_ms / 1000;
+
+	if (!time_after(jiffies, conn->next_check))
+		return false;
+	conn->next_check = jiffies + RECEIVE_TICK;
+	switch (requests_deadline(conn)) {
+	case SYNCMIRROR_DEADLINE_MET:
+		return false;
+	case SYNCMIRROR_DEADLINE_UNSENT:
+		DMERR("%s: a request waited %u s and is not all sent: the peer reads too slowly",
+		      conn->vol->name, seconds);
+		end_link(conn, SYNCMIRROR_CONN_LOST,
+			 "the peer does not take requests in time", 0, 0);
+		return true;
+	case SYNCMIRROR_DEADLINE_UNACKED:
+		DMERR("%s: the peer has not completed a write for %u s",
+		      conn->vol->name, seconds);
+		end_link(conn, SYNCMIRROR_CONN_LOST,
+			 "the peer does not complete writes",
+			 SYNCMIRROR_WIRE_DISCONNECT, 0);
+		return true;
+	}
+	return false;
 }
 
 static void receive_loop(struct syncmirror_connection *conn)
 {
-	unsigned long next_check = jiffies + RECEIVE_TICK;
 	const char *error = NULL;
 	struct syncmirror_msg msg;
 	unsigned int idle = 0;
 	int r;
 
+	conn->next_check = jiffies + RECEIVE_TICK;
 	while (!kthread_should_stop()) {
-		if (time_after(jiffies, next_check)) {
-			next_check = jiffies + RECEIVE_TICK;
-			if (request_overdue(conn)) {
-				DMERR("%s: the peer has not completed a write for %u s",
-				      conn->vol->name, REQUEST_TIMEOUTS *
-				      conn->ping_timeout_ms / 1000);
-				end_link(conn, SYNCMIRROR_CONN_LOST,
-					 "the peer does not complete writes",
-					 SYNCMIRROR_WIRE_DISCONNECT, 0);
-				return;
-			}
-		}
+		if (deadline_missed(conn))
+			return;
 		r = recv_header(conn, &msg, &error);
 		if (r == -EAGAIN) {
 			if (++idle >= conn->idle_limit) {
@@ -1082,8 +1150,13 @@ static int receiver_thread(void *data)
 
 	/* The link is finished: let the send thread go, then sweep. */
 	end_link(conn, SYNCMIRROR_CONN_LOST, "the link ended", 0, 0);
-	if (sender)
+	if (sender &&
+	    !wait_for_completion_timeout(&conn->sender_done,
+					 msecs_to_jiffies(conn->ping_timeout_ms))) {
+		/* Its last message is stuck behind a slow peer: give it up. */
+		kernel_sock_shutdown(conn->sock, SHUT_RDWR);
 		wait_for_completion(&conn->sender_done);
+	}
 	kernel_sock_shutdown(conn->sock, SHUT_RDWR);
 	sweep(conn);
 	if (connected) {
@@ -1116,8 +1189,10 @@ bool syncmirror_connection_submit(struct syncmirror_connection *conn,
 	spin_lock_irqsave(&conn->lock, flags);
 	queued = !conn->dead && (conn->state == SYNCMIRROR_CONN_CONNECTED ||
 				 send->type == SYNCMIRROR_WIRE_ACK);
-	if (queued)
+	if (queued) {
+		send->queued_at = jiffies;
 		list_add_tail(&send->entry, &conn->send_queue);
+	}
 	spin_unlock_irqrestore(&conn->lock, flags);
 	if (queued)
 		wake_up(&conn->send_wait);

@@ -41,7 +41,8 @@ struct syncmirror_volume;
  * @buf: a message's payload of @size bytes, when not @data
  * @reply: what the peer's ACK carried in its size field (a VERIFY's
  *	checksum of the peer's copy)
- * @sent_at: when a request was all on the wire (jiffies)
+ * @queued_at: when it was queued for the peer (jiffies): a request's
+ *	deadline counts from here
  * @sending: a request's payload is being sent (under the link's lock)
  * @early_ack: its ACK came before the send ended (under the link's lock)
  * @early_status: that ACK's status
@@ -61,7 +62,7 @@ struct syncmirror_send {
 	struct bio *data;
 	void *buf;
 	u32 reply;
-	unsigned long sent_at;
+	unsigned long queued_at;
 	bool sending;
 	bool early_ack;
 	int early_status;
@@ -80,6 +81,8 @@ struct syncmirror_send {
  * @sync_verdict: what the hellos say the copies need (receive thread only)
  * @ping_timeout_ms: silence after which the peer is lost
  * @idle_limit: receive timeouts (of a second) in a row that make it lost
+ * @next_check: when the receive thread next checks the requests'
+ *	deadlines (receive thread only)
  * @lock: protects everything below up to @send_wait; taken from bio
  *	completion too, so always with interrupts off
  * @state: enum syncmirror_conn_state
@@ -121,6 +124,7 @@ struct syncmirror_connection {
 	enum syncmirror_sync_verdict sync_verdict;
 	unsigned int ping_timeout_ms;
 	unsigned int idle_limit;
+	unsigned long next_check;
 
 	spinlock_t lock;	/* see above */
 	int state;
@@ -152,6 +156,24 @@ struct syncmirror_connection {
 	long saved_sndtimeo;
 	gfp_t saved_allocation;
 };
+
+/**
+ * enum syncmirror_deadline - where a request stands against its deadline
+ * @SYNCMIRROR_DEADLINE_MET: not passed yet
+ * @SYNCMIRROR_DEADLINE_UNSENT: passed while the request was not all on
+ *	the wire yet: the peer (or the network) takes it too slowly
+ * @SYNCMIRROR_DEADLINE_UNACKED: passed while the request was all on the
+ *	wire: the peer does not complete it
+ */
+enum syncmirror_deadline {
+	SYNCMIRROR_DEADLINE_MET,
+	SYNCMIRROR_DEADLINE_UNSENT,
+	SYNCMIRROR_DEADLINE_UNACKED,
+};
+
+enum syncmirror_deadline
+syncmirror_request_deadline(unsigned long queued_at, bool all_sent,
+			    unsigned long now, unsigned long limit);
 
 struct syncmirror_connection *
 syncmirror_connection_start(struct syncmirror_volume *vol, int fd,

@@ -16,7 +16,9 @@
  * A local write error detaches the local disk (unless the table says
  * io_error_pass): the write is done if the peer has it, and from then on
  * writes go to the peer only, without activity log or bitmap.  Nothing is
- * reported written that is on no good disk.
+ * reported written that is on no good disk: regions out of sync had their
+ * only current copy on the detached disk, so writes into them fail, and so
+ * does every flush (it would vouch for what was lost).
  *
  * The map function only queues; nothing here sleeps except the
  * mempool-backed clone allocation.  The AL worker and the bitmap flush
@@ -24,6 +26,7 @@
  */
 
 #include <linux/device-mapper.h>
+#include <kunit/visibility.h>
 
 #include "syncmirror-conflict.h"
 #include "syncmirror-connection.h"
@@ -97,88 +100,163 @@ static void flush_acknowledged(struct syncmirror_io *io)
 	spin_unlock_irqrestore(&vol->wait_lock, flags);
 }
 
+/*
+ * How a primary's write (or flush, discard, write-zeroes) completes, from
+ * how its halves ended: @flush for an empty flush, @local for the local
+ * half, @peer_ok when the peer acknowledged it with success, @lost when
+ * the local disk is detached by now and held the only copy of
+ * acknowledged data in the write's regions (anywhere, for a flush).
+ *
+ *  - no good local copy (none, or the disk detached for this failure):
+ *    done if the peer has it, else EIO: on no good disk;
+ *  - @lost: EIO.  The peer's copy of those regions is stale: a write into
+ *    them is on no good disk as a whole (and cannot be read back), and a
+ *    flush would vouch for writes that were lost with the disk;
+ *  - both halves done: done;
+ *  - the peer lacks it (no link, link lost, peer error): a write once its
+ *    bits are on disk, a flush once what the peer acknowledged since its
+ *    last flush is marked there too;
+ *  - the local half failed with its error reported (io_error_pass, an
+ *    operation the disk cannot do): that error, after the peer's copy is
+ *    marked as differing when the peer has it.
+ *
+ * Pure: the caller does what the answer says (and logs, and counts).
+ */
+enum syncmirror_completion
+syncmirror_write_completion(bool flush, enum syncmirror_local_result local,
+			    bool peer_ok, bool lost)
+{
+	switch (local) {
+	case SYNCMIRROR_LOCAL_NONE:
+	case SYNCMIRROR_LOCAL_DETACHED:
+		return peer_ok && !lost ? SYNCMIRROR_COMPLETE :
+					  SYNCMIRROR_COMPLETE_EIO;
+	case SYNCMIRROR_LOCAL_OK:
+		/* (Not @peer_ok: the bitmap waits fail it, diskless.) */
+		if (peer_ok)
+			return lost ? SYNCMIRROR_COMPLETE_EIO :
+				      SYNCMIRROR_COMPLETE;
+		break;
+	case SYNCMIRROR_LOCAL_FAILED:
+		/* A failed local flush leaves the copies as they were. */
+		if (peer_ok)
+			return flush ? SYNCMIRROR_COMPLETE :
+				       SYNCMIRROR_MARK_PEER_LACKS;
+		break;
+	}
+	/*
+	 * The peer's cache may have lost what it acknowledged: a flush
+	 * marks it (in process context) before it completes.
+	 */
+	return flush ? SYNCMIRROR_WAIT_UNFLUSHED : SYNCMIRROR_WAIT_BITMAP;
+}
+EXPORT_SYMBOL_IF_KUNIT(syncmirror_write_completion);
+
+/*
+ * How the local half ended.  A failed write detaches the disk, unless the
+ * table says io_error_pass; a disk that cannot do an operation (discard,
+ * write-zeroes) is not failing: that error is reported, not a reason to
+ * detach.
+ */
+static enum syncmirror_local_result local_result(struct syncmirror_io *io)
+{
+	struct syncmirror *sm = io->sm;
+
+	if (io->no_local)
+		return SYNCMIRROR_LOCAL_NONE;
+	if (!io->local_status)
+		return SYNCMIRROR_LOCAL_OK;
+	if (sm->io_error_pass || io->local_status == BLK_STS_NOTSUPP ||
+	    bio_op(io->bio) == REQ_OP_DISCARD)
+		return SYNCMIRROR_LOCAL_FAILED;
+	syncmirror_volume_detach(sm->vol,
+				 blk_status_to_errno(io->local_status));
+	io->no_local = true;
+	io->local_status = BLK_STS_OK;
+	return SYNCMIRROR_LOCAL_DETACHED;
+}
+
 static void finish_write(struct syncmirror_io *io)
 {
 	struct syncmirror *sm = io->sm;
 	struct syncmirror_volume *vol = sm->vol;
+	enum syncmirror_completion completion;
+	enum syncmirror_local_result local;
 	struct bio *bio = io->bio;
+	bool peer_ok = !io->peer_status;
+	bool lost;
 
 	if (io->ranged &&
 	    syncmirror_conflicts_release(&sm->conflicts, &io->range))
 		queue_work(syncmirror_wq, &sm->deferred_work);
 
-	/*
-	 * A disk that cannot do an operation (discard, write-zeroes) is not
-	 * failing: that error is reported, not a reason to detach.
-	 */
-	if (io->local_status && !sm->io_error_pass &&
-	    io->local_status != BLK_STS_NOTSUPP &&
-	    bio_op(bio) != REQ_OP_DISCARD) {
-		syncmirror_volume_detach(vol,
-					 blk_status_to_errno(io->local_status));
-		io->no_local = true;
-		io->local_status = BLK_STS_OK;
-	}
+	local = local_result(io);
+	/* Only a detached disk loses data; the bitmap is read only then. */
+	lost = peer_ok && local != SYNCMIRROR_LOCAL_FAILED &&
+	       syncmirror_volume_lost(vol, !io->ranged, io->range.first,
+				      io->range.last);
+	completion = syncmirror_write_completion(!io->ranged, local, peer_ok,
+						 lost);
+	if (lost && !io->ranged)
+		DMERR_LIMIT("%s: flush failed: acknowledged writes were on the detached disk only",
+			    vol->name);
+	else if (lost)
+		DMERR_LIMIT("%s: write at sector %llu failed: its regions have no good copy",
+			    vol->name, (unsigned long long)io->range.first);
+
 	if (io->no_local) {
 		/* The peer's copy is the only one. */
-		if (io->peer_status) {
+		if (!peer_ok)
 			DMERR_LIMIT("%s: write at %llu failed: no local disk, peer error %d",
 				    vol->name,
 				    (unsigned long long)io->range.first,
 				    io->peer_status);
-			bio->bi_status = BLK_STS_IOERR;
-		} else {
+		else if (!lost)
 			atomic64_inc(&vol->replicated_writes);
-		}
-		complete_write(io);
-		return;
-	}
-
-	if (io->local_status) {
-		DMERR_LIMIT("%s: local write at sector %llu failed: %d",
-			    vol->name, (unsigned long long)io->range.first,
-			    blk_status_to_errno(io->local_status));
-		/* Reported failed, never "done", even if the peer has it. */
-		bio->bi_status = io->local_status;
-	}
-	if (!io->peer_status) {
-		if (!io->ranged)
-			flush_acknowledged(io);
-		if (!io->local_status) {
-			atomic64_inc(&vol->replicated_writes);
-			complete_write(io);
-			return;
-		}
-		/* A failed local flush leaves the copies as they were. */
-		if (!io->ranged) {
-			complete_write(io);
-			return;
-		}
-		/* The peer has what the local disk may lack. */
-		io->need_seq = syncmirror_volume_peer_lacks(vol,
-							    io->range.first,
-							    io->range.last);
 	} else {
+		if (local == SYNCMIRROR_LOCAL_FAILED) {
+			DMERR_LIMIT("%s: local write at sector %llu failed: %d",
+				    vol->name,
+				    (unsigned long long)io->range.first,
+				    blk_status_to_errno(io->local_status));
+			/* Reported failed, even if the peer has it. */
+			bio->bi_status = io->local_status;
+		}
 		if (io->peer_status > 0)
 			DMERR_LIMIT("%s: the peer failed the write at sector %llu: %d",
 				    vol->name,
 				    (unsigned long long)io->range.first,
 				    io->peer_status);
-		if (!io->local_status)
-			atomic64_inc(&vol->local_only_writes);
-		/*
-		 * The peer's cache may have lost what it acknowledged: mark
-		 * it (in process context) before the flush completes.
-		 */
-		if (!io->ranged) {
-			if (io->peer_status > 0)
-				syncmirror_volume_refuse(vol);
-			syncmirror_volume_wait_unflushed(vol, &io->wait);
-			return;
-		}
+		if (peer_ok && !io->ranged)
+			flush_acknowledged(io);
+		if (local == SYNCMIRROR_LOCAL_OK && !lost)
+			atomic64_inc(peer_ok ? &vol->replicated_writes :
+				     &vol->local_only_writes);
 	}
-	/* Complete once the bitmap says what the peer lacks. */
-	syncmirror_volume_wait_bitmap(vol, &io->wait, io->need_seq);
+
+	switch (completion) {
+	case SYNCMIRROR_COMPLETE_EIO:
+		bio->bi_status = BLK_STS_IOERR;
+		fallthrough;
+	case SYNCMIRROR_COMPLETE:
+		complete_write(io);
+		return;
+	case SYNCMIRROR_MARK_PEER_LACKS:
+		/* The peer has what the local disk may lack. */
+		io->need_seq = syncmirror_volume_peer_lacks(vol,
+							    io->range.first,
+							    io->range.last);
+		fallthrough;
+	case SYNCMIRROR_WAIT_BITMAP:
+		/* Complete once the bitmap says what the peer lacks. */
+		syncmirror_volume_wait_bitmap(vol, &io->wait, io->need_seq);
+		return;
+	case SYNCMIRROR_WAIT_UNFLUSHED:
+		if (io->peer_status > 0)
+			syncmirror_volume_refuse(vol);
+		syncmirror_volume_wait_unflushed(vol, &io->wait);
+		return;
+	}
 }
 
 static void put_io(struct syncmirror_io *io)
@@ -192,6 +270,10 @@ static void local_write_done(struct bio *clone)
 	struct syncmirror_io *io = clone->bi_private;
 
 	io->local_status = clone->bi_status;
+	/* What ended on the data device before it is stable now. */
+	if (!io->ranged && !clone->bi_status)
+		syncmirror_al_data_flushed(&io->sm->vol->al,
+					   io->data_flush_epoch);
 	bio_put(clone);
 	put_io(io);
 }
@@ -284,6 +366,8 @@ static void start_write(struct syncmirror_io *io)
 		put_io(io);
 		return;
 	}
+	if (!io->ranged)
+		io->data_flush_epoch = syncmirror_al_data_flush_start(&vol->al);
 	clone = bio_alloc_clone(sm->data_dev->bdev, io->bio, GFP_NOIO,
 				&sm->clones);
 	clone->bi_iter.bi_sector = io->send.sector;
@@ -369,15 +453,25 @@ static void al_worker(struct work_struct *work)
 							 wait)->sm;
 
 		noio = memalloc_noio_save();
-		seq = syncmirror_al_encode(&vol->al, page_address(vol->al_page),
-					   &ring_block);
-		/* Before it, what completed (and may leave the set) is stable. */
-		r = syncmirror_md_write_block(syncmirror_md_bdev(sm),
-					      vol->md_info.al_offset +
-					      (u64)ring_block *
-					      SYNCMIRROR_MD_BLOCK_SIZE,
-					      vol->al_page,
-					      REQ_PREFLUSH | REQ_FUA);
+		/*
+		 * Before it, what completed (and may leave the set) is
+		 * stable: its REQ_PREFLUSH sees to that on the metadata
+		 * device, a flush of its own on a separate data device.
+		 */
+		if (syncmirror_al_needs_data_flush(&vol->al,
+						   syncmirror_separate_meta(sm)))
+			r = syncmirror_volume_flush_data(vol, sm);
+		if (!r) {
+			seq = syncmirror_al_encode(&vol->al,
+						   page_address(vol->al_page),
+						   &ring_block);
+			r = syncmirror_md_write_block(syncmirror_md_bdev(sm),
+						      vol->md_info.al_offset +
+						      (u64)ring_block *
+						      SYNCMIRROR_MD_BLOCK_SIZE,
+						      vol->al_page,
+						      REQ_PREFLUSH | REQ_FUA);
+		}
 		memalloc_noio_restore(noio);
 		if (r) {
 			DMERR_LIMIT("%s: cannot write the activity log: %d",

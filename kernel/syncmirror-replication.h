@@ -34,6 +34,8 @@ struct syncmirror_volume;
  *	(reads from the peer use @send too)
  * @need_seq: bitmap mark that must be on disk before completion
  * @flush_epoch: a flush: the epoch of the writes it covers on the peer
+ * @data_flush_epoch: a flush: the data epoch of the writes it covers on
+ *	the local data device (see syncmirror-activity-log.c)
  */
 struct syncmirror_io {
 	struct syncmirror *sm;
@@ -49,7 +51,49 @@ struct syncmirror_io {
 	int peer_status;
 	u64 need_seq;
 	u64 flush_epoch;
+	u64 data_flush_epoch;
 };
+
+/**
+ * enum syncmirror_local_result - how the local half of a write ended
+ * @SYNCMIRROR_LOCAL_NONE: there was none: the disk was detached before
+ * @SYNCMIRROR_LOCAL_OK: done
+ * @SYNCMIRROR_LOCAL_DETACHED: failed, and the disk is detached for it
+ * @SYNCMIRROR_LOCAL_FAILED: failed, and the error is reported: the table
+ *	says io_error_pass, or the disk cannot do the operation
+ */
+enum syncmirror_local_result {
+	SYNCMIRROR_LOCAL_NONE,
+	SYNCMIRROR_LOCAL_OK,
+	SYNCMIRROR_LOCAL_DETACHED,
+	SYNCMIRROR_LOCAL_FAILED,
+};
+
+/**
+ * enum syncmirror_completion - how a write completes, once both halves
+ *	ended (syncmirror_write_completion())
+ * @SYNCMIRROR_COMPLETE: now, with the status it has (success, or the
+ *	local error of a SYNCMIRROR_LOCAL_FAILED half)
+ * @SYNCMIRROR_COMPLETE_EIO: now, with EIO: it is on no good disk (a
+ *	flush: some acknowledged write is on none)
+ * @SYNCMIRROR_WAIT_BITMAP: once the bitmap on disk records what the peer
+ *	lacks (its bits are set already)
+ * @SYNCMIRROR_MARK_PEER_LACKS: the peer has it, the local disk may not:
+ *	set its bits, then as SYNCMIRROR_WAIT_BITMAP
+ * @SYNCMIRROR_WAIT_UNFLUSHED: a flush the peer did not complete: once what
+ *	the peer acknowledged since its last flush is marked, on disk
+ */
+enum syncmirror_completion {
+	SYNCMIRROR_COMPLETE,
+	SYNCMIRROR_COMPLETE_EIO,
+	SYNCMIRROR_WAIT_BITMAP,
+	SYNCMIRROR_MARK_PEER_LACKS,
+	SYNCMIRROR_WAIT_UNFLUSHED,
+};
+
+enum syncmirror_completion
+syncmirror_write_completion(bool flush, enum syncmirror_local_result local,
+			    bool peer_ok, bool lost);
 
 void syncmirror_replication_init(struct syncmirror *sm);
 void syncmirror_replication_init_volume(struct syncmirror_volume *vol);

@@ -65,4 +65,15 @@ static inline struct block_device *syncmirror_md_bdev(struct syncmirror *sm)
 	return sm->meta_dev ? sm->meta_dev->bdev : sm->data_dev->bdev;
 }
 
+/*
+ * The metadata is on a device whose cache a flush of it leaves alone: the
+ * data device's volatile cache needs flushes of its own.  Partitions of
+ * one disk share its cache.
+ */
+static inline bool syncmirror_separate_meta(struct syncmirror *sm)
+{
+	return sm->meta_dev &&
+	       sm->meta_dev->bdev->bd_disk != sm->data_dev->bdev->bd_disk;
+}
+
 #endif /* SYNCMIRROR_TARGET_H */

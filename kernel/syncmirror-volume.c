@@ -531,11 +531,40 @@ static void force_consistent(struct syncmirror_md *md, u64 uuid)
 	md->peer[0].bitmap_uuid = 0;
 }
 
+/*
+ * Flush the local data device's volatile cache through @sm: every write
+ * that completed on it before is stable.  Process context.
+ */
+int syncmirror_volume_flush_data(struct syncmirror_volume *vol,
+				 struct syncmirror *sm)
+{
+	u64 epoch = syncmirror_al_data_flush_start(&vol->al);
+	int r;
+
+	r = blkdev_issue_flush(sm->data_dev->bdev);
+	if (r)
+		DMERR_LIMIT("%s: cannot flush the data device: %d", vol->name,
+			    r);
+	else
+		syncmirror_al_data_flushed(&vol->al, epoch);
+	return r;
+}
+
 static int write_superblock(struct syncmirror_volume *vol,
 			    struct syncmirror *sm, bool primary)
 {
-	int r;
+	int r = 0;
 
+	/*
+	 * Without PRIMARY the next load ignores the activity log: what the
+	 * data device may still cache must be stable before.  (The
+	 * superblock write's REQ_PREFLUSH reaches the metadata device only.)
+	 */
+	if (!primary && syncmirror_separate_meta(sm) &&
+	    !READ_ONCE(vol->diskless))
+		r = syncmirror_volume_flush_data(vol, sm);
+	if (r)
+		return r;
 	mutex_lock(&vol->sb_lock);
 	r = change_superblock(vol, sm, set_primary, primary);
 	mutex_unlock(&vol->sb_lock);
@@ -1038,6 +1067,25 @@ u64 syncmirror_volume_peer_lacks(struct syncmirror_volume *vol,
 	    state == SYNCMIRROR_CONN_CONNECTED)
 		queue_work(syncmirror_wq, &vol->refuse_work);
 	return need;
+}
+
+/*
+ * The local disk is detached, and it held the only current copy of
+ * acknowledged data in sectors @first to @last (@anywhere: in any sector):
+ * their regions are out of sync, so the peer's copy of them is stale.
+ * Such data is on no good disk any more.  Any context.
+ */
+bool syncmirror_volume_lost(struct syncmirror_volume *vol, bool anywhere,
+			    sector_t first, sector_t last)
+{
+	unsigned int shift = vol->md_info.region_shift;
+
+	if (!READ_ONCE(vol->diskless))
+		return false;
+	if (anywhere)
+		return syncmirror_bitmap_weight(&vol->bitmap) != 0;
+	return syncmirror_bitmap_next_set(&vol->bitmap, first >> shift) <=
+	       last >> shift;
 }
 
 /*

@@ -171,6 +171,8 @@ int syncmirror_volume_disk_state(struct syncmirror_volume *vol);
 u64 syncmirror_volume_peer_lacks(struct syncmirror_volume *vol,
 				 sector_t first, sector_t last);
 u64 syncmirror_volume_mark_unflushed(struct syncmirror_volume *vol);
+bool syncmirror_volume_lost(struct syncmirror_volume *vol, bool anywhere,
+			    sector_t first, sector_t last);
 void syncmirror_volume_refuse(struct syncmirror_volume *vol);
 void syncmirror_volume_detach(struct syncmirror_volume *vol, int error);
 void syncmirror_volume_wait_bitmap(struct syncmirror_volume *vol,
@@ -178,6 +180,8 @@ void syncmirror_volume_wait_bitmap(struct syncmirror_volume *vol,
 void syncmirror_volume_wait_unflushed(struct syncmirror_volume *vol,
 				      struct list_head *entry);
 int syncmirror_volume_flush_bitmap(struct syncmirror_volume *vol);
+int syncmirror_volume_flush_data(struct syncmirror_volume *vol,
+				 struct syncmirror *sm);
 int syncmirror_volume_update_sb(struct syncmirror_volume *vol,
 				void (*change)(struct syncmirror_md *md,
 					       u64 arg),
