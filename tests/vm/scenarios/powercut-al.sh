@@ -26,7 +26,13 @@ al_cut() {
 	local name=$1 disk=data meta= json off blocks
 	shift
 	[ "${1:-}" = --meta ] && { disk=meta; meta="--meta $2"; }
-	for node in A B; do on $node "dmsetup remove vol0 2>/dev/null; true"; done
+	# The last 4 MiB held an earlier case's internal metadata, different
+	# on each node: zero them, as the external case's data area has them.
+	for node in A B; do
+		on $node "dmsetup remove vol0 2>/dev/null; true"
+		on $node dd if=/dev/zero of=/dev/mapper/data bs=1M seek=1020 count=4 \
+			oflag=direct 2> /dev/null
+	done
 	mirror_volume A 0 $uuid --al-extents 8 "$@"
 	mirror_volume B 1 $uuid --al-extents 8 "$@"
 	mirror_link A B
