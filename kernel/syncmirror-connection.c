@@ -16,6 +16,15 @@
  * if there is one), and the receive thread, once the send thread has left
  * its loop, sweeps every request still queued or in a slot: each completes
  * as not acknowledged, so no I/O ever waits on a dead peer.
+ *
+ * Nor on a slow one.  Each socket send only has to make some progress
+ * within the ping timeout, so a peer that reads a few bytes at a time
+ * would hold a message, and every request and write behind it, without
+ * end.  So a message must be all on the wire REQUEST_TIMEOUTS ping
+ * timeouts after its send began, and a request acknowledged as long after
+ * that.  (Not counted from when a request was queued: the time it waits
+ * behind other messages is theirs to account for, and a busy but healthy
+ * link is not a slow peer.)
  */
 
 #include <linux/crc32c.h>
@@ -30,6 +39,7 @@
 #include <linux/uio.h>
 #include <net/sock.h>
 #include <net/tcp.h>
+#include <kunit/visibility.h>
 
 #include "syncmirror-connection.h"
 #include "syncmirror-receiver.h"
@@ -41,7 +51,7 @@
 /* Receive timeout: a tick of the keepalive clock. */
 #define RECEIVE_TICK	HZ
 #define HELLO_TIMEOUT	10
-/* A request unanswered for this many ping timeouts ends the link. */
+/* A message not sent, or a request not answered, in this many: lost. */
 #define REQUEST_TIMEOUTS	4
 
 static const char *const wire_error_reasons[] = {
@@ -236,11 +246,15 @@ static int send_message(struct syncmirror_connection *conn,
 	return send_bio(conn, bio);
 }
 
+static bool deadline_missed(struct syncmirror_connection *conn);
+
 /*
  * Receive into @iter until it is full.  At the start of a message
  * (!@in_message) a receive timeout with nothing read is an idle tick,
  * -EAGAIN; inside one, timeouts count as stalls and idle_limit of them give
- * -ETIMEDOUT.  -ECONNRESET when the peer closed.
+ * -ETIMEDOUT, and so does a message or request of ours missing its
+ * deadline meanwhile (the link is ended then).  -ECONNRESET when the peer
+ * closed.
  */
 static int recv_iter(struct syncmirror_connection *conn,
 		     struct iov_iter *iter, bool in_message)
@@ -254,6 +268,9 @@ static int recv_iter(struct syncmirror_connection *conn,
 
 		if (kthread_should_stop())
 			return -EINTR;
+		/* A message trickling in must not hold our requests up. */
+		if (in_message && deadline_missed(conn))
+			return -ETIMEDOUT;
 		msghdr.msg_iter = *iter;
 		r = sock_recvmsg(conn->sock, &msghdr, MSG_WAITALL);
 		if (r > 0) {
@@ -637,6 +654,8 @@ static int sender_thread(void *data)
 					 kthread_should_stop());
 		spin_lock_irq(&conn->lock);
 		pick = pick_message(conn, &msg, &send);
+		conn->send_busy = pick == PICK_MESSAGE || pick == PICK_LAST;
+		conn->send_began = jiffies;
 		spin_unlock_irq(&conn->lock);
 		if (pick == PICK_END)
 			break;
@@ -650,6 +669,9 @@ static int sender_thread(void *data)
 		r = send_message(conn, &msg,
 				 send && msg.payload_len ? send->buf : NULL,
 				 send && msg.payload_len ? send->data : NULL);
+		spin_lock_irq(&conn->lock);
+		conn->send_busy = false;
+		spin_unlock_irq(&conn->lock);
 		if (is_ack)
 			send->done(send, 0);
 		else if (send)
@@ -942,47 +964,99 @@ static int receive_message(struct syncmirror_connection *conn,
 }
 
 /*
- * A peer that answers pings but never completes a request (its disk hangs)
- * is as good as dead: true when a request that is all on the wire has
- * waited for its ACK longer than REQUEST_TIMEOUTS ping timeouts.  (A send
- * that does not progress is the send timeout's business.)
+ * Where a message stands at @now against its deadline, @limit after
+ * @since: when its send began while it is not all sent, when it was all
+ * sent while a request waits for its ACK (@all_sent).  A peer that
+ * answers pings but never completes a request (its disk hangs), and one
+ * that takes what is sent a few bytes at a time, are as good as dead.
+ * Pure; jiffies may wrap.
  */
-static bool request_overdue(struct syncmirror_connection *conn)
+enum syncmirror_deadline
+syncmirror_request_deadline(unsigned long since, bool all_sent,
+			    unsigned long now, unsigned long limit)
+{
+	if (!time_after(now, since + limit))
+		return SYNCMIRROR_DEADLINE_MET;
+	return all_sent ? SYNCMIRROR_DEADLINE_UNACKED :
+			  SYNCMIRROR_DEADLINE_UNSENT;
+}
+EXPORT_SYMBOL_IF_KUNIT(syncmirror_request_deadline);
+
+/*
+ * The worst of the message being sent (a request or not: a slow BITMAP
+ * holds up the requests behind it just the same) and the requests waiting
+ * for their ACK.
+ */
+static enum syncmirror_deadline
+link_deadline(struct syncmirror_connection *conn)
 {
 	unsigned long limit = msecs_to_jiffies(conn->ping_timeout_ms) *
 			      REQUEST_TIMEOUTS;
-	bool overdue = false;
+	enum syncmirror_deadline worst = SYNCMIRROR_DEADLINE_MET, d;
+	unsigned long now = jiffies;
+	struct syncmirror_send *send;
 	unsigned int i;
 
 	spin_lock_irq(&conn->lock);
-	for (i = 0; i < SYNCMIRROR_SLOTS && !overdue; i++)
-		overdue = conn->slots[i] && !conn->slots[i]->sending &&
-			  time_after(jiffies, conn->slots[i]->sent_at + limit);
+	if (conn->send_busy)
+		worst = syncmirror_request_deadline(conn->send_began, false,
+						    now, limit);
+	for (i = 0; i < SYNCMIRROR_SLOTS; i++) {
+		send = conn->slots[i];
+		if (!send || send->sending)
+			continue;
+		d = syncmirror_request_deadline(send->sent_at, true, now,
+						limit);
+		worst = max(worst, d);
+	}
 	spin_unlock_irq(&conn->lock);
-	return overdue;
+	return worst;
+}
+
+/*
+ * Once a receive tick, end the link if a message missed its deadline.
+ * True when it did.  A message not all sent can never be followed by a
+ * DISCONNECT: the socket is shut down at once.  Receive thread only (also
+ * while a message of the peer arrives, which may be slow too).
+ */
+static bool deadline_missed(struct syncmirror_connection *conn)
+{
+	unsigned int seconds = REQUEST_TIMEOUTS * conn->ping_timeout_ms / 1000;
+
+	if (!time_after(jiffies, conn->next_check))
+		return false;
+	conn->next_check = jiffies + RECEIVE_TICK;
+	switch (link_deadline(conn)) {
+	case SYNCMIRROR_DEADLINE_MET:
+		return false;
+	case SYNCMIRROR_DEADLINE_UNSENT:
+		DMERR("%s: a message is not all sent after %u s: the peer reads too slowly",
+		      conn->vol->name, seconds);
+		end_link(conn, SYNCMIRROR_CONN_LOST,
+			 "the peer does not take requests in time", 0, 0);
+		return true;
+	case SYNCMIRROR_DEADLINE_UNACKED:
+		DMERR("%s: the peer has not completed a write for %u s",
+		      conn->vol->name, seconds);
+		end_link(conn, SYNCMIRROR_CONN_LOST,
+			 "the peer does not complete writes",
+			 SYNCMIRROR_WIRE_DISCONNECT, 0);
+		return true;
+	}
+	return false;
 }
 
 static void receive_loop(struct syncmirror_connection *conn)
 {
-	unsigned long next_check = jiffies + RECEIVE_TICK;
 	const char *error = NULL;
 	struct syncmirror_msg msg;
 	unsigned int idle = 0;
 	int r;
 
+	conn->next_check = jiffies + RECEIVE_TICK;
 	while (!kthread_should_stop()) {
-		if (time_after(jiffies, next_check)) {
-			next_check = jiffies + RECEIVE_TICK;
-			if (request_overdue(conn)) {
-				DMERR("%s: the peer has not completed a write for %u s",
-				      conn->vol->name, REQUEST_TIMEOUTS *
-				      conn->ping_timeout_ms / 1000);
-				end_link(conn, SYNCMIRROR_CONN_LOST,
-					 "the peer does not complete writes",
-					 SYNCMIRROR_WIRE_DISCONNECT, 0);
-				return;
-			}
-		}
+		if (deadline_missed(conn))
+			return;
 		r = recv_header(conn, &msg, &error);
 		if (r == -EAGAIN) {
 			if (++idle >= conn->idle_limit) {
@@ -1082,8 +1156,13 @@ static int receiver_thread(void *data)
 
 	/* The link is finished: let the send thread go, then sweep. */
 	end_link(conn, SYNCMIRROR_CONN_LOST, "the link ended", 0, 0);
-	if (sender)
+	if (sender &&
+	    !wait_for_completion_timeout(&conn->sender_done,
+					 msecs_to_jiffies(conn->ping_timeout_ms))) {
+		/* Its last message is stuck behind a slow peer: give it up. */
+		kernel_sock_shutdown(conn->sock, SHUT_RDWR);
 		wait_for_completion(&conn->sender_done);
+	}
 	kernel_sock_shutdown(conn->sock, SHUT_RDWR);
 	sweep(conn);
 	if (connected) {

@@ -80,6 +80,8 @@ struct syncmirror_send {
  * @sync_verdict: what the hellos say the copies need (receive thread only)
  * @ping_timeout_ms: silence after which the peer is lost
  * @idle_limit: receive timeouts (of a second) in a row that make it lost
+ * @next_check: when the receive thread next checks the deadlines
+ *	(receive thread only)
  * @lock: protects everything below up to @send_wait; taken from bio
  *	completion too, so always with interrupts off
  * @state: enum syncmirror_conn_state
@@ -100,6 +102,8 @@ struct syncmirror_send {
  * @state_due: our role changed; a STATE is to be sent
  * @final_type: ERROR or DISCONNECT, to send before closing (0: none)
  * @final_status: the status of that last message
+ * @send_busy: the send thread is sending a message
+ * @send_began: when it began sending it (jiffies)
  * @send_wait: the send thread waits here for work or a free slot
  * @sender_done: the send thread has left its loop
  * @received_seq: last request number received (receive thread only)
@@ -121,6 +125,7 @@ struct syncmirror_connection {
 	enum syncmirror_sync_verdict sync_verdict;
 	unsigned int ping_timeout_ms;
 	unsigned int idle_limit;
+	unsigned long next_check;
 
 	spinlock_t lock;	/* see above */
 	int state;
@@ -140,6 +145,8 @@ struct syncmirror_connection {
 	bool state_due;
 	u16 final_type;
 	u32 final_status;
+	bool send_busy;
+	unsigned long send_began;
 	wait_queue_head_t send_wait;
 
 	struct completion sender_done;
@@ -152,6 +159,24 @@ struct syncmirror_connection {
 	long saved_sndtimeo;
 	gfp_t saved_allocation;
 };
+
+/**
+ * enum syncmirror_deadline - where a message stands against its deadline
+ * @SYNCMIRROR_DEADLINE_MET: not passed yet
+ * @SYNCMIRROR_DEADLINE_UNSENT: passed while it was still being sent: the
+ *	peer (or the network) takes it too slowly
+ * @SYNCMIRROR_DEADLINE_UNACKED: passed while a request all on the wire
+ *	waited for its ACK: the peer does not complete it
+ */
+enum syncmirror_deadline {
+	SYNCMIRROR_DEADLINE_MET,
+	SYNCMIRROR_DEADLINE_UNSENT,
+	SYNCMIRROR_DEADLINE_UNACKED,
+};
+
+enum syncmirror_deadline
+syncmirror_request_deadline(unsigned long since, bool all_sent,
+			    unsigned long now, unsigned long limit);
 
 struct syncmirror_connection *
 syncmirror_connection_start(struct syncmirror_volume *vol, int fd,
