@@ -17,11 +17,14 @@
  * its loop, sweeps every request still queued or in a slot: each completes
  * as not acknowledged, so no I/O ever waits on a dead peer.
  *
- * Nor on a slow one: every request has a deadline, REQUEST_TIMEOUTS ping
- * timeouts from when it was queued, by which the peer must have
- * acknowledged it.  Each send only has to make some progress within the
- * ping timeout, so a peer that reads a few bytes at a time would otherwise
- * hold requests (and the writes behind them) without end.
+ * Nor on a slow one.  Each socket send only has to make some progress
+ * within the ping timeout, so a peer that reads a few bytes at a time
+ * would hold a message, and every request and write behind it, without
+ * end.  So a message must be all on the wire REQUEST_TIMEOUTS ping
+ * timeouts after its send began, and a request acknowledged as long after
+ * that.  (Not counted from when a request was queued: the time it waits
+ * behind other messages is theirs to account for, and a busy but healthy
+ * link is not a slow peer.)
  */
 
 #include <linux/crc32c.h>
@@ -48,7 +51,7 @@
 /* Receive timeout: a tick of the keepalive clock. */
 #define RECEIVE_TICK	HZ
 #define HELLO_TIMEOUT	10
-/* A request unanswered this many ping timeouts after queueing: lost. */
+/* A message not sent, or a request not answered, in this many: lost. */
 #define REQUEST_TIMEOUTS	4
 
 static const char *const wire_error_reasons[] = {
@@ -249,8 +252,9 @@ static bool deadline_missed(struct syncmirror_connection *conn);
  * Receive into @iter until it is full.  At the start of a message
  * (!@in_message) a receive timeout with nothing read is an idle tick,
  * -EAGAIN; inside one, timeouts count as stalls and idle_limit of them give
- * -ETIMEDOUT, and so does a request of ours missing its deadline meanwhile
- * (the link is ended then).  -ECONNRESET when the peer closed.
+ * -ETIMEDOUT, and so does a message or request of ours missing its
+ * deadline meanwhile (the link is ended then).  -ECONNRESET when the peer
+ * closed.
  */
 static int recv_iter(struct syncmirror_connection *conn,
 		     struct iov_iter *iter, bool in_message)
@@ -621,6 +625,7 @@ static void request_sent(struct syncmirror_connection *conn,
 
 	spin_lock_irq(&conn->lock);
 	send->sending = false;
+	send->sent_at = jiffies;
 	early = send->early_ack;
 	status = send->early_status;
 	if (early)
@@ -649,6 +654,8 @@ static int sender_thread(void *data)
 					 kthread_should_stop());
 		spin_lock_irq(&conn->lock);
 		pick = pick_message(conn, &msg, &send);
+		conn->send_busy = pick == PICK_MESSAGE || pick == PICK_LAST;
+		conn->send_began = jiffies;
 		spin_unlock_irq(&conn->lock);
 		if (pick == PICK_END)
 			break;
@@ -662,6 +669,9 @@ static int sender_thread(void *data)
 		r = send_message(conn, &msg,
 				 send && msg.payload_len ? send->buf : NULL,
 				 send && msg.payload_len ? send->data : NULL);
+		spin_lock_irq(&conn->lock);
+		conn->send_busy = false;
+		spin_unlock_irq(&conn->lock);
 		if (is_ack)
 			send->done(send, 0);
 		else if (send)
@@ -954,17 +964,18 @@ static int receive_message(struct syncmirror_connection *conn,
 }
 
 /*
- * Where a request queued at @queued_at stands at @now against its deadline,
- * @limit after that: all on the wire by then (@all_sent) or not.  A peer
- * that answers pings but never completes a request (its disk hangs), and
- * one that takes what is sent a few bytes at a time, are as good as dead.
+ * Where a message stands at @now against its deadline, @limit after
+ * @since: when its send began while it is not all sent, when it was all
+ * sent while a request waits for its ACK (@all_sent).  A peer that
+ * answers pings but never completes a request (its disk hangs), and one
+ * that takes what is sent a few bytes at a time, are as good as dead.
  * Pure; jiffies may wrap.
  */
 enum syncmirror_deadline
-syncmirror_request_deadline(unsigned long queued_at, bool all_sent,
+syncmirror_request_deadline(unsigned long since, bool all_sent,
 			    unsigned long now, unsigned long limit)
 {
-	if (!time_after(now, queued_at + limit))
+	if (!time_after(now, since + limit))
 		return SYNCMIRROR_DEADLINE_MET;
 	return all_sent ? SYNCMIRROR_DEADLINE_UNACKED :
 			  SYNCMIRROR_DEADLINE_UNSENT;
@@ -972,12 +983,12 @@ syncmirror_request_deadline(unsigned long queued_at, bool all_sent,
 EXPORT_SYMBOL_IF_KUNIT(syncmirror_request_deadline);
 
 /*
- * The worst of the requests in flight and queued: a request not all sent
- * by its deadline means the stream is clogged, whatever else.  Requests
- * are queued in order, so the first one queued stands for the queue.
+ * The worst of the message being sent (a request or not: a slow BITMAP
+ * holds up the requests behind it just the same) and the requests waiting
+ * for their ACK.
  */
 static enum syncmirror_deadline
-requests_deadline(struct syncmirror_connection *conn)
+link_deadline(struct syncmirror_connection *conn)
 {
 	unsigned long limit = msecs_to_jiffies(conn->ping_timeout_ms) *
 			      REQUEST_TIMEOUTS;
@@ -987,29 +998,24 @@ requests_deadline(struct syncmirror_connection *conn)
 	unsigned int i;
 
 	spin_lock_irq(&conn->lock);
+	if (conn->send_busy)
+		worst = syncmirror_request_deadline(conn->send_began, false,
+						    now, limit);
 	for (i = 0; i < SYNCMIRROR_SLOTS; i++) {
 		send = conn->slots[i];
-		if (!send)
+		if (!send || send->sending)
 			continue;
-		d = syncmirror_request_deadline(send->queued_at, !send->sending,
-						now, limit);
-		worst = max(worst, d);
-	}
-	list_for_each_entry(send, &conn->send_queue, entry) {
-		if (!syncmirror_wire_is_request(send->type))
-			continue;
-		d = syncmirror_request_deadline(send->queued_at, false, now,
+		d = syncmirror_request_deadline(send->sent_at, true, now,
 						limit);
 		worst = max(worst, d);
-		break;
 	}
 	spin_unlock_irq(&conn->lock);
 	return worst;
 }
 
 /*
- * Once a receive tick, end the link if a request missed its deadline.
- * True when it did.  A request not all sent can never be followed by a
+ * Once a receive tick, end the link if a message missed its deadline.
+ * True when it did.  A message not all sent can never be followed by a
  * DISCONNECT: the socket is shut down at once.  Receive thread only (also
  * while a message of the peer arrives, which may be slow too).
  */
@@ -1020,11 +1026,11 @@ static bool deadline_missed(struct syncmirror_connection *conn)
 	if (!time_after(jiffies, conn->next_check))
 		return false;
 	conn->next_check = jiffies + RECEIVE_TICK;
-	switch (requests_deadline(conn)) {
+	switch (link_deadline(conn)) {
 	case SYNCMIRROR_DEADLINE_MET:
 		return false;
 	case SYNCMIRROR_DEADLINE_UNSENT:
-		DMERR("%s: a request waited %u s and is not all sent: the peer reads too slowly",
+		DMERR("%s: a message is not all sent after %u s: the peer reads too slowly",
 		      conn->vol->name, seconds);
 		end_link(conn, SYNCMIRROR_CONN_LOST,
 			 "the peer does not take requests in time", 0, 0);
@@ -1189,10 +1195,8 @@ bool syncmirror_connection_submit(struct syncmirror_connection *conn,
 	spin_lock_irqsave(&conn->lock, flags);
 	queued = !conn->dead && (conn->state == SYNCMIRROR_CONN_CONNECTED ||
 				 send->type == SYNCMIRROR_WIRE_ACK);
-	if (queued) {
-		send->queued_at = jiffies;
+	if (queued)
 		list_add_tail(&send->entry, &conn->send_queue);
-	}
 	spin_unlock_irqrestore(&conn->lock, flags);
 	if (queued)
 		wake_up(&conn->send_wait);

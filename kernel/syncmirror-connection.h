@@ -41,8 +41,7 @@ struct syncmirror_volume;
  * @buf: a message's payload of @size bytes, when not @data
  * @reply: what the peer's ACK carried in its size field (a VERIFY's
  *	checksum of the peer's copy)
- * @queued_at: when it was queued for the peer (jiffies): a request's
- *	deadline counts from here
+ * @sent_at: when a request was all on the wire (jiffies)
  * @sending: a request's payload is being sent (under the link's lock)
  * @early_ack: its ACK came before the send ended (under the link's lock)
  * @early_status: that ACK's status
@@ -62,7 +61,7 @@ struct syncmirror_send {
 	struct bio *data;
 	void *buf;
 	u32 reply;
-	unsigned long queued_at;
+	unsigned long sent_at;
 	bool sending;
 	bool early_ack;
 	int early_status;
@@ -81,8 +80,8 @@ struct syncmirror_send {
  * @sync_verdict: what the hellos say the copies need (receive thread only)
  * @ping_timeout_ms: silence after which the peer is lost
  * @idle_limit: receive timeouts (of a second) in a row that make it lost
- * @next_check: when the receive thread next checks the requests'
- *	deadlines (receive thread only)
+ * @next_check: when the receive thread next checks the deadlines
+ *	(receive thread only)
  * @lock: protects everything below up to @send_wait; taken from bio
  *	completion too, so always with interrupts off
  * @state: enum syncmirror_conn_state
@@ -103,6 +102,8 @@ struct syncmirror_send {
  * @state_due: our role changed; a STATE is to be sent
  * @final_type: ERROR or DISCONNECT, to send before closing (0: none)
  * @final_status: the status of that last message
+ * @send_busy: the send thread is sending a message
+ * @send_began: when it began sending it (jiffies)
  * @send_wait: the send thread waits here for work or a free slot
  * @sender_done: the send thread has left its loop
  * @received_seq: last request number received (receive thread only)
@@ -144,6 +145,8 @@ struct syncmirror_connection {
 	bool state_due;
 	u16 final_type;
 	u32 final_status;
+	bool send_busy;
+	unsigned long send_began;
 	wait_queue_head_t send_wait;
 
 	struct completion sender_done;
@@ -158,12 +161,12 @@ struct syncmirror_connection {
 };
 
 /**
- * enum syncmirror_deadline - where a request stands against its deadline
+ * enum syncmirror_deadline - where a message stands against its deadline
  * @SYNCMIRROR_DEADLINE_MET: not passed yet
- * @SYNCMIRROR_DEADLINE_UNSENT: passed while the request was not all on
- *	the wire yet: the peer (or the network) takes it too slowly
- * @SYNCMIRROR_DEADLINE_UNACKED: passed while the request was all on the
- *	wire: the peer does not complete it
+ * @SYNCMIRROR_DEADLINE_UNSENT: passed while it was still being sent: the
+ *	peer (or the network) takes it too slowly
+ * @SYNCMIRROR_DEADLINE_UNACKED: passed while a request all on the wire
+ *	waited for its ACK: the peer does not complete it
  */
 enum syncmirror_deadline {
 	SYNCMIRROR_DEADLINE_MET,
@@ -172,7 +175,7 @@ enum syncmirror_deadline {
 };
 
 enum syncmirror_deadline
-syncmirror_request_deadline(unsigned long queued_at, bool all_sent,
+syncmirror_request_deadline(unsigned long since, bool all_sent,
 			    unsigned long now, unsigned long limit);
 
 struct syncmirror_connection *

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * KUnit tests for a request's deadline on the peer link
- * (syncmirror_request_deadline()): it counts from when the request was
- * queued, whether or not it is all on the wire yet, so that a peer taking
- * it a few bytes at a time cannot hold it without end; and it survives
- * jiffies wrapping.
+ * KUnit tests for the deadlines of the peer link
+ * (syncmirror_request_deadline()): a message must be all on the wire a
+ * limit after its send began, however steadily it makes progress, so
+ * that a peer taking it a few bytes at a time cannot hold it (and what
+ * waits behind it) without end; a request must then be acknowledged a
+ * limit after it was all sent.  Both survive jiffies wrapping.
  */
 
 #include <kunit/test.h>
@@ -14,13 +15,13 @@
 
 #define LIMIT	2000UL	/* jiffies */
 
-static enum syncmirror_deadline deadline(unsigned long queued_at,
-					 bool all_sent, unsigned long now)
+static enum syncmirror_deadline deadline(unsigned long since, bool all_sent,
+					 unsigned long now)
 {
-	return syncmirror_request_deadline(queued_at, all_sent, now, LIMIT);
+	return syncmirror_request_deadline(since, all_sent, now, LIMIT);
 }
 
-/* Up to the deadline itself nothing is wrong, sent or not. */
+/* Up to the deadline itself nothing is wrong, being sent or not. */
 static void syncmirror_connection_test_deadline_met(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, deadline(1000, false, 1000),
@@ -32,8 +33,9 @@ static void syncmirror_connection_test_deadline_met(struct kunit *test)
 }
 
 /*
- * Past it, a request still being sent (each send made some progress, or
- * it never left the queue) is as late as one the peer does not answer.
+ * Past it, a message still being sent (each socket send made some
+ * progress in time, the whole did not) is as late as a request the peer
+ * does not answer.
  */
 static void syncmirror_connection_test_deadline_passed(struct kunit *test)
 {
@@ -47,37 +49,41 @@ static void syncmirror_connection_test_deadline_passed(struct kunit *test)
 }
 
 /*
- * All sent just now, long after it was queued: the time on the wire does
- * not start a new count.
+ * A request all sent just before its send's deadline: the wait for its
+ * ACK is counted from then, and is over a limit later.
  */
-static void syncmirror_connection_test_deadline_queued(struct kunit *test)
+static void syncmirror_connection_test_deadline_phases(struct kunit *test)
 {
-	unsigned long queued = 5000, sent = queued + LIMIT - 1;
+	unsigned long began = 5000, sent = began + LIMIT - 1;
 
-	KUNIT_EXPECT_EQ(test, deadline(queued, true, sent),
+	KUNIT_EXPECT_EQ(test, deadline(began, false, sent),
 			SYNCMIRROR_DEADLINE_MET);
-	KUNIT_EXPECT_EQ(test, deadline(queued, true, sent + 2),
+	KUNIT_EXPECT_EQ(test, deadline(sent, true, began + LIMIT + 1),
+			SYNCMIRROR_DEADLINE_MET);
+	KUNIT_EXPECT_EQ(test, deadline(sent, true, sent + LIMIT),
+			SYNCMIRROR_DEADLINE_MET);
+	KUNIT_EXPECT_EQ(test, deadline(sent, true, sent + LIMIT + 1),
 			SYNCMIRROR_DEADLINE_UNACKED);
 }
 
 static void syncmirror_connection_test_deadline_wraps(struct kunit *test)
 {
-	unsigned long queued = ULONG_MAX - 10;
+	unsigned long began = ULONG_MAX - 10;
 
-	KUNIT_EXPECT_EQ(test, deadline(queued, false, 5),
+	KUNIT_EXPECT_EQ(test, deadline(began, false, 5),
 			SYNCMIRROR_DEADLINE_MET);
-	KUNIT_EXPECT_EQ(test, deadline(queued, false, queued + LIMIT),
+	KUNIT_EXPECT_EQ(test, deadline(began, false, began + LIMIT),
 			SYNCMIRROR_DEADLINE_MET);
-	KUNIT_EXPECT_EQ(test, deadline(queued, false, queued + LIMIT + 1),
+	KUNIT_EXPECT_EQ(test, deadline(began, false, began + LIMIT + 1),
 			SYNCMIRROR_DEADLINE_UNSENT);
-	KUNIT_EXPECT_EQ(test, deadline(queued, true, queued + LIMIT + 1),
+	KUNIT_EXPECT_EQ(test, deadline(began, true, began + LIMIT + 1),
 			SYNCMIRROR_DEADLINE_UNACKED);
 }
 
 static struct kunit_case syncmirror_connection_test_cases[] = {
 	KUNIT_CASE(syncmirror_connection_test_deadline_met),
 	KUNIT_CASE(syncmirror_connection_test_deadline_passed),
-	KUNIT_CASE(syncmirror_connection_test_deadline_queued),
+	KUNIT_CASE(syncmirror_connection_test_deadline_phases),
 	KUNIT_CASE(syncmirror_connection_test_deadline_wraps),
 	{}
 };

@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # A peer that drains its socket a few bytes at a time holds no write up
-# for longer than the request deadline (four ping timeouts from when the
-# request was queued), however steadily each send makes a little
-# progress and however well it answers pings.  One node: A's volume
+# for much longer than the deadline of a message on the link (four ping
+# timeouts after its send began), however steadily each socket send makes
+# a little progress and however well it answers pings.  One node: A's volume
 # linked over loopback to sm-wirepeer --drain (32 KiB/s, a 4 KiB receive
 # buffer, its own pings every half second), A's TCP send buffers at most
 # 64 KiB so that a 1 MiB write spends its time being sent; ping timeout
@@ -55,7 +55,7 @@ assert_eq "$(mirror_peer_state A)" "lost (the peer does not take requests in tim
 	"A's link to the slow peer"
 [ "$(mirror_field A out_of_sync_bytes)" -ge $((4 * MiB)) ] ||
 	fail "A's bitmap does not hold the writes the peer lacks: $(mirror_field A out_of_sync_bytes) bytes"
-on A "dmesg | grep -q 'vol0: a request waited ${deadline} s and is not all sent: the peer reads too slowly'" ||
+on A "dmesg | grep -q 'vol0: a message is not all sent after ${deadline} s: the peer reads too slowly'" ||
 	fail "A does not log why the link ended"
 answer=$(on_wait -t 30 A "$peer")
 echo "$answer" | grep -q '^CLOSED$' || fail "the slow peer did not see the connection closed: $answer"
