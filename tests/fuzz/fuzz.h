@@ -30,6 +30,8 @@
  */
 #define FUZZ_FIX_CSUM		(1U << 0)
 #define FUZZ_FIX_CSUM_1		(1U << 1)	/* superblock: slot 1 */
+#define FUZZ_SB_LAYOUT		(1U << 2)	/* superblock: create-md's */
+#define FUZZ_SB_LAYOUT_1	(1U << 3)	/* offsets, slot 0 and 1 */
 #define FUZZ_SB_BYTES		256		/* of each 4096-byte slot */
 #define FUZZ_SIDE_BYTES		12
 #define FUZZ_HELLO_V2_SIZE	(1U << 1)	/* hello: an 80-byte hello */

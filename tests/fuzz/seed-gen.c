@@ -363,10 +363,23 @@ static void sb_seed(const char *name, const struct syncmirror_md *slot0,
 {
 	struct seed s = { .len = 0 };
 
-	add_le(&s, FUZZ_FIX_CSUM | FUZZ_FIX_CSUM_1, 1);
+	add_le(&s, FUZZ_FIX_CSUM | FUZZ_FIX_CSUM_1 | FUZZ_SB_LAYOUT |
+		   FUZZ_SB_LAYOUT_1, 1);
 	add_slot(&s, slot0);
 	add_slot(&s, slot1);
 	write_seed("superblock", name, &s);
+}
+
+/* External metadata in the last MiB below 2^64: its parts end near it. */
+static struct syncmirror_md md_at_the_end(void)
+{
+	struct syncmirror_md md = new_md(false);
+
+	md.md_offset = 0xfffffffffff00000ULL;
+	md.md_size = 0xffe00;
+	md.al_offset = md.md_offset + 2 * BLOCK;
+	md.bitmap_offset = md.al_offset + (u64)md.al_blocks * BLOCK;
+	return md;
 }
 
 static void superblock_seeds(void)
@@ -374,6 +387,9 @@ static void superblock_seeds(void)
 	struct syncmirror_md md = new_md(false), newer;
 
 	sb_seed("external", &md, NULL);
+	md = md_at_the_end();
+	sb_seed("external-at-the-end", &md, NULL);
+	md = new_md(false);
 	md.inconsistent = true;
 	md.current_uuid = 0;
 	sb_seed("external-new", &md, NULL);

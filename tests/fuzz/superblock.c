@@ -19,8 +19,10 @@
  *   which carry neither, but for GEN_PENDING and promote_time).
  *
  * Input: control byte (FUZZ_FIX_CSUM, FUZZ_FIX_CSUM_1: set the slot's
- * checksum), the first FUZZ_SB_BYTES of slot 0 and of slot 1; the rest
- * of each 4096-byte block is zero.
+ * checksum; FUZZ_SB_LAYOUT, FUZZ_SB_LAYOUT_1: set its bitmap size and the
+ * offsets as smctl create-md computes them, in 64 bits, wrapping), the
+ * first FUZZ_SB_BYTES of slot 0 and of slot 1; the rest of each
+ * 4096-byte block is zero.
  */
 #include "syncmirror-metadata.h"
 #include "superblock.h"
@@ -243,12 +245,38 @@ static void check_pick(const u8 *slot0, const u8 *slot1)
 			   md.slot, used);
 }
 
-static void take_slot(struct fuzz_input *in, u8 *block, bool fix)
+/*
+ * What a fuzzer cannot guess either: offsets that agree with the other
+ * fields.  Computed as a writer would, in 64 bits, so that an area near
+ * 2^64 gets parts whose ends wrap.
+ */
+static void lay_out(struct syncmirror_sb *sb)
+{
+	u64 md_offset = le64_to_cpu(sb->md_offset);
+	u64 end = md_offset + le64_to_cpu(sb->md_size);
+	u64 ring = (u64)le32_to_cpu(sb->al_blocks) * BLOCK;
+	u32 shift = le32_to_cpu(sb->region_shift) % 64;
+	u64 blocks = bitmap_blocks(le64_to_cpu(sb->data_sectors), shift);
+
+	sb->bitmap_blocks = cpu_to_le64(blocks);
+	if (le32_to_cpu(sb->flags) & SYNCMIRROR_SB_F_INTERNAL) {
+		sb->al_offset = cpu_to_le64(end - 2 * BLOCK - ring);
+		sb->bitmap_offset = sb->md_offset;
+	} else {
+		sb->al_offset = cpu_to_le64(md_offset + 2 * BLOCK);
+		sb->bitmap_offset = cpu_to_le64(md_offset + 2 * BLOCK + ring);
+	}
+}
+
+static void take_slot(struct fuzz_input *in, u8 *block, bool layout,
+		      bool fix)
 {
 	struct syncmirror_sb *sb = (struct syncmirror_sb *)block;
 
 	memset(block, 0, BLOCK);
 	fuzz_take(in, block, FUZZ_SB_BYTES);
+	if (layout)
+		lay_out(sb);
 	if (fix)
 		sb->csum = cpu_to_le32(syncmirror_md_checksum(block));
 }
@@ -259,8 +287,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fuzz_input in = { data, size };
 	u8 control = fuzz_u8(&in);
 
-	take_slot(&in, slot0, control & FUZZ_FIX_CSUM);
-	take_slot(&in, slot1, control & FUZZ_FIX_CSUM_1);
+	take_slot(&in, slot0, control & FUZZ_SB_LAYOUT,
+		  control & FUZZ_FIX_CSUM);
+	take_slot(&in, slot1, control & FUZZ_SB_LAYOUT_1,
+		  control & FUZZ_FIX_CSUM_1);
 	check_slot(slot0);
 	check_slot(slot1);
 	check_pick(slot0, slot1);
