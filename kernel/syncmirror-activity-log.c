@@ -24,6 +24,9 @@
  * ends records the current epoch in its extents, each flush of the data
  * device takes one, and a dropped extent whose epoch is newer than the
  * last completed flush's needs one (syncmirror_al_needs_data_flush()).
+ * The same holds for the peer's copy of such an extent (its disk cache may
+ * hold what it acknowledged): syncmirror_al_dropped() names the extents a
+ * transaction drops, for the write path to check with the peer.
  */
 
 #include <linux/slab.h>
@@ -50,8 +53,11 @@ int syncmirror_al_init(struct syncmirror_al *al, unsigned int capacity,
 	INIT_LIST_HEAD(&al->idle);
 	INIT_LIST_HEAD(&al->free);
 	al->extents = kcalloc(capacity, sizeof(*al->extents), GFP_KERNEL);
-	if (!al->extents)
+	al->dropped = kcalloc(capacity, sizeof(*al->dropped), GFP_KERNEL);
+	if (!al->extents || !al->dropped) {
+		syncmirror_al_exit(al);
 		return -ENOMEM;
+	}
 	for (i = 0; i < capacity; i++)
 		list_add_tail(&al->extents[i].lru, &al->free);
 	return 0;
@@ -62,6 +68,8 @@ void syncmirror_al_exit(struct syncmirror_al *al)
 {
 	kfree(al->extents);
 	al->extents = NULL;
+	kfree(al->dropped);
+	al->dropped = NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(syncmirror_al_exit);
 
@@ -128,6 +136,9 @@ static struct syncmirror_al_extent *take_entry(struct syncmirror_al *al)
 			return NULL;
 		hash_del(&e->hash);
 		al->evicted = max(al->evicted, e->written);
+		if (al->ndropped < al->capacity)
+			al->dropped[al->ndropped] = e->number;
+		al->ndropped++;
 	}
 	list_del_init(&e->lru);
 	e->written = 0;
@@ -275,6 +286,26 @@ void syncmirror_al_data_flushed(struct syncmirror_al *al, u64 epoch)
 }
 EXPORT_SYMBOL_IF_KUNIT(syncmirror_al_data_flushed);
 
+/*
+ * The extents that left the set since the last transaction on disk, into
+ * *@numbers; returns how many, or -EOVERFLOW when not all were recorded
+ * (then every extent has to be assumed).  Only the AL worker changes the
+ * set, and it asks between syncmirror_al_begin() and _committed(): the
+ * list is stable then.
+ */
+int syncmirror_al_dropped(struct syncmirror_al *al, const u32 **numbers)
+{
+	unsigned long flags;
+	unsigned int n;
+
+	spin_lock_irqsave(&al->lock, flags);
+	n = al->ndropped;
+	spin_unlock_irqrestore(&al->lock, flags);
+	*numbers = al->dropped;
+	return n > al->capacity ? -EOVERFLOW : n;
+}
+EXPORT_SYMBOL_IF_KUNIT(syncmirror_al_dropped);
+
 static u32 al_checksum(const void *block)
 {
 	return syncmirror_md_block_checksum(block,
@@ -327,6 +358,7 @@ void syncmirror_al_committed(struct syncmirror_al *al, u64 seq)
 	al->next_block = (al->next_block + 1) % al->blocks;
 	al->changed = false;
 	al->evicted = 0;
+	al->ndropped = 0;
 	al->commits++;
 	spin_unlock_irqrestore(&al->lock, flags);
 }

@@ -53,6 +53,10 @@ struct syncmirror_al_extent {
  *	device's stable storage
  * @evicted: newest data epoch of the extents that left the set since the
  *	last transaction on disk (0: none)
+ * @dropped: numbers of the extents that left the set since the last
+ *	transaction on disk (@capacity entries)
+ * @ndropped: entries in @dropped; more than @capacity (never expected:
+ *	only committed idle extents leave) means some were not recorded
  */
 struct syncmirror_al {
 	spinlock_t lock;	/* see above */
@@ -71,6 +75,8 @@ struct syncmirror_al {
 	u64 data_epoch;
 	u64 data_flushed;
 	u64 evicted;
+	u32 *dropped;
+	unsigned int ndropped;
 };
 
 int syncmirror_al_init(struct syncmirror_al *al, unsigned int capacity,
@@ -87,6 +93,7 @@ bool syncmirror_al_needs_commit(struct syncmirror_al *al);
 bool syncmirror_al_needs_data_flush(struct syncmirror_al *al,
 				    bool separate_meta);
 u64 syncmirror_al_data_flush_start(struct syncmirror_al *al);
+int syncmirror_al_dropped(struct syncmirror_al *al, const u32 **numbers);
 void syncmirror_al_data_flushed(struct syncmirror_al *al, u64 epoch);
 u64 syncmirror_al_encode(struct syncmirror_al *al, void *block,
 			 u32 *ring_block);

@@ -206,6 +206,36 @@ static void syncmirror_al_test_evicts_lru(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, fast(al, 13, 13));
 }
 
+/*
+ * The extents a transaction drops are named until it commits (the write
+ * path flushes the peer's copy of them first); a new extent joining a set
+ * with room drops none.
+ */
+static void syncmirror_al_test_dropped(struct kunit *test)
+{
+	struct syncmirror_al *al = new_al(test, 2);
+	const u32 *dropped;
+
+	KUNIT_ASSERT_EQ(test, begin(al, 5, 5), 0);
+	KUNIT_EXPECT_EQ(test, syncmirror_al_dropped(al, &dropped), 0);
+	commit(test, al, NULL);
+	begin_committed(test, al, 6);
+	end(al, 5, 5);
+	end(al, 6, 6);
+
+	/* Two new extents push out both idle ones, oldest first. */
+	KUNIT_ASSERT_EQ(test, begin(al, 7, 8), 0);
+	KUNIT_ASSERT_EQ(test, syncmirror_al_dropped(al, &dropped), 2);
+	KUNIT_EXPECT_EQ(test, dropped[0], 5U);
+	KUNIT_EXPECT_EQ(test, dropped[1], 6U);
+	commit(test, al, NULL);
+	KUNIT_EXPECT_EQ(test, syncmirror_al_dropped(al, &dropped), 0);
+
+	/* A write waiting for room drops nothing. */
+	KUNIT_EXPECT_EQ(test, begin(al, 9, 9), -EBUSY);
+	KUNIT_EXPECT_EQ(test, syncmirror_al_dropped(al, &dropped), 0);
+}
+
 /* Busy extents never leave: the write waits, nothing changes. */
 static void syncmirror_al_test_full_of_busy(struct kunit *test)
 {
@@ -542,6 +572,7 @@ static struct kunit_case syncmirror_al_test_cases[] = {
 	KUNIT_CASE(syncmirror_al_test_new_extent),
 	KUNIT_CASE(syncmirror_al_test_end),
 	KUNIT_CASE(syncmirror_al_test_evicts_lru),
+	KUNIT_CASE(syncmirror_al_test_dropped),
 	KUNIT_CASE(syncmirror_al_test_full_of_busy),
 	KUNIT_CASE(syncmirror_al_test_two_extents),
 	KUNIT_CASE(syncmirror_al_test_keeps_own_extent),

@@ -89,15 +89,20 @@ static void record_epoch(struct syncmirror_io *io)
 	}
 }
 
-static void flush_acknowledged(struct syncmirror_io *io)
+/* The peer completed a flush sent in @epoch: what it acknowledged before is stable. */
+static void peer_flushed(struct syncmirror_volume *vol, u64 epoch)
 {
-	struct syncmirror_volume *vol = io->sm->vol;
 	unsigned long flags;
 
 	spin_lock_irqsave(&vol->wait_lock, flags);
-	if (io->flush_epoch > vol->flushed_epoch)
-		vol->flushed_epoch = io->flush_epoch;
+	if (epoch > vol->flushed_epoch)
+		vol->flushed_epoch = epoch;
 	spin_unlock_irqrestore(&vol->wait_lock, flags);
+}
+
+static void flush_acknowledged(struct syncmirror_io *io)
+{
+	peer_flushed(io->sm->vol, io->flush_epoch);
 }
 
 /*
@@ -417,6 +422,66 @@ static void fail_write(struct syncmirror_io *io)
 	complete_write(io);
 }
 
+/* An empty flush the AL worker sends the peer, and waits for. */
+struct peer_flush {
+	struct syncmirror_send send;
+	struct completion done;
+	int status;
+};
+
+static void peer_flush_done(struct syncmirror_send *send, int status)
+{
+	struct peer_flush *pf = container_of(send, struct peer_flush, send);
+
+	pf->status = status;
+	complete(&pf->done);
+}
+
+/*
+ * The next transaction drops extents from the activity log.  Were both
+ * nodes to lose power after it, nothing would say where the copies may
+ * differ, so the peer's copy of those extents must be stable first: the
+ * peer's disk cache may still hold writes it acknowledged in them.  A
+ * flush on the peer sees to that; when none completes (no link, link
+ * lost), the extents written since the peer's last flush are marked out
+ * of sync, on disk, instead.  AL worker (process context).
+ */
+static int peer_stable_before_drop(struct syncmirror_volume *vol)
+{
+	struct syncmirror_connection *conn;
+	struct peer_flush pf;
+	const u32 *dropped;
+	bool sent;
+	u64 epoch;
+	int n;
+
+	n = syncmirror_al_dropped(&vol->al, &dropped);
+	if (!n || !syncmirror_volume_peer_unflushed(vol, dropped, n))
+		return 0;
+
+	memset(&pf, 0, sizeof(pf));
+	INIT_LIST_HEAD(&pf.send.entry);
+	pf.send.type = SYNCMIRROR_WIRE_FLUSH;
+	pf.send.done = peer_flush_done;
+	init_completion(&pf.done);
+	/* It covers what the peer acknowledged before now. */
+	epoch = atomic64_inc_return(&vol->epoch) - 1;
+	rcu_read_lock();
+	conn = rcu_dereference(vol->conn);
+	sent = conn && syncmirror_connection_submit(conn, &pf.send);
+	rcu_read_unlock();
+	/* Every request sent ends, at the latest at its deadline. */
+	if (sent) {
+		wait_for_completion(&pf.done);
+		if (!pf.status) {
+			peer_flushed(vol, epoch);
+			return 0;
+		}
+	}
+	syncmirror_volume_mark_unflushed(vol);
+	return syncmirror_volume_flush_bitmap(vol);
+}
+
 /*
  * The AL worker: give the waiting writes their extents, in arrival order
  * (a write that finds no room holds up the ones behind it), commit the
@@ -456,10 +521,12 @@ static void al_worker(struct work_struct *work)
 		/*
 		 * Before it, what completed (and may leave the set) is
 		 * stable: its REQ_PREFLUSH sees to that on the metadata
-		 * device, a flush of its own on a separate data device.
+		 * device, a flush of its own on a separate data device, and
+		 * one on the peer for the peer's copy.
 		 */
-		if (syncmirror_al_needs_data_flush(&vol->al,
-						   syncmirror_separate_meta(sm)))
+		r = peer_stable_before_drop(vol);
+		if (!r && syncmirror_al_needs_data_flush(&vol->al,
+						syncmirror_separate_meta(sm)))
 			r = syncmirror_volume_flush_data(vol, sm);
 		if (!r) {
 			seq = syncmirror_al_encode(&vol->al,

@@ -1128,6 +1128,33 @@ u64 syncmirror_volume_mark_unflushed(struct syncmirror_volume *vol)
 }
 
 /*
+ * Does the peer's copy of an extent of @numbers (@n of them; any extent
+ * when @n < 0) hold a write the peer acknowledged after its last completed
+ * flush?  Process context.
+ */
+bool syncmirror_volume_peer_unflushed(struct syncmirror_volume *vol,
+				      const u32 *numbers, int n)
+{
+	u64 flushed, e;
+	int i;
+
+	spin_lock_irq(&vol->wait_lock);
+	flushed = vol->flushed_epoch;
+	spin_unlock_irq(&vol->wait_lock);
+	if (n < 0) {
+		for (e = 0; e < vol->extents; e++)
+			if (READ_ONCE(vol->ext_epoch[e]) > flushed)
+				return true;
+		return false;
+	}
+	for (i = 0; i < n; i++)
+		if (numbers[i] < vol->extents &&
+		    READ_ONCE(vol->ext_epoch[numbers[i]]) > flushed)
+			return true;
+	return false;
+}
+
+/*
  * Load the bitmap and the activity log with the volume's first table.  A
  * superblock still marked primary means a crash as primary: every extent
  * of the last activity-log transaction is marked out of sync.

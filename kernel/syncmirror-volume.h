@@ -171,6 +171,8 @@ int syncmirror_volume_disk_state(struct syncmirror_volume *vol);
 u64 syncmirror_volume_peer_lacks(struct syncmirror_volume *vol,
 				 sector_t first, sector_t last);
 u64 syncmirror_volume_mark_unflushed(struct syncmirror_volume *vol);
+bool syncmirror_volume_peer_unflushed(struct syncmirror_volume *vol,
+				      const u32 *numbers, int n);
 bool syncmirror_volume_lost(struct syncmirror_volume *vol, bool anywhere,
 			    sector_t first, sector_t last);
 void syncmirror_volume_refuse(struct syncmirror_volume *vol);
