@@ -18,7 +18,7 @@ DEB_PACKAGES := build-essential bc bison flex libelf-dev libssl-dev cpio \
 	busybox-static linux-image-amd64 linux-headers-amd64 linux-source-6.1 fio \
 	libnl-3-dev libnl-genl-3-dev liburing-dev dmsetup iproute2 nftables \
 	drbd-utils pkg-config util-linux libdevmapper-dev resource-agents \
-	libxml2-utils systemd clang libclang-rt-14-dev
+	libxml2-utils systemd clang libclang-rt-14-dev openssl
 
 MODULE_SOURCES := Kbuild $(wildcard kernel/* include/uapi/linux/*)
 

@@ -405,14 +405,15 @@ disk_heal() {
 }
 
 # disk_hash NODE [DISK] [BYTES]: sha256 of the first BYTES (default all) of
-# NODE's backing file for DISK, read on the host.
+# NODE's backing file for DISK, read on the host (OpenSSL's sha256: with
+# the CPU's SHA extensions about 3x faster than sha256sum on 1 GiB).
 disk_hash() {
 	local file
 	file=$(node_dir "$1")/${2:-data}.img
 	if [ -n "${3:-}" ]; then
-		head -c "$3" "$file" | sha256sum | cut -d' ' -f1
+		head -c "$3" "$file" | openssl dgst -sha256 -r | cut -d' ' -f1
 	else
-		sha256sum "$file" | cut -d' ' -f1
+		openssl dgst -sha256 -r "$file" | cut -d' ' -f1
 	fi
 }
 

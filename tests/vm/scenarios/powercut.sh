@@ -4,11 +4,14 @@
 # no completed FLUSH or FUA covers is gone).  A writes two streams on vol0:
 # ackcheck's O_DSYNC writes (each durable when acknowledged) on the first
 # 64 MiB and fio's plain O_DIRECT writes (durable only after a flush) on
-# the next 16 MiB, both random, with an activity log of 8 extents of 4 MiB,
-# so that extents keep leaving it.  An O_DSYNC write flushes the whole disk
-# cache (virtio-blk has no FUA), so ackcheck stops a second before a cut
-# of the node that writes: fio's writes then sit in the cache (its four
-# extents stay in the log) and the cut has to lose some.  One case each:
+# the next 16 MiB (64 MiB in case both), both random, with an activity log
+# of 8 extents of 4 MiB, so that extents keep leaving it.  An O_DSYNC write
+# flushes the whole disk cache (virtio-blk has no FUA), so ackcheck stops a
+# second before a cut of the node that writes: fio's writes then sit in
+# the cache (its four extents stay in the log) and the cut has to lose
+# some.  In case both fio's extents keep leaving the log, holding writes
+# the peer may still cache (tests/vm/mutations/no-peer-flush.patch).
+# One case each:
 #
 #   primary     A is cut (external metadata);
 #   secondary   B is cut, A writes on;
@@ -45,13 +48,14 @@ pc_pair() {
 	PC_MD=("$@")
 }
 
-# pc_load: start the two writers on A; sets PC_WRITER (ackcheck's id).
+# pc_load [FIO-MiB]: start the two writers on A; sets PC_WRITER
+# (ackcheck's id).
 pc_load() {
 	PC_WRITER=$(on_bg A ackcheck write --device /dev/mapper/vol0 --blocks 16384 \
 		--qd 8 --writer 7 --seed $RANDOM)
 	PC_FIO=$(on_bg A fio --name=plain --filename=/dev/mapper/vol0 --ioengine=io_uring \
 		--direct=1 --rw=randwrite --bs=4k --iodepth=16 --offset=$((64 * MiB)) \
-		--size=$((16 * MiB)) --time_based --runtime=600 --randrepeat=0 \
+		--size=$((${1:-16} * MiB)) --time_based --runtime=600 --randrepeat=0 \
 		--status-interval=1 --output-format=terse)
 	pc_wait_load
 }
@@ -158,13 +162,12 @@ case_secondary() {
 
 case_both() {
 	pc_pair --meta /dev/mapper/meta
-	pc_load
+	pc_load 64
 	pc_sleep
 	crash A &
 	pid=$!
 	crash B
 	wait $pid || fail "both: crash A failed"
-	pc_lost A
 	pc_lost B
 	pc_keep_stream both
 	# ($! right away: boot starts QEMU in the background too.)
