@@ -72,9 +72,11 @@ pc_wait_load() {
 	done
 }
 
-# pc_stop_load: end the writers on A (A still running).
+# pc_stop_load: end the writers on A (A still running).  fio gets SIGKILL:
+# its output is not needed, and once it was seen to hang for minutes in
+# its own exit after SIGTERM (job process in futex_wait, device closed).
 pc_stop_load() {
-	on A "killall fio ackcheck; while pidof fio ackcheck; do sleep 0.2; done; true" > /dev/null
+	on A "killall -q -KILL fio; killall -q ackcheck; while pidof fio ackcheck; do sleep 0.2; done; true" > /dev/null
 }
 
 # pc_keep_stream: what ackcheck printed so far joins all.log (a torn last
