@@ -20,6 +20,7 @@
 
 #include <linux/device-mapper.h>
 #include <linux/netlink.h>
+#include <kunit/visibility.h>
 
 #include "syncmirror-quorum.h"
 #include "syncmirror-replication.h"
@@ -95,10 +96,30 @@ unsigned int syncmirror_quorum_held(struct syncmirror_volume *vol)
 }
 
 /*
+ * What happens to a new bio (read or write) in fence state @state (an
+ * expired lease already counted as LOST): without a valid lease the copy
+ * may be older than a new primary's, so reads wait too.  Held under policy
+ * suspend, failed under policy error, while dm suspends the volume, and
+ * after FAIL_HELD.  Pure.
+ */
+enum syncmirror_quorum_verdict
+syncmirror_quorum_bio_verdict(int state, u32 policy, bool suspending)
+{
+	switch (state) {
+	case SYNCMIRROR_QUORUM_FAILING:
+		return SYNCMIRROR_QUORUM_FAIL;
+	case SYNCMIRROR_QUORUM_LOST:
+		return policy == SYNCMIRROR_QUORUM_POLICY_ERROR || suspending ?
+		       SYNCMIRROR_QUORUM_FAIL : SYNCMIRROR_QUORUM_HOLD;
+	default:
+		return SYNCMIRROR_QUORUM_GO;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(syncmirror_quorum_bio_verdict);
+
+/*
  * The map function's check.  Returns DM_MAPIO_REMAPPED when the bio may
  * go on, DM_MAPIO_SUBMITTED when it is held, DM_MAPIO_KILL to fail it.
- * Without a valid lease the copy may be older than a new primary's, so
- * reads are held too.
  */
 int syncmirror_quorum_map(struct syncmirror_volume *vol, struct bio *bio)
 {
@@ -114,14 +135,18 @@ int syncmirror_quorum_map(struct syncmirror_volume *vol, struct bio *bio)
 		enter(q, SYNCMIRROR_QUORUM_LOST);
 		queue_work(syncmirror_wq, &q->work);
 	}
-	if (q->state == SYNCMIRROR_QUORUM_FAILING ||
-	    (q->state == SYNCMIRROR_QUORUM_LOST &&
-	     (q->policy == SYNCMIRROR_QUORUM_POLICY_ERROR || q->suspending))) {
+	switch (syncmirror_quorum_bio_verdict(q->state, q->policy,
+					      q->suspending)) {
+	case SYNCMIRROR_QUORUM_FAIL:
 		r = DM_MAPIO_KILL;
-	} else if (q->state == SYNCMIRROR_QUORUM_LOST) {
+		break;
+	case SYNCMIRROR_QUORUM_HOLD:
 		bio_list_add(&q->held_bios, bio);
 		q->held++;
 		r = DM_MAPIO_SUBMITTED;
+		break;
+	default:
+		break;
 	}
 	spin_unlock_irqrestore(&q->lock, flags);
 	if (r == DM_MAPIO_KILL)
@@ -137,50 +162,85 @@ static bool lease_running(struct syncmirror_quorum *q)
 }
 
 /*
- * A write the peer lacks, its bits on disk, is about to complete: the
- * fence decides, under its lock, against the generation state that
- * change_superblock() publishes under the same lock, so that no revert
- * or confirm falls between the check and the decision.  Any context.
+ * A write the peer lacks, its bits on disk, is about to complete: may it?
+ *
+ *  - the local disk is gone: fail (its only copy was on it);
+ *  - its generation was reverted since its bits were recorded: mark again
+ *    (a new generation is drawn);
+ *  - FAIL_HELD, or dm suspends the volume: fail;
+ *  - no generation pending and unfenced, or a valid lease for this
+ *    generation: complete;
+ *  - policy error and no lease running: fail;
+ *  - otherwise (no lease under policy suspend, or a lease that only lacks
+ *    the new generation, whatever the policy): hold until a lease names
+ *    it.  Unfenced with a generation pending, the work item confirms it.
+ *
+ * Pure.
+ */
+enum syncmirror_quorum_verdict
+syncmirror_quorum_write_verdict(const struct syncmirror_quorum_facts *f)
+{
+	if (f->diskless)
+		return SYNCMIRROR_QUORUM_FAIL;
+	if (!f->generation_started)
+		return SYNCMIRROR_QUORUM_AGAIN;
+	if (f->state == SYNCMIRROR_QUORUM_FAILING || f->suspending)
+		return SYNCMIRROR_QUORUM_FAIL;
+	if (!f->gen_pending &&
+	    (f->state == SYNCMIRROR_QUORUM_NONE || f->lease_valid))
+		return SYNCMIRROR_QUORUM_GO;
+	if (f->policy == SYNCMIRROR_QUORUM_POLICY_ERROR &&
+	    f->state != SYNCMIRROR_QUORUM_NONE && !f->lease_running)
+		return SYNCMIRROR_QUORUM_FAIL;
+	return SYNCMIRROR_QUORUM_HOLD;
+}
+EXPORT_SYMBOL_IF_KUNIT(syncmirror_quorum_write_verdict);
+
+/*
+ * Decide a write the peer lacks (syncmirror_quorum_write_verdict()) under
+ * the fence's lock, against the generation state that change_superblock()
+ * publishes under the same lock, so that no revert or confirm falls
+ * between the check and the decision.  Any context.
  */
 void syncmirror_quorum_complete(struct syncmirror_volume *vol,
 				struct list_head *entry)
 {
 	struct syncmirror_quorum *q = q_of(vol);
-	bool ok = false, again = false, kick = false;
+	struct syncmirror_quorum_facts f;
+	enum syncmirror_quorum_verdict verdict;
 	unsigned long flags;
-	int error = 0;
+	bool kick = false;
 
 	spin_lock_irqsave(&q->lock, flags);
-	if (READ_ONCE(vol->diskless)) {
-		/* Its only copy was on the disk that is gone. */
-		error = -EIO;
-	} else if (!READ_ONCE(vol->generation_started)) {
-		/* Reverted since its bits were recorded: draw again. */
-		again = true;
-	} else if (q->state == SYNCMIRROR_QUORUM_FAILING || q->suspending) {
-		error = -EIO;
-	} else if (!vol->md_info.gen_pending &&
-		   (q->state == SYNCMIRROR_QUORUM_NONE || lease_valid(vol))) {
-		ok = true;
-	} else if (q->policy == SYNCMIRROR_QUORUM_POLICY_ERROR &&
-		   q->state != SYNCMIRROR_QUORUM_NONE && !lease_running(q)) {
-		error = -EIO;
-	} else {
-		/*
-		 * No lease, or one that only lacks the new generation (then
-		 * whatever the policy): held until a lease names it.  Unfenced
-		 * with a generation pending, the work item confirms it.
-		 */
+	f.state = q->state;
+	f.policy = q->policy;
+	f.suspending = q->suspending;
+	f.diskless = READ_ONCE(vol->diskless);
+	f.generation_started = READ_ONCE(vol->generation_started);
+	f.gen_pending = vol->md_info.gen_pending;
+	f.lease_valid = lease_valid(vol);
+	f.lease_running = lease_running(q);
+	verdict = syncmirror_quorum_write_verdict(&f);
+	if (verdict == SYNCMIRROR_QUORUM_HOLD) {
 		list_add_tail(entry, &q->held_writes);
 		kick = !q->held++ || q->state == SYNCMIRROR_QUORUM_NONE;
 	}
 	spin_unlock_irqrestore(&q->lock, flags);
 	if (kick)
 		queue_work(syncmirror_wq, &q->work);
-	if (again)
+	switch (verdict) {
+	case SYNCMIRROR_QUORUM_AGAIN:
 		syncmirror_volume_wait_bitmap(vol, entry, 0);
-	else if (ok || error)
-		syncmirror_replication_bitmap_done(entry, error);
+		break;
+	case SYNCMIRROR_QUORUM_GO:
+		syncmirror_replication_bitmap_done(entry, 0);
+		break;
+	case SYNCMIRROR_QUORUM_FAIL:
+		syncmirror_replication_bitmap_done(entry, -EIO);
+		break;
+	case SYNCMIRROR_QUORUM_HOLD:
+		break;
+	}
 }
 
 /* Take the held bios and, if @writes, the held writes out of the fence. */

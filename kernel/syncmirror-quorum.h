@@ -82,6 +82,42 @@ struct syncmirror_quorum_status {
 	u64 changes;
 };
 
+/* What the fence does with a bio, or with a write the peer lacks. */
+enum syncmirror_quorum_verdict {
+	SYNCMIRROR_QUORUM_GO,		/* let it go on (complete) */
+	SYNCMIRROR_QUORUM_HOLD,		/* hold it until a lease lets it go */
+	SYNCMIRROR_QUORUM_FAIL,		/* fail it with EIO */
+	SYNCMIRROR_QUORUM_AGAIN,	/* its generation was reverted: mark again */
+};
+
+/**
+ * struct syncmirror_quorum_facts - what decides a write the peer lacks
+ * @state: enum syncmirror_quorum_state
+ * @policy: enum syncmirror_quorum_policy
+ * @suspending: dm is suspending the volume
+ * @diskless: the local disk is detached
+ * @generation_started: the superblock names the generation the write's
+ *	bits count from
+ * @gen_pending: that generation is not yet recorded by the voters
+ * @lease_valid: a lease not expired, for that generation
+ * @lease_running: a lease not expired (for any generation)
+ */
+struct syncmirror_quorum_facts {
+	int state;
+	u32 policy;
+	bool suspending;
+	bool diskless;
+	bool generation_started;
+	bool gen_pending;
+	bool lease_valid;
+	bool lease_running;
+};
+
+enum syncmirror_quorum_verdict
+syncmirror_quorum_bio_verdict(int state, u32 policy, bool suspending);
+enum syncmirror_quorum_verdict
+syncmirror_quorum_write_verdict(const struct syncmirror_quorum_facts *f);
+
 void syncmirror_quorum_init(struct syncmirror_volume *vol);
 void syncmirror_quorum_exit(struct syncmirror_volume *vol);
 bool syncmirror_quorum_armed(struct syncmirror_volume *vol);

@@ -495,6 +495,7 @@ static void al_worker(struct work_struct *work)
 	struct syncmirror_io *io, *next;
 	unsigned int noio;
 	LIST_HEAD(ready);
+	bool separate;
 	u32 ring_block;
 	int r = 0;
 	u64 seq;
@@ -525,8 +526,8 @@ static void al_worker(struct work_struct *work)
 		 * one on the peer for the peer's copy.
 		 */
 		r = peer_stable_before_drop(vol);
-		if (!r && syncmirror_al_needs_data_flush(&vol->al,
-						syncmirror_separate_meta(sm)))
+		separate = syncmirror_separate_meta(sm);
+		if (!r && syncmirror_al_needs_data_flush(&vol->al, separate))
 			r = syncmirror_volume_flush_data(vol, sm);
 		if (!r) {
 			seq = syncmirror_al_encode(&vol->al,
