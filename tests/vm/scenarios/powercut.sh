@@ -9,17 +9,19 @@
 # flushes the whole disk cache (virtio-blk has no FUA), so in cases
 # primary, secondary and al ackcheck stops a second before the cut: fio's
 # writes then sit in the cache (its four extents stay in the log) and the
-# cut has to lose some.  In case both ackcheck writes until the cut, so
-# that its acknowledged writes are the newest in both caches, while fio's
-# extents keep leaving the log; a correct kernel loses (next to) nothing
-# there, and tests/vm/mutations/ shows the case failing when the peer
-# acknowledges FUA early or the log drops an extent the peer still caches.
-# One case each:
+# cut has to lose some.  In the two cases that cut both nodes fio writes
+# 64 MiB, so that its extents keep leaving the log: in case both ackcheck
+# writes until the cut (its acknowledged writes are the newest in both
+# caches; a correct kernel loses next to nothing there, the mutation
+# peer-fua-early loses acknowledged writes on B), in case both-cached it
+# stops a second before (the mutation no-peer-flush leaves the copies
+# different).  One case each:
 #
 #   primary     A is cut (external metadata);
 #   secondary   B is cut, A writes on;
 #   both        A and B are cut at once: each copy on its own, before any
 #               resync, holds every acknowledged write;
+#   both-cached the same, with fio alone writing in the last second;
 #   resync      B is cut while it is the target of a resync;
 #   al          A is cut, internal metadata (activity-log transactions on
 #               the data device itself).
@@ -27,8 +29,8 @@
 # After each cut the node boots from what its disks kept, rejoins, and the
 # resync that follows must leave the data areas equal (sha256 on the host)
 # and every acknowledged ackcheck write on both nodes (ackcheck verify).
-# make check-full runs the five cases twice more with SM_CUT=random on the
-# second pass (a random half of the unflushed writes survive), 15 cuts.
+# make check-full runs the six cases twice more with SM_CUT=random on the
+# second pass (a random half of the unflushed writes survive), 18 cuts.
 # timeout: 2400
 
 . "$SM_VM/mirror.sh"
@@ -167,28 +169,35 @@ case_secondary() {
 	pc_relink secondary
 }
 
+# case_both [cached]
 case_both() {
+	local name=both${1:+-$1}
+
 	pc_pair --meta /dev/mapper/meta
 	pc_load 64
-	pc_sleep both
+	pc_sleep ${1:-both}
 	crash A &
 	pid=$!
 	crash B
-	wait $pid || fail "both: crash A failed"
-	pc_keep_stream both
+	wait $pid || fail "$name: crash A failed"
+	pc_keep_stream $name
 	# ($! right away: boot starts QEMU in the background too.)
 	pc_rejoin A &
 	pid=$!
 	pc_rejoin B
-	wait $pid || fail "both: A did not come back"
+	wait $pid || fail "$name: A did not come back"
 	# Before any resync: each copy alone holds every acknowledged write
 	# (B's is what a failover would serve).
 	cp "$SM_RUNDIR/A/share/all.log" "$SM_RUNDIR/B/share/all.log"
 	on A ackcheck verify --device /dev/mapper/data --log /host/all.log --writer 7 ||
-		fail "both: an acknowledged write is missing on A's own disk"
+		fail "$name: an acknowledged write is missing on A's own disk"
 	on B ackcheck verify --device /dev/mapper/data --log /host/all.log --writer 7 ||
-		fail "both: an acknowledged write is missing on B's own disk"
-	pc_relink both
+		fail "$name: an acknowledged write is missing on B's own disk"
+	pc_relink $name
+}
+
+case_both-cached() {
+	case_both cached
 }
 
 case_resync() {
@@ -228,7 +237,7 @@ for node in A B; do on $node modprobe dm-syncmirror; done
 # both nodes at the end of each case), which verify must know.
 : > "$SM_RUNDIR/A/share/all.log"
 for pass in $(seq 1 "$passes"); do
-	for c in primary secondary both resync al; do
+	for c in primary secondary both both-cached resync al; do
 		log "=== pass $pass: $c (cut: $SM_CUT) ==="
 		"case_$c"
 	done
@@ -244,4 +253,4 @@ for pass in $(seq 1 "$passes"); do
 	wait $pid || fail "reboot for pass $((pass + 1))"
 	for node in A B; do on $node modprobe dm-syncmirror; done
 done
-log "$((passes * 5)) power cuts: nothing acknowledged lost, copies equal"
+log "$((passes * 6)) power cuts: nothing acknowledged lost, copies equal"
