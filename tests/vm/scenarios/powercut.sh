@@ -12,10 +12,9 @@
 # cut has to lose some.  In the two cases that cut both nodes fio writes
 # 64 MiB, so that its extents keep leaving the log: in case both ackcheck
 # writes until the cut (its acknowledged writes are the newest in both
-# caches; a correct kernel loses next to nothing there, the mutation
-# peer-fua-early loses acknowledged writes on B), in case both-cached it
-# stops a second before (the mutation no-peer-flush leaves the copies
-# different).  One case each:
+# caches; a correct kernel loses next to nothing there), in case
+# both-cached it stops a second before (the mutation no-peer-flush leaves
+# the copies different there).  One case each:
 #
 #   primary     A is cut (external metadata);
 #   secondary   B is cut, A writes on;
