@@ -136,9 +136,11 @@ static struct syncmirror_al_extent *take_entry(struct syncmirror_al *al)
 			return NULL;
 		hash_del(&e->hash);
 		al->evicted = max(al->evicted, e->written);
+		/* Past @capacity: some not recorded (then all are checked). */
 		if (al->ndropped < al->capacity)
 			al->dropped[al->ndropped] = e->number;
-		al->ndropped++;
+		if (al->ndropped <= al->capacity)
+			al->ndropped++;
 	}
 	list_del_init(&e->lru);
 	e->written = 0;

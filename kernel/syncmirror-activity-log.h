@@ -55,8 +55,9 @@ struct syncmirror_al_extent {
  *	last transaction on disk (0: none)
  * @dropped: numbers of the extents that left the set since the last
  *	transaction on disk (@capacity entries)
- * @ndropped: entries in @dropped; more than @capacity (never expected:
- *	only committed idle extents leave) means some were not recorded
+ * @ndropped: entries in @dropped; @capacity + 1 means some were not
+ *	recorded (a failed commit leaves its new extents idle, and later
+ *	rounds drop them too)
  */
 struct syncmirror_al {
 	spinlock_t lock;	/* see above */

@@ -236,6 +236,32 @@ static void syncmirror_al_test_dropped(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, syncmirror_al_dropped(al, &dropped), 0);
 }
 
+/*
+ * A commit that failed leaves its new extents idle and the list as it
+ * was: the next round drops those too, past what the list holds, and
+ * every extent has to be checked then.  A commit starts it afresh.
+ */
+static void syncmirror_al_test_dropped_overflow(struct kunit *test)
+{
+	struct syncmirror_al *al = new_al(test, 2);
+	const u32 *dropped;
+
+	begin_committed(test, al, 5);
+	begin_committed(test, al, 6);
+	end(al, 5, 6);
+	KUNIT_ASSERT_EQ(test, begin(al, 7, 8), 0);
+	KUNIT_EXPECT_EQ(test, syncmirror_al_dropped(al, &dropped), 2);
+	/* Not committed: the writes fail and end. */
+	end(al, 7, 8);
+	KUNIT_ASSERT_EQ(test, begin(al, 9, 10), 0);
+	KUNIT_EXPECT_EQ(test, syncmirror_al_dropped(al, &dropped), -EOVERFLOW);
+	end(al, 9, 10);
+	KUNIT_ASSERT_EQ(test, begin(al, 11, 12), 0);
+	KUNIT_EXPECT_EQ(test, syncmirror_al_dropped(al, &dropped), -EOVERFLOW);
+	commit(test, al, NULL);
+	KUNIT_EXPECT_EQ(test, syncmirror_al_dropped(al, &dropped), 0);
+}
+
 /* Busy extents never leave: the write waits, nothing changes. */
 static void syncmirror_al_test_full_of_busy(struct kunit *test)
 {
@@ -573,6 +599,7 @@ static struct kunit_case syncmirror_al_test_cases[] = {
 	KUNIT_CASE(syncmirror_al_test_end),
 	KUNIT_CASE(syncmirror_al_test_evicts_lru),
 	KUNIT_CASE(syncmirror_al_test_dropped),
+	KUNIT_CASE(syncmirror_al_test_dropped_overflow),
 	KUNIT_CASE(syncmirror_al_test_full_of_busy),
 	KUNIT_CASE(syncmirror_al_test_two_extents),
 	KUNIT_CASE(syncmirror_al_test_keeps_own_extent),

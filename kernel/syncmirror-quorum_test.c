@@ -36,6 +36,7 @@ static const struct bio_case bio_cases[] = {
 	{ "unfenced, suspending", NONE, SUSPEND, true, GO },
 	{ "valid lease", HAVE, SUSPEND, false, GO },
 	{ "valid lease, policy error", HAVE, ERROR, false, GO },
+	{ "valid lease, dm suspending", HAVE, SUSPEND, true, GO },
 	/* Reads too: the copy may be older than a new primary's. */
 	{ "lost, policy suspend", LOST, SUSPEND, false, HOLD },
 	{ "lost, policy error", LOST, ERROR, false, FAIL },
@@ -74,6 +75,10 @@ static const struct write_case write_cases[] = {
 	{ "unfenced", F(.state = NONE), GO },
 	{ "unfenced, generation pending",
 	  F(.state = NONE, .gen_pending = true), HOLD },
+	{ "unfenced, policy error, generation pending",
+	  F(.state = NONE, .policy = ERROR, .gen_pending = true), HOLD },
+	{ "unfenced, dm suspending", F(.state = NONE, .suspending = true),
+	  FAIL },
 	/* Fenced: only a valid lease for this generation lets it complete. */
 	{ "valid lease", F(.state = HAVE, .policy = SUSPEND,
 			   .lease_valid = true, .lease_running = true), GO },
@@ -106,6 +111,8 @@ static const struct write_case write_cases[] = {
 	{ "generation reverted",
 	  { .state = HAVE, .lease_valid = true, .lease_running = true }, AGAIN },
 	{ "generation reverted, unfenced", { .state = NONE }, AGAIN },
+	{ "generation reverted, disk detached",
+	  { .state = NONE, .diskless = true }, FAIL },
 };
 
 static void write_case_desc(const struct write_case *c, char *desc)

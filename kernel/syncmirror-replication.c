@@ -456,8 +456,10 @@ static int peer_stable_before_drop(struct syncmirror_volume *vol)
 	int n;
 
 	n = syncmirror_al_dropped(&vol->al, &dropped);
-	if (!n || !syncmirror_volume_peer_unflushed(vol, dropped, n))
+	if (!n)
 		return 0;
+	if (!syncmirror_volume_peer_unflushed(vol, dropped, n))
+		goto marks;
 
 	memset(&pf, 0, sizeof(pf));
 	INIT_LIST_HEAD(&pf.send.entry);
@@ -470,15 +472,29 @@ static int peer_stable_before_drop(struct syncmirror_volume *vol)
 	conn = rcu_dereference(vol->conn);
 	sent = conn && syncmirror_connection_submit(conn, &pf.send);
 	rcu_read_unlock();
-	/* Every request sent ends, at the latest at its deadline. */
+	/*
+	 * Every request sent ends: answered, at its deadline, or when the
+	 * link ends.
+	 */
 	if (sent) {
-		wait_for_completion(&pf.done);
+		wait_for_completion_io(&pf.done);
 		if (!pf.status) {
 			peer_flushed(vol, epoch);
-			return 0;
+			goto marks;
 		}
+		/* The peer failed it: its copy differs; end the link. */
+		if (pf.status > 0)
+			syncmirror_volume_refuse(vol);
 	}
 	syncmirror_volume_mark_unflushed(vol);
+marks:
+	/*
+	 * Marks made by others (a link that ended, a failed flush) may still
+	 * be in memory only: on disk before the transaction.
+	 */
+	if (syncmirror_bitmap_on_disk(&vol->bitmap,
+				      syncmirror_bitmap_mark_seq(&vol->bitmap)))
+		return 0;
 	return syncmirror_volume_flush_bitmap(vol);
 }
 
@@ -495,7 +511,7 @@ static void al_worker(struct work_struct *work)
 	struct syncmirror_io *io, *next;
 	unsigned int noio;
 	LIST_HEAD(ready);
-	bool separate;
+	bool separate, detached;
 	u32 ring_block;
 	int r = 0;
 	u64 seq;
@@ -526,10 +542,13 @@ static void al_worker(struct work_struct *work)
 		 * one on the peer for the peer's copy.
 		 */
 		r = peer_stable_before_drop(vol);
+		/* A disk detached meanwhile takes no more writes. */
+		detached = READ_ONCE(vol->diskless);
 		separate = syncmirror_separate_meta(sm);
-		if (!r && syncmirror_al_needs_data_flush(&vol->al, separate))
+		if (!r && !detached &&
+		    syncmirror_al_needs_data_flush(&vol->al, separate))
 			r = syncmirror_volume_flush_data(vol, sm);
-		if (!r) {
+		if (!r && !detached) {
 			seq = syncmirror_al_encode(&vol->al,
 						   page_address(vol->al_page),
 						   &ring_block);
@@ -549,7 +568,7 @@ static void al_worker(struct work_struct *work)
 				syncmirror_volume_detach(vol, r);
 				r = 0;
 			}
-		} else {
+		} else if (!detached) {
 			syncmirror_al_committed(&vol->al, seq);
 		}
 	}

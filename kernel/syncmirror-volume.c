@@ -1096,7 +1096,7 @@ bool syncmirror_volume_lost(struct syncmirror_volume *vol, bool anywhere,
 u64 syncmirror_volume_mark_unflushed(struct syncmirror_volume *vol)
 {
 	unsigned int shift = vol->md_info.al_extent_shift;
-	u64 flushed, e, marked = 0, need = 0;
+	u64 flushed, epoch, e, marked = 0, need = 0;
 	unsigned long flags;
 
 	/* Pairs with the release at the end of the load. */
@@ -1108,7 +1108,7 @@ u64 syncmirror_volume_mark_unflushed(struct syncmirror_volume *vol)
 	 */
 	spin_lock_irqsave(&vol->wait_lock, flags);
 	flushed = vol->flushed_epoch;
-	vol->flushed_epoch = atomic64_inc_return(&vol->epoch) - 1;
+	epoch = atomic64_inc_return(&vol->epoch) - 1;
 	spin_unlock_irqrestore(&vol->wait_lock, flags);
 	marked += syncmirror_al_mark_busy(&vol->al, &vol->bitmap);
 	for (e = 0; e < vol->extents; e++) {
@@ -1118,6 +1118,15 @@ u64 syncmirror_volume_mark_unflushed(struct syncmirror_volume *vol)
 				       ((e + 1) << shift) - 1, &need);
 		marked++;
 	}
+	/*
+	 * Only now do those extents stop counting as unflushed on the peer:
+	 * the activity log may drop one only once its mark is made
+	 * (syncmirror_volume_peer_unflushed()).
+	 */
+	spin_lock_irqsave(&vol->wait_lock, flags);
+	if (epoch > vol->flushed_epoch)
+		vol->flushed_epoch = epoch;
+	spin_unlock_irqrestore(&vol->wait_lock, flags);
 	if (marked) {
 		DMWARN_LIMIT("%s: %llu extents unflushed on the peer marked out of sync",
 			     vol->name, marked);
@@ -1142,9 +1151,11 @@ bool syncmirror_volume_peer_unflushed(struct syncmirror_volume *vol,
 	flushed = vol->flushed_epoch;
 	spin_unlock_irq(&vol->wait_lock);
 	if (n < 0) {
-		for (e = 0; e < vol->extents; e++)
+		for (e = 0; e < vol->extents; e++) {
 			if (READ_ONCE(vol->ext_epoch[e]) > flushed)
 				return true;
+			cond_resched();
+		}
 		return false;
 	}
 	for (i = 0; i < n; i++)
