@@ -89,7 +89,7 @@ static void record_epoch(struct syncmirror_io *io)
 	}
 }
 
-/* The peer completed a flush sent in @epoch: what it acknowledged before is stable. */
+/* The peer completed a flush sent in @epoch: what it acknowledged is stable. */
 static void peer_flushed(struct syncmirror_volume *vol, u64 epoch)
 {
 	unsigned long flags;
