@@ -11,6 +11,11 @@
 
 FO_UUID=3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f
 FO_CLUSTER=8d9e0f1a-2b3c-4d4e-9f5a-6b7c8d9e0f1a
+# The 4 KiB blocks an ackcheck writer spreads over (a second writer takes
+# the next as many).  What a partition leaves out of sync, and so each
+# resync after a heal, grows with it: 16 MiB under make check, 64 MiB
+# under check-full.
+FO_BLOCKS=$(tier 4096 16384)
 
 # fo_logged NODE PATTERN: NODE's syslog has a line matching grep -E PATTERN.
 fo_logged() {

@@ -9,11 +9,13 @@
 #     status says diskless, and what A reads (from B) is B's data.
 #  3. The disk is replaced (new metadata): it comes back inconsistent and
 #     gets a full sync from B; then the copies agree.
+# The check tier uses a 64 MiB volume (the whole of it is read from B and
+# fully synced), check-full 256 MiB.
 # timeout: 1200
 
 . "$SM_VM/mirror.sh"
 
-SM_DATA_SIZE=256M
+SM_DATA_SIZE=$(tier 64M 256M)
 MiB=1048576
 uuid=8f901a2b-3c4d-4e5f-8a6b-7c8d9e0f1a2b
 
@@ -37,7 +39,7 @@ disk_heal A
 
 # 2. fio with verify while the disk fails.
 fio_job=$(on_bg A fio --name=disk-fail --filename=/dev/mapper/vol0 --ioengine=io_uring \
-	--direct=1 --rw=randrw --bs=4k --iodepth=16 --size=128M --time_based \
+	--direct=1 --rw=randrw --bs=4k --iodepth=16 --size=$(tier 32M 128M) --time_based \
 	--runtime=20 --verify=crc32c --verify_fatal=1 --output-format=terse)
 sleep 6
 disk_fail A
@@ -51,7 +53,7 @@ assert_eq "$(mirror_field B peer_disk)" up-to-date "B's view before A reconnects
 sectors=$(mirror_field A data_sectors)
 got=$(on A "dd if=/dev/mapper/vol0 bs=1M count=$((sectors / 2048)) iflag=direct status=none | sha256sum | cut -d' ' -f1")
 assert_eq "$got" "$(disk_hash B data $((sectors / 2048 * MiB)))" "A's reads (from B) against B's disk"
-on A dd if=/dev/urandom of=/dev/mapper/vol0 bs=1M count=8 seek=64 oflag=direct status=none
+on A dd if=/dev/urandom of=/dev/mapper/vol0 bs=1M count=8 seek=$(tier 40 64) oflag=direct status=none
 
 # 3. A new disk: fresh metadata, a full sync from B.
 on A smctl secondary vol0

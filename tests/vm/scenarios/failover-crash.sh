@@ -21,7 +21,7 @@ primary=A survivor=B
 times=()
 
 for round in $(seq 1 "$rounds"); do
-	writer=$(on_bg $primary ackcheck write --device /dev/mapper/vol0 --blocks 16384 --qd 32 --writer 7)
+	writer=$(on_bg $primary ackcheck write --device /dev/mapper/vol0 --blocks $FO_BLOCKS --qd 32 --writer 7)
 	stream=$SM_RUNDIR/$primary/share/cmd/$writer.out
 	delay=$((2 + RANDOM % 7))
 	sleep "$delay"

@@ -43,7 +43,7 @@ oneway() {
 	local from=$1 to=$2 writer stream samples sampler start now elapsed
 	local a_state b_role gap lost_runs=0 lost_since= lost_max=0 stall stuck
 
-	writer=$(on_bg A ackcheck write --device /dev/mapper/vol0 --blocks 65536 --qd 32 --writer 3)
+	writer=$(on_bg A ackcheck write --device /dev/mapper/vol0 --blocks $(tier 4096 65536) --qd 32 --writer 3)
 	stream=$SM_RUNDIR/A/share/cmd/$writer.out
 	sleep 3
 	[ "$(fo_acks "$stream")" -gt 0 ] || fail "$from->$to: no write acknowledged on A before the drop"

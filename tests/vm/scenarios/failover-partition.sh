@@ -35,7 +35,7 @@ run() {
 	# Writer 1 on A in the first half of the blocks, writer 2 on B in the
 	# second: each stream verifies on the final data only if they do not
 	# overwrite each other.
-	w1=$(on_bg A ackcheck write --device /dev/mapper/vol0 --blocks 16384 --qd 32 --writer 1)
+	w1=$(on_bg A ackcheck write --device /dev/mapper/vol0 --blocks $FO_BLOCKS --qd 32 --writer 1)
 	s1=$SM_RUNDIR/A/share/cmd/$w1.out
 	sleep 4
 	[ "$(fo_acks "$s1")" -gt 0 ] || fail "$policy: no write acknowledged on A before the partition"
@@ -71,7 +71,7 @@ run() {
 	fo_wait_quorum B have 30 > /dev/null
 	assert_eq "$(mirror_field B role)" primary "$policy: B's role after the partition"
 	[ "$(fo_quorum A)" != have ] || fail "$policy: A holds quorum again while B is primary"
-	w2=$(on_bg B ackcheck write --device /dev/mapper/vol0 --first 16384 --blocks 16384 --qd 8 --writer 2 --ops 2000)
+	w2=$(on_bg B ackcheck write --device /dev/mapper/vol0 --first $FO_BLOCKS --blocks $FO_BLOCKS --qd 8 --writer 2 --ops $(tier 1000 2000))
 	s2=$SM_RUNDIR/B/share/cmd/$w2.out
 	on_wait B "$w2" || fail "$policy: ackcheck on B failed"
 	[ "$(fo_acks "$s2")" -gt 0 ] || fail "$policy: B acknowledged nothing"

@@ -22,7 +22,7 @@ FO_WITNESS=no
 fo_cluster
 assert_eq "$(mirror_field A role)" primary "A's role"
 
-writer=$(on_bg A ackcheck write --device /dev/mapper/vol0 --blocks 16384 --qd 32 --writer 7)
+writer=$(on_bg A ackcheck write --device /dev/mapper/vol0 --blocks $FO_BLOCKS --qd 32 --writer 7)
 stream=$SM_RUNDIR/A/share/cmd/$writer.out
 sleep 4
 [ "$(fo_acks "$stream")" -gt 0 ] || fail "no write acknowledged on A before the partition"
@@ -85,7 +85,7 @@ fo_wait_file B /tmp/promote-hook.ran 10
 cp "$stream" "$SM_RUNDIR/B/share/w7.log"
 on B ackcheck verify --device /dev/mapper/vol0 --log /host/w7.log --writer 7 ||
 	fail "an acknowledged write of A is missing on B"
-w2=$(on_bg B ackcheck write --device /dev/mapper/vol0 --first 16384 --blocks 16384 --qd 8 --writer 2 --ops 1000)
+w2=$(on_bg B ackcheck write --device /dev/mapper/vol0 --first $FO_BLOCKS --blocks $FO_BLOCKS --qd 8 --writer 2 --ops 1000)
 on_wait B "$w2" || fail "ackcheck on B failed"
 s2=$SM_RUNDIR/B/share/cmd/$w2.out
 [ "$(fo_acks "$s2")" -gt 0 ] || fail "B acknowledged nothing"

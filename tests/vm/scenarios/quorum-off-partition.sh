@@ -7,7 +7,7 @@
 # operator keeping A writing would.  Then:
 #  - the override sticks (no lease reaches A to re-arm the fence) and A
 #    writes on without its peer: its ACK count grows in every 10 s of a
-#    60 s partition;
+#    60 s partition (30 s under make check);
 #  - B is promoted by its agent (the witness agrees);
 #  - heal: A's agent learns B's term, A is deposed ("deposed: all I/O
 #    fails"), and within 60 s both writers on A end, ackcheck with an I/O
@@ -56,7 +56,7 @@ a_wait_ended() {
 }
 
 fo_cluster suspend
-writer=$(on_bg A ackcheck write --device /dev/mapper/vol0 --blocks 16384 --qd 32 --writer 1)
+writer=$(on_bg A ackcheck write --device /dev/mapper/vol0 --blocks $FO_BLOCKS --qd 32 --writer 1)
 stream=$SM_RUNDIR/A/share/cmd/$writer.out
 flusher=$(on_bg A fio --name=flush --filename=/dev/mapper/vol0 --ioengine=psync --direct=1 \
 	--rw=randwrite --bs=4k --offset=$((128 << 20)) --size=$((64 << 20)) --fdatasync=1 \
@@ -76,7 +76,7 @@ assert_eq "$(fo_quorum A)" none "A's quorum fence after smctl quorum off"
 # run out long ago: A writes on.
 stalled=
 acks=$(fo_acks "$stream")
-for window in 1 2 3 4 5 6; do
+for window in $(seq 1 "$(tier 3 6)"); do	# 30 s under make check, 60 under check-full
 	sleep 10
 	now=$(fo_acks "$stream")
 	log "partition, ${window}0 s: A acknowledged $((now - acks)) writes in 10 s (quorum $(fo_quorum A))"

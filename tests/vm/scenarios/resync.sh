@@ -11,11 +11,16 @@
 #     written, not twice it), and the copies agree.
 #  3. fio with verify writes on A during a (throttled) resync: no error,
 #     and the copies agree after.
+# The check tier runs it at a quarter of every size (a 256 MiB volume,
+# 25 MiB written ...; a 2 MiB/s throttle): the steps are the same.
 # timeout: 1500
+
+MiB=1048576
+q=$(tier 4 1)		# sizes are divided by q
+SM_DATA_SIZE=$((1024 / q))M
 
 . "$SM_VM/mirror.sh"
 
-MiB=1048576
 uuid=4b5c6d7e-8f90-4a1b-8c2d-3e4f5a6b7c8d
 
 cluster A B
@@ -38,18 +43,18 @@ degraded_write() {
 # 1. Disconnect, write 10%, reconnect.
 on B smctl disconnect vol0
 mirror_wait_state A lost 15 > /dev/null
-degraded_write 0 100
+degraded_write 0 $((100 / q))
 oos=$(mirror_field A out_of_sync_bytes)
-log "A after 100 MiB written without B: $oos bytes out of sync"
-[ "$oos" -ge $((100 * MiB)) ] && [ "$oos" -le $((101 * MiB)) ] ||
-	fail "A's bitmap counts $oos bytes after 100 MiB of 64 KiB writes"
+log "A after $((100 / q)) MiB written without B: $oos bytes out of sync"
+[ "$oos" -ge $((100 / q * MiB)) ] && [ "$oos" -le $(((100 / q + 1) * MiB)) ] ||
+	fail "A's bitmap counts $oos bytes after $((100 / q)) MiB of 64 KiB writes"
 assert_eq "$(mirror_field A copies)" diverged "A's copies while B is away"
 before=$(mirror_field A resynced_bytes)
 mirror_link A B
 moved=$(($(mirror_wait_synced A 300) - before))
-log "resync after 100 MiB written: moved $moved bytes ($((moved * 100 / size))% of the volume)"
+log "resync after $((100 / q)) MiB written: moved $moved bytes ($((moved * 100 / size))% of the volume)"
 [ "$moved" -le $((size * 12 / 100)) ] || fail "resync moved $moved bytes, more than 12% of $size"
-[ "$moved" -ge $((100 * MiB)) ] || fail "resync moved $moved bytes, less than was written"
+[ "$moved" -ge $((100 / q * MiB)) ] || fail "resync moved $moved bytes, less than was written"
 assert_eq "$(mirror_field B disk)" up-to-date "B's disk after the resync"
 assert_eq "$(mirror_field B resync_received_bytes)" "$moved" "bytes B received by resync"
 assert_eq "$(mirror_data_hash B)" "$(mirror_data_hash A)" "data areas after the resync"
@@ -57,14 +62,14 @@ assert_eq "$(mirror_data_hash B)" "$(mirror_data_hash A)" "data areas after the 
 # 2. A resync interrupted half way resumes from the bitmap.
 on B smctl disconnect vol0
 mirror_wait_state A lost 15 > /dev/null
-degraded_write 200 200
+degraded_write $((200 / q)) $((200 / q))
 written=$(mirror_field A out_of_sync_bytes)
-on A smctl resync vol0 rate --max 20M
+on A smctl resync vol0 rate --max $(tier 2M 20M)
 before=$(mirror_field A resynced_bytes)
 mirror_link A B
 deadline=$((SECONDS + 120))
-while [ $(($(mirror_field A resynced_bytes) - before)) -lt $((60 * MiB)) ]; do
-	[ $SECONDS -lt $deadline ] || fail "throttled resync did not reach 60 MiB"
+while [ $(($(mirror_field A resynced_bytes) - before)) -lt $((60 / q * MiB)) ]; do
+	[ $SECONDS -lt $deadline ] || fail "throttled resync did not reach $((60 / q)) MiB"
 	sleep 1
 done
 assert_eq "$(mirror_field A sync_state)" source "A while resyncing"
@@ -96,13 +101,13 @@ assert_eq "$(mirror_data_hash B)" "$(mirror_data_hash A)" "data areas after the 
 # 3. Application writes (fio verify) while a resync runs.
 on B smctl disconnect vol0
 mirror_wait_state A lost 15 > /dev/null
-degraded_write 500 150
-on A smctl resync vol0 rate --min 5M --max 10M
+degraded_write $((500 / q)) $((150 / q))
+on A smctl resync vol0 rate --min $(tier 2M 5M) --max $(tier 4M 10M)
 mirror_link A B
 assert_eq "$(mirror_field A sync_state)" source "A when fio starts"
 on A fio --name=during-resync --filename=/dev/mapper/vol0 --ioengine=io_uring \
-	--direct=1 --rw=randrw --bs=4k --iodepth=16 --offset=$((480 * MiB)) \
-	--size=$((200 * MiB)) --time_based --runtime=20 --verify=crc32c \
+	--direct=1 --rw=randrw --bs=4k --iodepth=16 --offset=$((480 / q * MiB)) \
+	--size=$((200 / q * MiB)) --time_based --runtime=$(tier 10 20) --verify=crc32c \
 	--verify_fatal=1 --output-format=terse > "$SM_RUNDIR/during-resync.terse" ||
 	fail "fio during the resync"
 assert_eq "$(cut -d';' -f5 "$SM_RUNDIR/during-resync.terse")" 0 "fio error code during the resync"

@@ -7,11 +7,12 @@
 #     back while fio writes on A; `smctl verify` on A finds exactly that
 #     region (one mismatch, one region out of sync, at its offset);
 #     `smctl resync start` repairs it; a second verify finds nothing.
+# The check tier uses a 128 MiB volume, check-full 256 MiB.
 # timeout: 1200
 
 . "$SM_VM/mirror.sh"
 
-SM_DATA_SIZE=256M
+SM_DATA_SIZE=$(tier 128M 256M)
 MiB=1048576
 uuid=5c6d7e8f-9012-4b3c-8d4e-5f6a7b8c9d0e
 
@@ -46,14 +47,14 @@ fio_job=$(on_bg A fio --name=load --filename=/dev/mapper/vol0 --ioengine=io_urin
 	--direct=1 --rw=randwrite --bs=4k --iodepth=8 --size=32M \
 	--time_based --runtime=10 --output-format=terse)
 on_wait -t 120 A "$fio_job" > /dev/null
-target=$((150 * MiB + 12 * 1024))
+target=$((100 * MiB + 12 * 1024))
 dd if=/dev/urandom of="$(node_dir B)/data.img" bs=4096 count=1 \
 	seek=$((target / 4096)) conv=notrunc status=none
 on A "smctl verify vol0; echo rc=\$?" > "$SM_RUNDIR/verify1.out"
 log "verify: $(tr '\n' ' ' < "$SM_RUNDIR/verify1.out")"
 grep -q '^rc=2$' "$SM_RUNDIR/verify1.out" || fail "verify did not report the difference"
 assert_eq "$(mirror_field A verify_mismatches)" 1 "regions verify found different"
-assert_eq "$(mirror_field A verify_first_mismatch)" $((150 * MiB)) "offset of the differing region"
+assert_eq "$(mirror_field A verify_first_mismatch)" $((100 * MiB)) "offset of the differing region"
 assert_eq "$(mirror_field A out_of_sync_bytes)" $((64 * 1024)) "out of sync after verify"
 before=$(mirror_field A resynced_bytes)
 on A smctl resync vol0 start
