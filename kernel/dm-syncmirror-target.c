@@ -293,6 +293,15 @@ static void syncmirror_postsuspend(struct dm_target *ti)
 {
 	struct syncmirror *sm = ti->private;
 
+	/*
+	 * No write is in flight: a primary's peer copy is made stable before
+	 * a removal can record a clean shutdown (the next load then replays
+	 * no activity log).
+	 */
+	if (READ_ONCE(sm->vol->role) == SYNCMIRROR_ROLE_PRIMARY &&
+	    syncmirror_replication_peer_stable(sm->vol))
+		DMERR("%s: suspended with the peer's copy unflushed and unmarked",
+		      dm_table_device_name(ti->table));
 	/* The peer's writes stop here too; wait for those in flight. */
 	syncmirror_volume_clear_active(sm->vol, sm);
 }

@@ -14,6 +14,8 @@
 
 #include "syncmirror-connection.h"
 #include "syncmirror-netlink.h"
+#include "syncmirror-quorum.h"
+#include "syncmirror-replication.h"
 #include "syncmirror-volume.h"
 
 static const struct nla_policy get_volume_policy[] = {
@@ -352,20 +354,55 @@ static int get_volume_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+/*
+ * A primary about to be demoted: its peer's copy made stable first (see
+ * syncmirror_replication_peer_stable()), outside the volumes lock, which
+ * the link's receiver may need before it can see the flush answered.
+ * The live table, held meanwhile, keeps the volume.
+ */
+static int stabilize_before_demotion(struct genl_info *info)
+{
+	struct syncmirror_volume *vol;
+	struct syncmirror *sm = NULL;
+	int r;
+
+	syncmirror_volumes_lock();
+	vol = volume_from_info(info);
+	/* Not when set_role() will refuse anyway. */
+	if (vol && vol->role == SYNCMIRROR_ROLE_PRIMARY &&
+	    !syncmirror_volume_open_count(vol) && !syncmirror_quorum_held(vol))
+		sm = syncmirror_volume_get_active(vol);
+	syncmirror_volumes_unlock();
+	if (!sm)
+		return 0;
+	r = syncmirror_replication_peer_stable(vol);
+	syncmirror_volume_put_active(vol, sm);
+	if (r)
+		NL_SET_ERR_MSG(info->extack,
+			       "cannot record what the peer may lack; not demoted");
+	return r;
+}
+
 static int set_role_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *generation = info->attrs[SYNCMIRROR_ATTR_GENERATION];
 	struct syncmirror_volume *vol;
+	u32 role;
 	int r;
 
 	if (GENL_REQ_ATTR_CHECK(info, SYNCMIRROR_ATTR_VOLUME_NAME) ||
 	    GENL_REQ_ATTR_CHECK(info, SYNCMIRROR_ATTR_ROLE))
 		return -EINVAL;
+	role = nla_get_u32(info->attrs[SYNCMIRROR_ATTR_ROLE]);
+	if (role == SYNCMIRROR_ROLE_SECONDARY) {
+		r = stabilize_before_demotion(info);
+		if (r)
+			return r;
+	}
 
 	syncmirror_volumes_lock();
 	vol = volume_from_info(info);
-	r = vol ? syncmirror_volume_set_role(vol,
-			nla_get_u32(info->attrs[SYNCMIRROR_ATTR_ROLE]),
+	r = vol ? syncmirror_volume_set_role(vol, role,
 			nla_get_flag(info->attrs[SYNCMIRROR_ATTR_FORCE]),
 			generation ? nla_get_u64(generation) : 0,
 			info->extack) : -ENOENT;

@@ -26,6 +26,8 @@
  */
 
 #include <linux/device-mapper.h>
+#include <linux/refcount.h>
+#include <linux/slab.h>
 #include <kunit/visibility.h>
 
 #include "syncmirror-conflict.h"
@@ -422,12 +424,26 @@ static void fail_write(struct syncmirror_io *io)
 	complete_write(io);
 }
 
-/* An empty flush the AL worker sends the peer, and waits for. */
+/* How long a demotion or a suspend waits for the peer's flush. */
+#define PEER_STABLE_WAIT	HZ
+
+/*
+ * An empty flush sent to the peer and waited for.  The waiter may stop
+ * waiting before it ends (a bounded wait): whichever of the two lets go
+ * last frees it.
+ */
 struct peer_flush {
 	struct syncmirror_send send;
 	struct completion done;
+	refcount_t ref;
 	int status;
 };
+
+static void peer_flush_put(struct peer_flush *pf)
+{
+	if (refcount_dec_and_test(&pf->ref))
+		kfree(pf);
+}
 
 static void peer_flush_done(struct syncmirror_send *send, int status)
 {
@@ -435,67 +451,121 @@ static void peer_flush_done(struct syncmirror_send *send, int status)
 
 	pf->status = status;
 	complete(&pf->done);
+	peer_flush_put(pf);
 }
 
 /*
- * The next transaction drops extents from the activity log.  Were both
- * nodes to lose power after it, nothing would say where the copies may
- * differ, so the peer's copy of those extents must be stable first: the
- * peer's disk cache may still hold writes it acknowledged in them.  A
- * flush on the peer sees to that; when none completes (no link, link
- * lost), the extents written since the peer's last flush are marked out
- * of sync, on disk, instead.  AL worker (process context).
+ * Flush the peer's disk cache and wait at most @timeout (jiffies, or
+ * MAX_SCHEDULE_TIMEOUT).  True if it completed, which makes what the peer
+ * acknowledged before now stable.
  */
-static int peer_stable_before_drop(struct syncmirror_volume *vol)
+static bool flush_peer(struct syncmirror_volume *vol, long timeout)
 {
 	struct syncmirror_connection *conn;
-	struct peer_flush pf;
-	const u32 *dropped;
-	bool sent;
+	struct peer_flush *pf;
+	bool sent, ok = false;
 	u64 epoch;
-	int n;
 
-	n = syncmirror_al_dropped(&vol->al, &dropped);
-	if (!n)
-		return 0;
-	if (!syncmirror_volume_peer_unflushed(vol, dropped, n))
-		goto marks;
-
-	memset(&pf, 0, sizeof(pf));
-	INIT_LIST_HEAD(&pf.send.entry);
-	pf.send.type = SYNCMIRROR_WIRE_FLUSH;
-	pf.send.done = peer_flush_done;
-	init_completion(&pf.done);
+	pf = kzalloc(sizeof(*pf), GFP_KERNEL);
+	if (!pf)
+		return false;
+	INIT_LIST_HEAD(&pf->send.entry);
+	pf->send.type = SYNCMIRROR_WIRE_FLUSH;
+	pf->send.done = peer_flush_done;
+	init_completion(&pf->done);
+	/* One for the waiter, one for the request. */
+	refcount_set(&pf->ref, 2);
 	/* It covers what the peer acknowledged before now. */
 	epoch = atomic64_inc_return(&vol->epoch) - 1;
 	rcu_read_lock();
 	conn = rcu_dereference(vol->conn);
-	sent = conn && syncmirror_connection_submit(conn, &pf.send);
+	sent = conn && syncmirror_connection_submit(conn, &pf->send);
 	rcu_read_unlock();
+	if (!sent) {
+		/* The request was never queued: its reference is ours. */
+		kfree(pf);
+		return false;
+	}
 	/*
 	 * Every request sent ends: answered, at its deadline, or when the
 	 * link ends.
 	 */
-	if (sent) {
-		wait_for_completion_io(&pf.done);
-		if (!pf.status) {
+	if (wait_for_completion_io_timeout(&pf->done, timeout)) {
+		if (!pf->status) {
 			peer_flushed(vol, epoch);
-			goto marks;
-		}
-		/* The peer failed it: its copy differs; end the link. */
-		if (pf.status > 0)
+			ok = true;
+		} else if (pf->status > 0) {
+			/* The peer failed it: its copy differs; end the link. */
 			syncmirror_volume_refuse(vol);
+		}
 	}
-	syncmirror_volume_mark_unflushed(vol);
-marks:
+	peer_flush_put(pf);
+	return ok;
+}
+
+/*
+ * Make the peer's copy of the extents @numbers (@n of them; every extent
+ * when @n < 0) stable: the peer's disk cache may still hold writes it
+ * acknowledged in them, which a power cut of both nodes would lose with
+ * nothing on either node saying where the copies differ.  A flush on the
+ * peer sees to that; when none completes within @timeout (no link, link
+ * lost, a slow peer), the extents written since the peer's last flush are
+ * marked out of sync, on disk, instead.  Process context, with the
+ * volume's table live.
+ */
+static int peer_stable(struct syncmirror_volume *vol, const u32 *numbers,
+		       int n, long timeout)
+{
+	if (syncmirror_volume_peer_unflushed(vol, numbers, n) &&
+	    !flush_peer(vol, timeout))
+		syncmirror_volume_mark_unflushed(vol);
 	/*
 	 * Marks made by others (a link that ended, a failed flush) may still
-	 * be in memory only: on disk before the transaction.
+	 * be in memory only: on disk before what relies on them.
 	 */
 	if (syncmirror_bitmap_on_disk(&vol->bitmap,
 				      syncmirror_bitmap_mark_seq(&vol->bitmap)))
 		return 0;
 	return syncmirror_volume_flush_bitmap(vol);
+}
+
+/*
+ * The next transaction drops extents from the activity log: the peer's
+ * copy of them must be stable first.  AL worker.
+ */
+static int peer_stable_before_drop(struct syncmirror_volume *vol)
+{
+	const u32 *dropped;
+	int n;
+
+	n = syncmirror_al_dropped(&vol->al, &dropped);
+	if (!n)
+		return 0;
+	/* Its deadline bounds the wait. */
+	return peer_stable(vol, dropped, n, MAX_SCHEDULE_TIMEOUT);
+}
+
+/**
+ * syncmirror_replication_peer_stable - the peer's whole copy made stable
+ * @vol: a primary's volume, its table live
+ *
+ * For a primary about to stop being one (demoted, suspended, removed):
+ * its superblock then no longer says "primary", so the next load replays
+ * no activity log, and a write the peer acknowledged but holds only in its
+ * disk cache would be lost with nothing marking it.  Sends the peer a
+ * flush and waits for it at most PEER_STABLE_WAIT: the callers (a control
+ * command, a suspend) must not wait on a slow peer for long; past that
+ * the extents the peer may lack are marked instead (see peer_stable()).
+ * Process context.
+ *
+ * Return: 0, or the error of writing the bitmap.
+ */
+int syncmirror_replication_peer_stable(struct syncmirror_volume *vol)
+{
+	/* Without a local copy there is no second copy to differ from. */
+	if (READ_ONCE(vol->diskless))
+		return 0;
+	return peer_stable(vol, NULL, -1, PEER_STABLE_WAIT);
 }
 
 /*

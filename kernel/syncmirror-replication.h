@@ -99,5 +99,6 @@ void syncmirror_replication_init(struct syncmirror *sm);
 void syncmirror_replication_init_volume(struct syncmirror_volume *vol);
 int syncmirror_replicate(struct syncmirror *sm, struct bio *bio);
 void syncmirror_replication_bitmap_done(struct list_head *wait, int error);
+int syncmirror_replication_peer_stable(struct syncmirror_volume *vol);
 
 #endif /* SYNCMIRROR_REPLICATION_H */

@@ -574,8 +574,10 @@ static int write_superblock(struct syncmirror_volume *vol,
 /*
  * Promote or demote.  Promotion is refused while a connected peer is
  * primary; demotion while anyone has the volume open: its I/O would start
- * failing under it.  The superblock records a promotion before the first
- * write can happen, so that a crash as primary is known at the next load.
+ * failing under it, and until the peer's copy is stable (the caller sends
+ * the flush, syncmirror_replication_peer_stable()).  The superblock
+ * records a promotion before the first write can happen, so that a crash
+ * as primary is known at the next load.
  * Must be called with volumes_lock held (which keeps the live table).
  */
 int syncmirror_volume_set_role(struct syncmirror_volume *vol, int role,
@@ -602,6 +604,15 @@ int syncmirror_volume_set_role(struct syncmirror_volume *vol, int role,
 	if (role == SYNCMIRROR_ROLE_SECONDARY && syncmirror_quorum_held(vol)) {
 		NL_SET_ERR_MSG(extack, "I/O is held for quorum; fail it first");
 		return -EBUSY;
+	}
+	/*
+	 * The caller made the peer's copy stable (a flush); written to and
+	 * closed again since: rare, and the flush must be done again.
+	 */
+	if (role == SYNCMIRROR_ROLE_SECONDARY && !READ_ONCE(vol->diskless) &&
+	    syncmirror_volume_peer_unflushed(vol, NULL, -1)) {
+		NL_SET_ERR_MSG(extack, "written to during the peer's flush; try again");
+		return -EAGAIN;
 	}
 	if (generation && !(generation & 1)) {
 		NL_SET_ERR_MSG(extack, "a generation number must be odd");
@@ -694,7 +705,8 @@ int syncmirror_volume_set_role(struct syncmirror_volume *vol, int role,
 
 /*
  * The last table of a primary is going (dmsetup remove): every write has
- * completed, so the superblock no longer needs to say "primary".
+ * completed, so the superblock no longer needs to say "primary", once the
+ * peer's copy is known stable.
  */
 void syncmirror_volume_shutdown(struct syncmirror_volume *vol,
 				struct syncmirror *sm)
@@ -708,10 +720,24 @@ void syncmirror_volume_shutdown(struct syncmirror_volume *vol,
 			      vol->name);
 		mutex_unlock(&vol->sb_lock);
 	}
+	/*
+	 * The suspend before made the peer's copy stable, or marked what it
+	 * may lack (syncmirror_replication_peer_stable()).  If neither is
+	 * so, the superblock keeps saying primary: the next load replays
+	 * the activity log, whose extents then count as out of sync.
+	 */
 	if (vol->tables == 1 && vol->role == SYNCMIRROR_ROLE_PRIMARY &&
-	    write_superblock(vol, sm, false))
+	    !READ_ONCE(vol->diskless) &&
+	    (syncmirror_volume_peer_unflushed(vol, NULL, -1) ||
+	     !syncmirror_bitmap_on_disk(&vol->bitmap,
+					syncmirror_bitmap_mark_seq(&vol->bitmap)))) {
+		DMERR("%s: the peer's copy may lack writes: removed as primary",
+		      syncmirror_volume_name(vol));
+	} else if (vol->tables == 1 && vol->role == SYNCMIRROR_ROLE_PRIMARY &&
+		   write_superblock(vol, sm, false)) {
 		DMERR("%s: cannot record the clean shutdown in the superblock",
 		      syncmirror_volume_name(vol));
+	}
 	mutex_unlock(&volumes_lock);
 }
 

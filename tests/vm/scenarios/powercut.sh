@@ -23,13 +23,18 @@
 #   both-cached the same, with fio alone writing in the last second;
 #   resync      B is cut while it is the target of a resync;
 #   al          A is cut, internal metadata (activity-log transactions on
-#               the data device itself).
+#               the data device itself);
+#   demote      A is demoted with B's cache holding fio's writes, then both
+#               are cut: the copies must still be equal (the demotion
+#               flushes B);
+#   remove      the same with vol0 removed on A instead (the suspend
+#               before it flushes B).
 #
 # After each cut the node boots from what its disks kept, rejoins, and the
 # resync that follows must leave the data areas equal (sha256 on the host)
 # and every acknowledged ackcheck write on both nodes (ackcheck verify).
-# make check-full runs the six cases twice more with SM_CUT=random on the
-# second pass (a random half of the unflushed writes survive), 18 cuts.
+# make check-full runs the eight cases twice more with SM_CUT=random on the
+# second pass (a random half of the unflushed writes survive), 24 cuts.
 # timeout: 2400
 
 . "$SM_VM/mirror.sh"
@@ -230,13 +235,48 @@ case_al() {
 	pc_relink al
 }
 
+# case_stop demote|remove: A stops being primary (smctl secondary, or
+# dmsetup remove) with fio's last writes acknowledged by B but still in
+# B's disk cache, then both nodes lose power.  A's superblock no longer
+# says primary, so nothing replays A's activity log: B's copy must have
+# been flushed first, else the copies differ with nothing marking where.
+case_stop() {
+	pc_pair --meta /dev/mapper/meta
+	pc_load
+	pc_sleep
+	pc_stop_load
+	pc_keep_stream "$1"
+	if [ "$1" = demote ]; then
+		on A smctl secondary vol0
+	else
+		on A dmsetup remove vol0
+	fi
+	crash A &
+	pid=$!
+	crash B
+	wait $pid || fail "$1: crash A failed"
+	pc_rejoin A &
+	pid=$!
+	pc_rejoin B
+	wait $pid || fail "$1: A did not come back"
+	pc_relink "$1"
+}
+
+case_demote() {
+	case_stop demote
+}
+
+case_remove() {
+	case_stop remove
+}
+
 cluster A B
 for node in A B; do on $node modprobe dm-syncmirror; done
 # One stream for all cases: the disks keep earlier cases' blocks (equal on
 # both nodes at the end of each case), which verify must know.
 : > "$SM_RUNDIR/A/share/all.log"
 for pass in $(seq 1 "$passes"); do
-	for c in primary secondary both both-cached resync al; do
+	for c in primary secondary both both-cached resync al demote remove; do
 		log "=== pass $pass: $c (cut: $SM_CUT) ==="
 		"case_$c"
 	done
@@ -252,4 +292,4 @@ for pass in $(seq 1 "$passes"); do
 	wait $pid || fail "reboot for pass $((pass + 1))"
 	for node in A B; do on $node modprobe dm-syncmirror; done
 done
-log "$((passes * 6)) power cuts: nothing acknowledged lost, copies equal"
+log "$((passes * 8)) power cuts: nothing acknowledged lost, copies equal"
