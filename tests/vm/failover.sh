@@ -130,13 +130,11 @@ fo_quorum() {
 
 # fo_wait_quorum NODE STATE SECONDS
 fo_wait_quorum() {
-	local deadline=$((SECONDS + $3)) state
-	while :; do
-		state=$(fo_quorum "$1")
-		[ "$state" = "$2" ] && { echo "$state"; return 0; }
-		[ $SECONDS -lt $deadline ] || fail "$1: quorum '$state' after $3 s, want $2"
-		sleep 0.5
-	done
+	local json rc=0
+	json=$(mirror_wait_json "$1" "$3" "\"quorum\":{\"state\":\"$2\"") || rc=$?
+	[ $rc -eq 0 ] || fail "$1: quorum '$(echo "$json" |
+		sed -n 's/.*"quorum":{"state":"\([a-z]*\)".*/\1/p')' after $3 s, want $2"
+	echo "$2"
 }
 
 # fo_acks STREAM: acknowledged writes in an ackcheck stream.

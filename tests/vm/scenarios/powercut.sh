@@ -224,6 +224,7 @@ case_resync() {
 }
 
 case_al() {
+	local sectors node
 	pc_pair
 	pc_load
 	pc_sleep
@@ -233,6 +234,17 @@ case_al() {
 	mirror_wait_state B lost 15 > /dev/null
 	pc_rejoin A
 	pc_relink al
+	# The internal metadata, different on each node, sits in what the
+	# next external-metadata case takes for data (and a --clean pair
+	# never syncs): zeroed on both, and flushed (a dd with conv=fsync
+	# flushes the disk's cache), lest a later cut bring it back.
+	sectors=$(mirror_field A data_sectors)
+	for node in A B; do
+		on $node "dmsetup remove vol0 &&
+			blkdiscard --zeroout --offset $((sectors * 512)) /dev/mapper/data &&
+			dd if=/dev/zero of=/dev/mapper/data bs=512 count=1 seek=$sectors \
+				oflag=direct conv=fsync status=none"
+	done
 }
 
 # case_stop demote|remove: A stops being primary (smctl secondary, or
@@ -276,7 +288,7 @@ for node in A B; do on $node modprobe dm-syncmirror; done
 # both nodes at the end of each case), which verify must know.
 : > "$SM_RUNDIR/A/share/all.log"
 for pass in $(seq 1 "$passes"); do
-	for c in primary secondary both both-cached resync al demote remove; do
+	for c in primary secondary both both-cached resync demote remove al; do
 		log "=== pass $pass: $c (cut: $SM_CUT) ==="
 		"case_$c"
 	done

@@ -64,7 +64,7 @@ on B smctl disconnect vol0
 mirror_wait_state A lost 15 > /dev/null
 degraded_write $((200 / q)) $((200 / q))
 written=$(mirror_field A out_of_sync_bytes)
-on A smctl resync vol0 rate --max $(tier 2M 20M)
+on A smctl resync vol0 rate $(tier "--min 1M --max 2M" "--max 20M")
 before=$(mirror_field A resynced_bytes)
 mirror_link A B
 deadline=$((SECONDS + 120))
