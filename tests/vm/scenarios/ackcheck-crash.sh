@@ -8,6 +8,7 @@
 # this is the single-node baseline the replicated version must keep.)
 # timeout: 900
 
+SM_DATA_SIZE=512M	# 256 MiB of ackcheck blocks and the metadata
 rounds=${ACKCHECK_ROUNDS:-$(tier 1 3)}
 uuid=2f1e0d9c-aaaa-4bbb-8ccc-ddddeeeeffff
 

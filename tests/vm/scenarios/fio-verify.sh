@@ -5,6 +5,7 @@
 # with crc32c.  Also proves the cluster network: A reaches B by name.
 # timeout: 900
 
+SM_DATA_SIZE=512M	# 256 MiB of writes and the metadata
 cluster A B
 
 on A ping -c 1 -W 10 B > /dev/null || fail "A cannot reach B over the cluster network"

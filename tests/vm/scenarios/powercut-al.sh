@@ -20,6 +20,7 @@
 MiB=1048576
 uuid=7c2e9a41-5b3d-4f60-8e71-0a9b8c7d6e5f
 rounds=$(tier 1 3)
+SM_DATA_SIZE=256M
 
 # al_cut CASE [create-md options]
 al_cut() {
@@ -30,7 +31,7 @@ al_cut() {
 	# on each node: zero them, as the external case's data area has them.
 	for node in A B; do
 		on $node "dmsetup remove vol0 2>/dev/null; true"
-		on $node dd if=/dev/zero of=/dev/mapper/data bs=1M seek=1020 count=4 \
+		on $node dd if=/dev/zero of=/dev/mapper/data bs=1M seek=252 count=4 \
 			oflag=direct 2> /dev/null
 	done
 	mirror_volume A 0 $uuid --al-extents 8 "$@"

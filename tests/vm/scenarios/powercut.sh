@@ -108,6 +108,16 @@ pc_rejoin() {
 	on "$1" "dmsetup create vol0 --table \"\$(smctl dump-md --data /dev/mapper/data $meta | sed -n 's/^table: //p')\""
 }
 
+# pc_rejoin_while CUT PEER: CUT boots again while PEER notices the loss
+# (its ping timeout): both take seconds, neither needs the other.
+pc_rejoin_while() {
+	local pid
+	pc_rejoin "$1" &
+	pid=$!
+	mirror_wait_state "$2" lost 15 > /dev/null
+	wait $pid || fail "$1 did not come back"
+}
+
 # pc_relink: reconnect and wait for the resync to end; then the data
 # areas hash equal and every acknowledged write is on both.
 pc_relink() {
@@ -154,8 +164,7 @@ case_primary() {
 	crash A
 	pc_lost A
 	pc_keep_stream primary
-	mirror_wait_state B lost 15 > /dev/null
-	pc_rejoin A
+	pc_rejoin_while A B
 	pc_relink primary
 }
 
@@ -165,11 +174,13 @@ case_secondary() {
 	pc_sleep
 	crash B
 	pc_lost B
+	pc_rejoin B &		# B boots while A writes on alone
+	pid=$!
 	mirror_wait_state A lost 15 > /dev/null
-	sleep 2		# A writes on alone
+	sleep 2
 	pc_stop_load
 	pc_keep_stream secondary
-	pc_rejoin B
+	wait $pid || fail "secondary: B did not come back"
 	pc_relink secondary
 }
 
@@ -231,8 +242,7 @@ case_al() {
 	crash A
 	pc_lost A
 	pc_keep_stream al
-	mirror_wait_state B lost 15 > /dev/null
-	pc_rejoin A
+	pc_rejoin_while A B
 	pc_relink al
 	# The internal metadata, different on each node, sits in what the
 	# next external-metadata case takes for data (and a --clean pair

@@ -12,6 +12,7 @@
 # B's copy keeps every round's blocks and the stream of all rounds.
 # timeout: 1800
 
+SM_DATA_SIZE=512M	# 256 MiB of writes and the metadata
 . "$SM_VM/mirror.sh"
 
 rounds=${ACKCHECK_ROUNDS:-$(tier 2 10)}

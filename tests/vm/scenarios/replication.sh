@@ -67,12 +67,14 @@ assert_eq "$(mirror_data_hash B)" "$(mirror_data_hash A)" "B's data area after o
 # Power cut on B while A writes: A carries on by itself.
 fio_job=$(on_bg A fio --name=peer-loss --filename=/dev/mapper/vol0 \
 	--ioengine=io_uring --direct=1 --rw=randwrite --bs=4k --iodepth=32 \
-	--size=$(tier 64M 512M) --time_based --runtime=25 --output-format=json)
+	--size=$(tier 64M 512M) --time_based --runtime=$(tier 15 25) --output-format=json)
 sleep 6
 crash B
 start=$SECONDS
 mirror_wait_state A lost 15 > "$SM_RUNDIR/lost"
 log "A declared B lost after $((SECONDS - start)) s: $(cat "$SM_RUNDIR/lost")"
+boot B &	# while fio runs on A alone
+booting=$!
 on_wait -t 120 A "$fio_job" > "$SM_RUNDIR/peer-loss.json"
 python3 - "$SM_RUNDIR/peer-loss.json" <<'PY' || fail "fio during B's crash"
 import json, sys
@@ -89,7 +91,7 @@ local_only=$(mirror_field A local_only_writes)
 [ "$local_only" -gt 0 ] || fail "no local-only writes counted after B's crash"
 
 # B comes back: A resyncs what B lacks (the bitmap), then the copies agree.
-boot B
+wait $booting || fail "B did not come back"
 on B modprobe dm-syncmirror
 on B "dmsetup create vol0 --table \"\$(smctl dump-md --data /dev/mapper/data | sed -n 's/^table: //p')\""
 waiter=$(on_bg B smctl connect vol0 --listen 0.0.0.0:7790 --timeout 60)

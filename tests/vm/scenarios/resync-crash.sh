@@ -10,6 +10,7 @@
 # equal, and ackcheck verify finds every acknowledged write on both.
 # timeout: 900
 
+SM_DATA_SIZE=512M	# 256 MiB of writes and the metadata
 . "$SM_VM/mirror.sh"
 
 uuid=6d7e8f90-1a2b-4c3d-8e4f-6a7b8c9d0e1f
@@ -31,9 +32,10 @@ crash A
 log "crashed A after $acks acknowledged writes"
 stream_append "$stream" "$SM_RUNDIR/B/share/all.log"
 cp "$SM_RUNDIR/B/share/all.log" "$SM_RUNDIR/A/share/all.log"
+boot A &	# while B notices the loss (its ping timeout)
+booting=$!
 mirror_wait_state B lost 15 > /dev/null
-
-boot A
+wait $booting || fail "A did not come back"
 on A modprobe dm-syncmirror
 on A "dmsetup create vol0 --table \"\$(smctl dump-md --data /dev/mapper/data | sed -n 's/^table: //p')\""
 on A "dmesg | grep 'crashed as primary'" ||
