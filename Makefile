@@ -122,10 +122,11 @@ fuzz:
 	@FUZZ_TIME=$(FUZZ_TIME) FUZZ_RUNS=$(FUZZ_RUNS) tests/fuzz/run.sh \
 		$(FUZZ_TARGETS)
 
-# The bounded run make check does: seeds, regressions, 5 s per target
+# The bounded run make check does: seeds, regressions, 5 s per target,
+# one target per CPU at a time
 # (check-full: 60 s).
 fuzz-check:
-	@FUZZ_TIME=$(if $(filter full,$(SM_TIER)),60,5) tests/fuzz/run.sh
+	@FUZZ_TIME=$(if $(filter full,$(SM_TIER)),60,5) FUZZ_JOBS=$$(nproc) tests/fuzz/run.sh
 
 # Everything CI runs.  Every suite runs even when an earlier one failed;
 # the last line sums them.  Two tiers (Documentation/testing.rst): make

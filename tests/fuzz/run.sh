@@ -8,8 +8,9 @@
 # (tests/fuzz/corpus/<target>/) and of its regressions
 # (tests/fuzz/regressions/<target>/, the inputs of bugs fuzzing found),
 # then libFuzzer for FUZZ_TIME seconds (default 20) or, when FUZZ_RUNS is
-# set, that many inputs.  One fuzzer at a time, one job: the machine is
-# shared.  New inputs go to build/fuzz/corpus/<target>/, a crash to
+# set, that many inputs.  FUZZ_JOBS targets run at once (default 1; make
+# check runs one per CPU, nothing else running then), each one libFuzzer
+# job.  New inputs go to build/fuzz/corpus/<target>/, a crash to
 # build/fuzz/crashes/<target>/, the output to build/fuzz/logs/<target>.log.
 #
 # A target is one test: it fails on a build error, a seed or regression
@@ -23,6 +24,7 @@ out=$top/build/fuzz
 results=${SM_RESULTS:-$top/build/results}
 time=${FUZZ_TIME:-20}
 runs=${FUZZ_RUNS:-}
+jobs=${FUZZ_JOBS:-1}
 mkdir -p "$results" "$out/logs"
 
 # shellcheck disable=SC2046 # the names are words
@@ -37,7 +39,7 @@ finish() {
 
 passed=0
 failed=0
-if ! make -s -C "$here" > "$out/logs/build.log" 2>&1; then
+if ! make -s -j"$jobs" -C "$here" > "$out/logs/build.log" 2>&1; then
 	echo "fuzz: build failed (log: $out/logs/build.log)"
 	tail -n 10 "$out/logs/build.log" | sed 's/^/    /'
 	failed=$#
@@ -79,23 +81,42 @@ fuzz() {
 	[ $rc -eq 0 ] || { reason "$log" $rc; return 1; }
 }
 
-for target in "$@"; do
-	log=$out/logs/$target.log
+# one TARGET: replay, then fuzz; its result line goes to
+# $out/logs/TARGET.result, PASS or FAIL first.
+one() {
+	local target=$1 log=$out/logs/$1.log why execs rate
 	if ! why=$(replay "$target" "$out/logs/$target-replay.log"); then
-		echo "fuzz: $target: FAIL (a seed or regression)"
-		echo "$why" | sed 's/^/    /'
-		failed=$((failed + 1))
-		continue
+		{ echo "FAIL fuzz: $target: FAIL (a seed or regression)"
+		  echo "$why" | sed 's/^/    /'; } > "$out/logs/$target.result"
+		return
 	fi
 	if ! why=$(fuzz "$target" "$log"); then
-		echo "fuzz: $target: FAIL (log: $log)"
-		echo "$why" | sed 's/^/    /'
-		failed=$((failed + 1))
-		continue
+		{ echo "FAIL fuzz: $target: FAIL (log: $log)"
+		  echo "$why" | sed 's/^/    /'; } > "$out/logs/$target.result"
+		return
 	fi
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
-	echo "fuzz: $target: PASS (${execs:-?} runs, ${rate:-?} exec/s)"
-	passed=$((passed + 1))
+	echo "PASS fuzz: $target: PASS (${execs:-?} runs, ${rate:-?} exec/s)" \
+		> "$out/logs/$target.result"
+}
+
+for target in "$@"; do
+	rm -f "$out/logs/$target.result"
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
+		wait -n
+	done
+	one "$target" &
+done
+wait
+for target in "$@"; do
+	result=$out/logs/$target.result
+	[ -f "$result" ] || echo "FAIL fuzz: $target: FAIL (no result)" > "$result"
+	sed '1s/^[A-Z]* //' "$result"
+	if head -n 1 "$result" | grep -q '^PASS'; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+	fi
 done
 finish

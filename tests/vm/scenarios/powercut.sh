@@ -50,8 +50,10 @@ pc_pair() {
 	for node in A B; do
 		on $node "dmsetup remove vol0 2>/dev/null; true"
 	done
-	mirror_volume A 0 $uuid --al-extents 8 "$@"
+	mirror_volume A 0 $uuid --al-extents 8 "$@" &
+	pid=$!
 	mirror_volume B 1 $uuid --al-extents 8 "$@"
+	wait $pid || fail "vol0 on A"
 	mirror_link A B
 	on A smctl primary vol0
 	PC_MD=("$@")
@@ -128,18 +130,23 @@ pc_relink() {
 	moved=$(mirror_wait_synced A 600)
 	mirror_wait_synced B 60 > /dev/null
 	log "$1: resync done ($moved bytes resynced by A in all)"
-	assert_eq "$(mirror_data_hash B)" "$(mirror_data_hash A)" "$1: data areas after the resync"
+	# Each node's checks run while the other's do.
+	mirror_data_hash A > "$SM_RUNDIR/hash.A" &
+	pid=$!
+	hash_b=$(mirror_data_hash B)
+	wait $pid || fail "$1: A's data area hash"
+	assert_eq "$hash_b" "$(cat "$SM_RUNDIR/hash.A")" "$1: data areas after the resync"
 	cp "$SM_RUNDIR/A/share/all.log" "$SM_RUNDIR/B/share/all.log"
-	on A ackcheck verify --device /dev/mapper/data --log /host/all.log --writer 7 ||
-		fail "$1: an acknowledged write is missing on A"
-	on B ackcheck verify --device /dev/mapper/data --log /host/all.log --writer 7 ||
-		fail "$1: an acknowledged write is missing on B"
+	verify_a=$(on_bg A ackcheck verify --device /dev/mapper/data --log /host/all.log --writer 7)
+	verify_b=$(on_bg B ackcheck verify --device /dev/mapper/data --log /host/all.log --writer 7)
+	on_wait A "$verify_a" || fail "$1: an acknowledged write is missing on A"
+	on_wait B "$verify_b" || fail "$1: an acknowledged write is missing on B"
 }
 
-# pc_sleep [both]: the writers run 3-7 s, then (unless "both") fio alone
-# for a second (see above).
+# pc_sleep [both]: the writers run 3-7 s (make check: 2-4 s), then
+# (unless "both") fio alone for a second (see above).
 pc_sleep() {
-	local ms=$((3000 + RANDOM % 4000))
+	local ms=$(tier "$((2000 + RANDOM % 2000))" "$((3000 + RANDOM % 4000))")
 	sleep "$((ms / 1000)).$(printf %03d $((ms % 1000)))"
 	[ "${1:-}" = both ] && return 0
 	on A "killall ackcheck; while pidof ackcheck; do sleep 0.1; done; true" > /dev/null
