@@ -64,7 +64,7 @@ tools:
 	$(MAKE) -C tools
 	@$(MAKE) --no-print-directory $(BUILD)/tools/bin/sm-wirepeer \
 		$(BUILD)/tools/bin/sm-quorum $(BUILD)/tools/bin/sm-clock \
-		$(BUILD)/tools/bin/sm-diskcache
+		$(BUILD)/tools/bin/sm-diskcache $(BUILD)/tools/bin/sm-plainconnect
 
 # A scripted misbehaving peer for the VM scenarios (goes into the images).
 $(BUILD)/tools/bin/sm-wirepeer: tests/vm/wirepeer.c tools/lib/crc32c.c tools/lib/crc32c.h
@@ -76,6 +76,13 @@ $(BUILD)/tools/bin/sm-quorum: tests/vm/quorumctl.c tools/lib/genl.c tools/lib/ge
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -I include/uapi \
 		$$(pkg-config --cflags libnl-genl-3.0) -o $@ tests/vm/quorumctl.c \
+		tools/lib/genl.c $$(pkg-config --libs libnl-genl-3.0)
+
+# Hands the kernel a plain socket as a caller without TLS would.
+$(BUILD)/tools/bin/sm-plainconnect: tests/vm/plainconnect.c tools/lib/genl.c tools/lib/genl.h
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -I include/uapi \
+		$$(pkg-config --cflags libnl-genl-3.0) -o $@ tests/vm/plainconnect.c \
 		tools/lib/genl.c $$(pkg-config --libs libnl-genl-3.0)
 
 # Clock offsets between the VMs, for the event logs of failover scenarios.

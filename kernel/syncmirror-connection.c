@@ -39,6 +39,7 @@
 #include <linux/uio.h>
 #include <net/sock.h>
 #include <net/tcp.h>
+#include <net/tls.h>
 #include <kunit/visibility.h>
 
 #include "syncmirror-connection.h"
@@ -232,7 +233,7 @@ static int send_message(struct syncmirror_connection *conn,
 	int r;
 
 	if (bio)
-		msg->payload_csum = bio_payload_crc32c(bio);
+		msg->payload_csum = conn->data_csum ? bio_payload_crc32c(bio) : 0;
 	else
 		msg->payload_csum = syncmirror_wire_crc32c(buf,
 							   msg->payload_len);
@@ -479,6 +480,13 @@ static int handshake(struct syncmirror_connection *conn)
 			 wire_error_reason(verdict), 0, 0);
 		return -EPROTO;
 	}
+
+	/* Settled before the send thread starts; see the hello features. */
+	conn->data_csum = !(conn->local.features & remote.features &
+			    SYNCMIRROR_WIRE_FEAT_NO_DATA_CSUM);
+	if (!conn->tls_cipher)
+		DMWARN("%s: link to peer node %u is not encrypted (transport security none)",
+		       conn->vol->name, remote.node_id);
 
 	spin_lock_irq(&conn->lock);
 	conn->peer_node_id = remote.node_id;
@@ -734,7 +742,8 @@ static int receive_read_data(struct syncmirror_connection *conn,
 		      bio->bi_iter.bi_size);
 	to.iov_offset = bio->bi_iter.bi_bvec_done;
 	r = recv_iter(conn, &to, true);
-	if (!r && bio_payload_crc32c(bio) != msg->payload_csum) {
+	if (!r && conn->data_csum &&
+	    bio_payload_crc32c(bio) != msg->payload_csum) {
 		*error = "payload checksum mismatch";
 		r = -EBADMSG;
 	}
@@ -827,7 +836,8 @@ static int receive_request(struct syncmirror_connection *conn,
 		iov_iter_bvec(&iter, ITER_DEST, pw->bio.bi_io_vec,
 			      pw->bio.bi_vcnt, msg->payload_len);
 		r = recv_iter(conn, &iter, true);
-		if (!r && bio_payload_crc32c(&pw->bio) != msg->payload_csum) {
+		if (!r && conn->data_csum &&
+		    bio_payload_crc32c(&pw->bio) != msg->payload_csum) {
 			*error = "payload checksum mismatch";
 			r = -EBADMSG;
 		}
@@ -1239,16 +1249,44 @@ void syncmirror_connection_role_changed(struct syncmirror_connection *conn)
 }
 
 /*
+ * The cipher of the kernel TLS 1.3 that userspace installed on @sk in both
+ * directions (TLS_TX and TLS_RX after its handshake), or 0.  Once that is
+ * so, every byte we send or receive goes through TLS records, and a record
+ * that is not application data (an alert, a late handshake message) fails
+ * our receive with -EIO: we pass no control buffer to take its type.
+ */
+u16 syncmirror_sock_tls13_cipher(struct sock *sk)
+{
+	const struct inet_connection_sock *icsk = inet_csk(sk);
+	const struct tls_context *ctx;
+	u16 cipher = 0;
+
+	lock_sock(sk);
+	if (icsk->icsk_ulp_ops && !strcmp(icsk->icsk_ulp_ops->name, "tls")) {
+		ctx = tls_get_ctx(sk);
+		if (ctx && ctx->tx_conf != TLS_BASE &&
+		    ctx->rx_conf != TLS_BASE &&
+		    ctx->prot_info.version == TLS_1_3_VERSION)
+			cipher = ctx->prot_info.cipher_type;
+	}
+	release_sock(sk);
+	return cipher;
+}
+
+/*
  * Take over the socket behind @fd (in the caller's file table) and start
  * the protocol on it.  Called from netlink, in the caller's context.
  */
 struct syncmirror_connection *
 syncmirror_connection_start(struct syncmirror_volume *vol, int fd,
-			    unsigned int ping_timeout_ms,
+			    const struct syncmirror_link_options *opts,
 			    struct netlink_ext_ack *extack)
 {
+	unsigned int ping_timeout_ms = opts->ping_timeout_ms;
 	struct syncmirror_connection *conn;
 	struct socket *sock;
+	bool no_csum;
+	u16 cipher;
 	int r;
 
 	sock = sockfd_lookup(fd, &r);
@@ -1262,6 +1300,15 @@ syncmirror_connection_start(struct syncmirror_volume *vol, int fd,
 		NL_SET_ERR_MSG(extack, "not a connected TCP socket");
 		return ERR_PTR(-EINVAL);
 	}
+	cipher = syncmirror_sock_tls13_cipher(sock->sk);
+	if (!cipher && opts->security != SYNCMIRROR_SECURITY_NONE) {
+		sockfd_put(sock);
+		NL_SET_ERR_MSG(extack,
+			       "the socket has no kernel TLS 1.3 in both directions (transport security none not asked for)");
+		return ERR_PTR(-EPROTONOSUPPORT);
+	}
+	no_csum = opts->data_csum == SYNCMIRROR_DATA_CSUM_OFF ||
+		  (opts->data_csum == SYNCMIRROR_DATA_CSUM_AUTO && cipher);
 
 	conn = kzalloc(sizeof(*conn), GFP_KERNEL);
 	if (!conn) {
@@ -1279,6 +1326,8 @@ syncmirror_connection_start(struct syncmirror_volume *vol, int fd,
 	conn->vol = vol;
 	conn->sock = sock;
 	conn->ping_timeout_ms = ping_timeout_ms;
+	conn->tls_cipher = cipher;
+	conn->data_csum = true;
 	conn->idle_limit = DIV_ROUND_UP(ping_timeout_ms, 1000);
 	spin_lock_init(&conn->lock);
 	INIT_LIST_HEAD(&conn->send_queue);
@@ -1295,6 +1344,7 @@ syncmirror_connection_start(struct syncmirror_volume *vol, int fd,
 		.data_sectors = vol->md_info.data_sectors,
 		.node_id = vol->md_info.node_id,
 		.max_payload = SYNCMIRROR_WIRE_MAX_PAYLOAD,
+		.features = no_csum ? SYNCMIRROR_WIRE_FEAT_NO_DATA_CSUM : 0,
 	};
 
 	/*

@@ -19,9 +19,24 @@
 #include "syncmirror-protocol.h"
 
 struct netlink_ext_ack;
+struct sock;
 struct socket;
 struct task_struct;
 struct syncmirror_volume;
+
+/**
+ * struct syncmirror_link_options - how CONNECT wants a link run
+ * @ping_timeout_ms: silence after which the peer is lost
+ * @sb_policy: enum syncmirror_sb_policy, for the hello
+ * @security: enum syncmirror_security the socket must carry
+ * @data_csum: enum syncmirror_data_csum
+ */
+struct syncmirror_link_options {
+	u32 ping_timeout_ms;
+	u32 sb_policy;
+	u32 security;
+	u32 data_csum;
+};
 
 /* Requests a primary may have in flight on one link (seq modulo this). */
 #define SYNCMIRROR_SLOTS	128
@@ -79,6 +94,9 @@ struct syncmirror_send {
  * @remote: what the peer said in its hello (receive thread only)
  * @sync_verdict: what the hellos say the copies need (receive thread only)
  * @ping_timeout_ms: silence after which the peer is lost
+ * @tls_cipher: the TLS_CIPHER_* of the socket's kernel TLS, 0 without
+ * @data_csum: WRITE and read payloads carry their CRC-32C; settled by the
+ *	receive thread at the hello, before the send thread starts
  * @idle_limit: receive timeouts (of a second) in a row that make it lost
  * @next_check: when the receive thread next checks the deadlines
  *	(receive thread only)
@@ -124,6 +142,8 @@ struct syncmirror_connection {
 	struct syncmirror_hello remote;
 	enum syncmirror_sync_verdict sync_verdict;
 	unsigned int ping_timeout_ms;
+	u16 tls_cipher;
+	bool data_csum;
 	unsigned int idle_limit;
 	unsigned long next_check;
 
@@ -180,8 +200,9 @@ syncmirror_request_deadline(unsigned long since, bool all_sent,
 
 struct syncmirror_connection *
 syncmirror_connection_start(struct syncmirror_volume *vol, int fd,
-			    unsigned int ping_timeout_ms,
+			    const struct syncmirror_link_options *opts,
 			    struct netlink_ext_ack *extack);
+u16 syncmirror_sock_tls13_cipher(struct sock *sk);
 void syncmirror_connection_go(struct syncmirror_connection *conn);
 void syncmirror_connection_stop(struct syncmirror_connection *conn);
 void syncmirror_connection_get_state(struct syncmirror_connection *conn,

@@ -89,6 +89,12 @@ static const struct nla_policy connect_policy[] = {
 	[SYNCMIRROR_ATTR_SB_POLICY] =
 		NLA_POLICY_RANGE(NLA_U32, SYNCMIRROR_SB_POLICY_DISCONNECT,
 				 __SYNCMIRROR_SB_POLICY_MAX - 1),
+	[SYNCMIRROR_ATTR_TRANSPORT_SECURITY] =
+		NLA_POLICY_RANGE(NLA_U32, SYNCMIRROR_SECURITY_TLS,
+				 SYNCMIRROR_SECURITY_NONE),
+	[SYNCMIRROR_ATTR_DATA_CSUM] =
+		NLA_POLICY_RANGE(NLA_U32, SYNCMIRROR_DATA_CSUM_AUTO,
+				 SYNCMIRROR_DATA_CSUM_OFF),
 };
 
 enum syncmirror_mcast_group {
@@ -120,7 +126,18 @@ static int fill_connection(struct sk_buff *skb,
 	    (nla_put_u64_64bit(skb, SYNCMIRROR_ATTR_CONN_SINCE, since,
 			       SYNCMIRROR_ATTR_PAD) ||
 	     nla_put_u32(skb, SYNCMIRROR_ATTR_PING_TIMEOUT_MS,
-			 conn->ping_timeout_ms)))
+			 conn->ping_timeout_ms) ||
+	     nla_put_u32(skb, SYNCMIRROR_ATTR_TRANSPORT_SECURITY,
+			 conn->tls_cipher ? SYNCMIRROR_SECURITY_TLS :
+			 SYNCMIRROR_SECURITY_NONE) ||
+	     (conn->tls_cipher &&
+	      nla_put_u32(skb, SYNCMIRROR_ATTR_TLS_CIPHER, conn->tls_cipher))))
+		return -EMSGSIZE;
+	/* Known once the hellos agreed. */
+	if (state == SYNCMIRROR_CONN_CONNECTED &&
+	    nla_put_u32(skb, SYNCMIRROR_ATTR_DATA_CSUM,
+			READ_ONCE(conn->data_csum) ? SYNCMIRROR_DATA_CSUM_ON :
+			SYNCMIRROR_DATA_CSUM_OFF))
 		return -EMSGSIZE;
 	/* Who the peer is stays known after it is lost: say who is gone. */
 	if (peer_role &&
@@ -414,6 +431,9 @@ static int connect_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *timeout = info->attrs[SYNCMIRROR_ATTR_PING_TIMEOUT_MS];
 	struct nlattr *policy = info->attrs[SYNCMIRROR_ATTR_SB_POLICY];
+	struct nlattr *security = info->attrs[SYNCMIRROR_ATTR_TRANSPORT_SECURITY];
+	struct nlattr *csum = info->attrs[SYNCMIRROR_ATTR_DATA_CSUM];
+	struct syncmirror_link_options opts;
 	const char *name;
 	u32 fd;
 
@@ -423,12 +443,17 @@ static int connect_doit(struct sk_buff *skb, struct genl_info *info)
 
 	name = nla_data(info->attrs[SYNCMIRROR_ATTR_VOLUME_NAME]);
 	fd = nla_get_u32(info->attrs[SYNCMIRROR_ATTR_SOCKET_FD]);
-	return syncmirror_volume_connect(name, fd, timeout ?
-					 nla_get_u32(timeout) :
-					 SYNCMIRROR_PING_TIMEOUT_MS_DEFAULT,
-					 policy ? nla_get_u32(policy) :
-					 SYNCMIRROR_SB_POLICY_DISCONNECT,
-					 info->extack);
+	opts = (struct syncmirror_link_options) {
+		.ping_timeout_ms = timeout ? nla_get_u32(timeout) :
+				   SYNCMIRROR_PING_TIMEOUT_MS_DEFAULT,
+		.sb_policy = policy ? nla_get_u32(policy) :
+			     SYNCMIRROR_SB_POLICY_DISCONNECT,
+		.security = security ? nla_get_u32(security) :
+			    SYNCMIRROR_SECURITY_TLS,
+		.data_csum = csum ? nla_get_u32(csum) :
+			     SYNCMIRROR_DATA_CSUM_AUTO,
+	};
+	return syncmirror_volume_connect(name, fd, &opts, info->extack);
 }
 
 static int disconnect_doit(struct sk_buff *skb, struct genl_info *info)

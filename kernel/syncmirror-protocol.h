@@ -36,7 +36,7 @@ struct syncmirror_msg {
  * struct syncmirror_hello - what a node announces when a connection starts
  * @version_min: oldest protocol version it speaks
  * @version_max: newest protocol version it speaks
- * @features: SYNCMIRROR_WIRE_FEAT_* bits (none yet)
+ * @features: SYNCMIRROR_WIRE_FEAT_* bits
  * @volume_uuid: volume the node belongs to
  * @data_sectors: size of its data
  * @node_id: its node id

@@ -285,7 +285,7 @@ syncmirror_volume_conn(struct syncmirror_volume *vol)
  * must be disconnected first.
  */
 int syncmirror_volume_connect(const char *name, int fd,
-			      unsigned int ping_timeout_ms, u32 sb_policy,
+			      const struct syncmirror_link_options *opts,
 			      struct netlink_ext_ack *extack)
 {
 	struct syncmirror_connection *conn, *old;
@@ -328,10 +328,10 @@ int syncmirror_volume_connect(const char *name, int fd,
 	}
 
 	spin_lock(&vol->split_brain.lock);
-	vol->split_brain.r.policy = sb_policy;
+	vol->split_brain.r.policy = opts->sb_policy;
 	spin_unlock(&vol->split_brain.lock);
 	kref_get(&vol->kref);
-	conn = syncmirror_connection_start(vol, fd, ping_timeout_ms, extack);
+	conn = syncmirror_connection_start(vol, fd, opts, extack);
 	if (IS_ERR(conn)) {
 		kref_put(&vol->kref, volume_release);
 		r = PTR_ERR(conn);

@@ -30,6 +30,7 @@ struct mapped_device;
 struct netlink_ext_ack;
 struct syncmirror;
 struct syncmirror_connection;
+struct syncmirror_link_options;
 
 /**
  * struct syncmirror_volume - state of one mirrored volume
@@ -149,7 +150,7 @@ int syncmirror_volume_set_role(struct syncmirror_volume *vol, int role,
 			       struct netlink_ext_ack *extack);
 void syncmirror_volume_notify(struct syncmirror_volume *vol, int event);
 int syncmirror_volume_connect(const char *name, int fd,
-			      unsigned int ping_timeout_ms, u32 sb_policy,
+			      const struct syncmirror_link_options *opts,
 			      struct netlink_ext_ack *extack);
 struct syncmirror_connection *
 syncmirror_volume_conn(struct syncmirror_volume *vol);

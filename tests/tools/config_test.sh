@@ -114,6 +114,31 @@ refused "s|^split-brain-hook .*|split-brain-hook $tmp/vol0.secret|" "vol0: split
 refused '/^secret-file/d' "$conf: missing key \"secret-file\" (secret-file PATH)"
 refused '/^peer/d' "$conf: missing key \"peer\" (peer NODE-ID HOST:PORT)"
 
+# Transport security: psk by default, x509 with its four keys (and no
+# secret needed), none on request; a TLS key without x509 is a mistake.
+refused 's|^hook-timeout .*|transport-security tls|' "$conf:12: transport-security \"tls\" is not psk, x509 or none"
+refused 's|^hook-timeout .*|data-checksum maybe|' "$conf:12: data-checksum \"maybe\" is not auto, on or off"
+refused "s|^hook-timeout .*|tls-ca-file $tmp/ca.pem|" "$conf:12: tls-ca-file is only used with transport-security x509"
+refused 's|^hook-timeout .*|transport-security x509|' "$conf: transport-security x509 needs \"tls-ca-file PATH\""
+refused "s|^hook-timeout .*|transport-security x509\\ntls-ca-file $tmp/ca.pem\\ntls-cert-file $tmp/a.pem\\ntls-key-file $tmp/a.key|" \
+	"$conf: transport-security x509 needs \"tls-peer-name NAME\""
+write_conf "/^secret-file/d; s|^hook-timeout .*|transport-security x509\\ntls-ca-file $tmp/ca.pem\\ntls-cert-file $tmp/a.pem\\ntls-key-file $tmp/a.key\\ntls-peer-name node-b.example\\ndata-checksum on|"
+out=$("$smctl" show-config vol0 --config-dir "$tmp" 2>&1)
+if [ $? -eq 0 ] && grep -qx "transport-security x509   # TLS 1.3, certificates" <<< "$out" &&
+   grep -qx "tls-peer-name node-b.example" <<< "$out" &&
+   grep -qx "data-checksum on" <<< "$out" && ! grep -q "^secret-file" <<< "$out"; then
+	ok "transport-security x509 without a secret"
+else
+	bad "transport-security x509: $out"
+fi
+out=$("$smctl" -j show-config vol0 --config-dir "$tmp" 2>&1)
+grep -q '"transport_security":"x509","tls_ca_file":"'"$tmp"'/ca.pem","tls_cert_file":"'"$tmp"'/a.pem","tls_key_file":"'"$tmp"'/a.key","tls_peer_name":"node-b.example","data_checksum":"on",' <<< "$out" &&
+	ok "JSON of transport-security x509" || bad "JSON of x509: $out"
+write_conf 's|^hook-timeout .*|transport-security none|'
+out=$("$smctl" show-config vol0 --config-dir "$tmp" 2>&1)
+grep -qx "transport-security none   # NOT ENCRYPTED" <<< "$out" &&
+	ok "transport-security none" || bad "transport-security none: $out"
+
 # Things that are fine: internal metadata, no ping-timeout, [v6]:port,
 # no split-brain keys (their defaults are shown).
 write_conf 's|^meta .*|meta internal|; /^ping-timeout/d; s|^address .*|address [fe80::1]:7789|; /^after-split-brain/d; /^split-brain-hook/d; /^hook-timeout/d'
@@ -155,7 +180,7 @@ else
 	bad "quorum defaults: $out"
 fi
 out=$("$smctl" -j show-config vol0 --config-dir "$tmp" 2>&1)
-grep -q '"quorum":false,"on_quorum_loss":"suspend","auto_promote":false,"fence_hook":null,"fence_timeout":5,"promote_hook":null,"deposed_hook":null,"cluster":null}$' <<< "$out" &&
+grep -q '"quorum":false,"on_quorum_loss":"suspend","auto_promote":false,"fence_hook":null,"fence_timeout":5,"promote_hook":null,"deposed_hook":null,"transport_security":"psk","data_checksum":"auto","cluster":null}$' <<< "$out" &&
 	ok "JSON quorum defaults" || bad "JSON quorum defaults: $out"
 # Set explicitly, read back.
 write_conf "\$a quorum on\non-quorum-loss error\nauto-promote yes\nfence-hook $tmp/sb-hook\nfence-timeout 60\npromote-hook $tmp/sb-hook\ndeposed-hook $tmp/sb-hook"

@@ -145,7 +145,13 @@ qemu_netdevs() {
 			$((SM_NET_PORT + 16 * peer + self))
 		printf -- '-device virtio-net-pci,netdev=l%d,mac=52:54:00:5e:%02x:%02x ' \
 			"$peer" "$self" "$peer"
+		# SM_CAPTURE=yes: every frame of the link, both ways, into
+		# link-PEER.pcap in the node's directory (what a wire tap sees).
+		[ "${SM_CAPTURE:-no}" = yes ] &&
+			printf -- '-object filter-dump,id=cap%d,netdev=l%d,file=%s/link-%s.pcap,maxlen=65536 ' \
+				"$peer" "$peer" "$(node_dir "$node")" "${SM_NODES[$j]}"
 	done
+	return 0
 }
 
 # The disks (data, meta) of a node.  SM_DISKS=volatile (the default): each

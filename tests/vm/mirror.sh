@@ -40,14 +40,30 @@ peer $4 $5
 EOF"
 }
 
+# The secret of the links smctl connect makes: both nodes prove it, and
+# the link's TLS key derives from it.  Written on first use after a boot.
+MIRROR_SECRET=/run/sm-mirror.secret
+
+# mirror_connect_cmd ARGS...: the guest command "smctl connect ARGS" with
+# --secret MIRROR_SECRET (TLS), unless ARGS say --transport-security or
+# --secret themselves.
+mirror_connect_cmd() {
+	local secret="--secret $MIRROR_SECRET"
+	case " $* " in
+	*" --transport-security "* | *" --secret "*) secret= ;;
+	esac
+	printf '%s' "[ -s $MIRROR_SECRET ] || (umask 077 && echo syncmirror-test-link-secret > $MIRROR_SECRET); smctl connect $* $secret"
+}
+
 # mirror_link PRIMARY SECONDARY [PORT] [smctl connect options]: SECONDARY
-# waits, PRIMARY dials; both hand their socket to the kernel.  Waits until
-# both sides are connected.
+# waits, PRIMARY dials; both hand their socket to the kernel (over TLS
+# unless the options say --transport-security none).  Waits until both
+# sides are connected.
 mirror_link() {
 	local a=$1 b=$2 port=${3:-7789} waiter
 	shift $(($# < 3 ? $# : 3))
-	waiter=$(on_bg "$b" smctl connect vol0 --listen "0.0.0.0:$port" --timeout 60 "$@")
-	on "$a" smctl connect vol0 --peer "$b:$port" --timeout 60 "$@"
+	waiter=$(on_bg "$b" "$(mirror_connect_cmd vol0 --listen "0.0.0.0:$port" --timeout 60 "$@")")
+	on "$a" "$(mirror_connect_cmd vol0 --peer "$b:$port" --timeout 60 "$@")"
 	on_wait "$b" "$waiter"
 	mirror_wait_state "$a" connected 20 > /dev/null
 	mirror_wait_state "$b" connected 20 > /dev/null

@@ -45,6 +45,7 @@ SYSTEMD_UNITS="basic.target sysinit.target sockets.target timers.target
 # Stock-kernel modules, each pulled in with its dependencies.
 MODULES="virtio_pci virtio_blk virtio_net virtio_console 9pnet_virtio 9p
 	dm-mod dm-flakey dm-delay sch_netem nf_tables tls crc32c_generic
+	gcm ghash_generic ghash_clmulni_intel aesni_intel
 	libcrc32c"
 
 # Stock-kernel modules shipped but not loaded at boot: 'modprobe NAME' when

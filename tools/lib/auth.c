@@ -158,7 +158,9 @@ static int check_hello(struct sm_auth *auth)
 			    theirs, ours);
 		return -1;
 	}
-	if (auth->peer_node_id != auth->expected_peer) {
+	if (auth->expected_peer == SM_AUTH_ANY_PEER ?
+	    auth->peer_node_id == auth->node_id :
+	    auth->peer_node_id != auth->expected_peer) {
 		add_message(auth, "is not the configured peer (node %u)",
 			    auth->expected_peer);
 		return -1;

@@ -31,6 +31,7 @@
 #define SM_AUTH_VERDICT_ACCEPTED 1
 #define SM_AUTH_VERDICT_REJECTED 0
 #define SM_AUTH_TIMEOUT_MS	10000	/* whole exchange, per connection */
+#define SM_AUTH_ANY_PEER	UINT32_MAX	/* expected_peer: any node but us */
 
 /* Offsets in the hello message; all integers big-endian. */
 #define SM_AUTH_HELLO_MAGIC	0	/* 4 bytes "SMA1" */

@@ -39,6 +39,12 @@ enum config_key {
 	KEY_FENCE_TIMEOUT,
 	KEY_PROMOTE_HOOK,
 	KEY_DEPOSED_HOOK,
+	KEY_TRANSPORT_SECURITY,
+	KEY_TLS_CA_FILE,
+	KEY_TLS_CERT_FILE,
+	KEY_TLS_KEY_FILE,
+	KEY_TLS_PEER_NAME,
+	KEY_DATA_CHECKSUM,
 	KEY_COUNT,
 };
 
@@ -47,7 +53,7 @@ static const struct sm_config_key keys[KEY_COUNT] = {
 	[KEY_NODE_ID] = { "node-id", 1, true, false, "N" },
 	[KEY_DATA] = { "data", 1, true, false, "DEVICE" },
 	[KEY_META] = { "meta", 1, true, false, "DEVICE|internal" },
-	[KEY_SECRET_FILE] = { "secret-file", 1, true, false, "PATH" },
+	[KEY_SECRET_FILE] = { "secret-file", 1, false, false, "PATH" },
 	[KEY_ADDRESS] = { "address", 1, true, false, "HOST:PORT" },
 	[KEY_PEER] = { "peer", 2, true, false, "NODE-ID HOST:PORT" },
 	[KEY_PING_TIMEOUT] = { "ping-timeout", 1, false, false, "SECONDS" },
@@ -61,6 +67,12 @@ static const struct sm_config_key keys[KEY_COUNT] = {
 	[KEY_FENCE_TIMEOUT] = { "fence-timeout", 1, false, false, "SECONDS" },
 	[KEY_PROMOTE_HOOK] = { "promote-hook", 1, false, false, "PATH" },
 	[KEY_DEPOSED_HOOK] = { "deposed-hook", 1, false, false, "PATH" },
+	[KEY_TRANSPORT_SECURITY] = { "transport-security", 1, false, false, "psk|x509|none" },
+	[KEY_TLS_CA_FILE] = { "tls-ca-file", 1, false, false, "PATH" },
+	[KEY_TLS_CERT_FILE] = { "tls-cert-file", 1, false, false, "PATH" },
+	[KEY_TLS_KEY_FILE] = { "tls-key-file", 1, false, false, "PATH" },
+	[KEY_TLS_PEER_NAME] = { "tls-peer-name", 1, false, false, "NAME" },
+	[KEY_DATA_CHECKSUM] = { "data-checksum", 1, false, false, "auto|on|off" },
 };
 
 int sm_config_error(const struct sm_config_parser *p, const char *fmt, ...)
@@ -272,6 +284,42 @@ static int set_key(const struct sm_config_parser *p, struct sm_config *cfg,
 	case KEY_DEPOSED_HOOK:
 		return check_path(p, "deposed-hook", values[0],
 				  cfg->deposed_hook);
+	case KEY_TRANSPORT_SECURITY:
+		if (!strcmp(values[0], "psk"))
+			cfg->transport_security = SM_SECURITY_PSK;
+		else if (!strcmp(values[0], "x509"))
+			cfg->transport_security = SM_SECURITY_X509;
+		else if (!strcmp(values[0], "none"))
+			cfg->transport_security = SM_SECURITY_NONE;
+		else
+			return parse_error(p, "transport-security \"%s\" is not psk, x509 or none",
+					   values[0]);
+		return 0;
+	case KEY_TLS_CA_FILE:
+		return check_path(p, "tls-ca-file", values[0], cfg->tls_ca_file);
+	case KEY_TLS_CERT_FILE:
+		return check_path(p, "tls-cert-file", values[0],
+				  cfg->tls_cert_file);
+	case KEY_TLS_KEY_FILE:
+		return check_path(p, "tls-key-file", values[0],
+				  cfg->tls_key_file);
+	case KEY_TLS_PEER_NAME:
+		if (strlen(values[0]) >= sizeof(cfg->tls_peer_name))
+			return parse_error(p, "tls-peer-name is longer than %zu characters",
+					   sizeof(cfg->tls_peer_name) - 1);
+		strcpy(cfg->tls_peer_name, values[0]);
+		return 0;
+	case KEY_DATA_CHECKSUM:
+		if (!strcmp(values[0], "auto"))
+			cfg->data_checksum = SYNCMIRROR_DATA_CSUM_AUTO;
+		else if (!strcmp(values[0], "on"))
+			cfg->data_checksum = SYNCMIRROR_DATA_CSUM_ON;
+		else if (!strcmp(values[0], "off"))
+			cfg->data_checksum = SYNCMIRROR_DATA_CSUM_OFF;
+		else
+			return parse_error(p, "data-checksum \"%s\" is not auto, on or off",
+					   values[0]);
+		return 0;
 	case KEY_COUNT:
 		break;
 	}
@@ -348,6 +396,39 @@ static int file_volume(const char *path, char *volume, size_t size)
 	return 0;
 }
 
+/*
+ * The keys transport-security needs: a secret for psk and none (the
+ * challenge-response runs first), the four TLS keys for x509 and none of
+ * them otherwise (a forgotten transport-security x509 must not look like
+ * a working PKI setup).
+ */
+static int check_security(struct sm_config_parser *p,
+			  const struct sm_config *cfg, const unsigned int *seen)
+{
+	static const enum config_key tls_keys[] = {
+		KEY_TLS_CA_FILE, KEY_TLS_CERT_FILE, KEY_TLS_KEY_FILE,
+		KEY_TLS_PEER_NAME,
+	};
+	bool x509 = cfg->transport_security == SM_SECURITY_X509;
+	size_t i;
+
+	p->line = 0;
+	if (!x509 && !seen[KEY_SECRET_FILE])
+		return parse_error(p, "missing key \"secret-file\" (secret-file PATH)");
+	for (i = 0; i < sizeof(tls_keys) / sizeof(tls_keys[0]); i++) {
+		if (x509 && !seen[tls_keys[i]])
+			return parse_error(p, "transport-security x509 needs \"%s %s\"",
+					   keys[tls_keys[i]].name,
+					   keys[tls_keys[i]].usage);
+		if (!x509 && seen[tls_keys[i]]) {
+			p->line = seen[tls_keys[i]];
+			return parse_error(p, "%s is only used with transport-security x509",
+					   keys[tls_keys[i]].name);
+		}
+	}
+	return 0;
+}
+
 int sm_config_parse_file(const char *path, struct sm_config *cfg,
 			 char *error, size_t error_size)
 {
@@ -398,7 +479,7 @@ int sm_config_parse_file(const char *path, struct sm_config *cfg,
 	if (cfg->peer_node_id == cfg->node_id)
 		return parse_error(&p, "peer node-id %u is this node's own node-id",
 				   cfg->peer_node_id);
-	return 0;
+	return check_security(&p, cfg, seen);
 }
 
 int sm_config_load(const char *dir, const char *volume, struct sm_config *cfg,

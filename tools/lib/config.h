@@ -40,6 +40,15 @@ enum sm_config_switch {
 	SM_SWITCH_ON,
 };
 
+/* "transport-security": how the peer link is protected. */
+enum sm_security {
+	SM_SECURITY_PSK,	/* TLS 1.3, key derived from the secret */
+	SM_SECURITY_X509,	/* TLS 1.3, certificates */
+	SM_SECURITY_NONE,	/* authenticated, not encrypted */
+};
+
+#define SM_CONFIG_NAME_LEN	256	/* a certificate's expected name */
+
 struct sm_config {
 	char path[SM_CONFIG_PATH_MAX];		/* the file it came from */
 	char volume[SM_CONFIG_NAME_MAX];
@@ -62,6 +71,13 @@ struct sm_config {
 	unsigned int fence_timeout;		/* seconds, default applied */
 	char promote_hook[SM_CONFIG_PATH_MAX];
 	char deposed_hook[SM_CONFIG_PATH_MAX];
+	/* The peer link's protection (syncmirror-protocol.rst). */
+	enum sm_security transport_security;
+	char tls_ca_file[SM_CONFIG_PATH_MAX];
+	char tls_cert_file[SM_CONFIG_PATH_MAX];
+	char tls_key_file[SM_CONFIG_PATH_MAX];
+	char tls_peer_name[SM_CONFIG_NAME_LEN];
+	uint32_t data_checksum;			/* enum syncmirror_data_csum */
 };
 
 /*

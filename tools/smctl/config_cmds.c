@@ -162,6 +162,9 @@ static int check_secret(const struct sm_config *cfg, size_t *len)
 	char error[SM_CONFIG_PATH_MAX + 256];
 	struct sm_secret secret;
 
+	*len = 0;
+	if (!cfg->secret_file[0])
+		return 0;	/* transport-security x509 needs none */
 	if (sm_secret_load(cfg->secret_file, &secret, error, sizeof(error))) {
 		fprintf(stderr, "smctl: %s: %s\n", cfg->volume, error);
 		return -1;
@@ -487,6 +490,51 @@ static void print_cluster_text(const struct sm_cluster_config *cl)
 	       cl->loss_timeout);
 }
 
+static const char *const security_names[] = {
+	[SM_SECURITY_PSK] = "psk",
+	[SM_SECURITY_X509] = "x509",
+	[SM_SECURITY_NONE] = "none",
+};
+
+static const char *const data_csum_names[] = {
+	[SYNCMIRROR_DATA_CSUM_AUTO] = "auto",
+	[SYNCMIRROR_DATA_CSUM_ON] = "on",
+	[SYNCMIRROR_DATA_CSUM_OFF] = "off",
+};
+
+static void print_transport_json(const struct sm_config *cfg)
+{
+	json_string("transport_security",
+		    security_names[cfg->transport_security], false);
+	if (cfg->transport_security == SM_SECURITY_X509) {
+		json_string("tls_ca_file", cfg->tls_ca_file, false);
+		json_string("tls_cert_file", cfg->tls_cert_file, false);
+		json_string("tls_key_file", cfg->tls_key_file, false);
+		json_string("tls_peer_name", cfg->tls_peer_name, false);
+	}
+	json_string("data_checksum", data_csum_names[cfg->data_checksum],
+		    true);
+}
+
+static void print_transport_text(const struct sm_config *cfg)
+{
+	static const char *const what[] = {
+		[SM_SECURITY_PSK] = "TLS 1.3, key derived from the secret",
+		[SM_SECURITY_X509] = "TLS 1.3, certificates",
+		[SM_SECURITY_NONE] = "NOT ENCRYPTED",
+	};
+
+	printf("transport-security %s   # %s\n",
+	       security_names[cfg->transport_security],
+	       what[cfg->transport_security]);
+	if (cfg->transport_security == SM_SECURITY_X509)
+		printf("tls-ca-file %s\ntls-cert-file %s\ntls-key-file %s\n"
+		       "tls-peer-name %s\n", cfg->tls_ca_file,
+		       cfg->tls_cert_file, cfg->tls_key_file,
+		       cfg->tls_peer_name);
+	printf("data-checksum %s\n", data_csum_names[cfg->data_checksum]);
+}
+
 int cmd_show_config(int argc, char **argv)
 {
 	const char *dir = config_dir_option(&argc, argv);
@@ -524,8 +572,10 @@ int cmd_show_config(int argc, char **argv)
 		printf("\"node_id\":%u,", cfg.node_id);
 		json_string("data", cfg.data, false);
 		json_string("meta", cfg.meta[0] ? cfg.meta : "internal", false);
-		json_string("secret_file", cfg.secret_file, false);
-		printf("\"secret_bytes\":%zu,", secret_len);
+		if (cfg.secret_file[0]) {
+			json_string("secret_file", cfg.secret_file, false);
+			printf("\"secret_bytes\":%zu,", secret_len);
+		}
 		json_string("address", cfg.address, false);
 		printf("\"peer\":{\"node_id\":%u,", cfg.peer_node_id);
 		json_string("address", cfg.peer_address, true);
@@ -549,6 +599,8 @@ int cmd_show_config(int argc, char **argv)
 			json_string("deposed_hook", cfg.deposed_hook, true);
 		else
 			printf("\"deposed_hook\":null");
+		printf(",");
+		print_transport_json(&cfg);
 		if (has_cluster)
 			print_cluster_json(&cluster);
 		else
@@ -560,13 +612,16 @@ int cmd_show_config(int argc, char **argv)
 	       "volume %s\n"
 	       "node-id %u\n"
 	       "data %s\n"
-	       "meta %s\n"
-	       "secret-file %s   # %zu bytes\n"
-	       "address %s\n"
-	       "peer %u %s\n",
+	       "meta %s\n",
 	       cfg.path, cfg.volume, cfg.node_id, cfg.data,
-	       cfg.meta[0] ? cfg.meta : "internal", cfg.secret_file,
-	       secret_len, cfg.address, cfg.peer_node_id, cfg.peer_address);
+	       cfg.meta[0] ? cfg.meta : "internal");
+	if (cfg.secret_file[0])
+		printf("secret-file %s   # %zu bytes\n", cfg.secret_file,
+		       secret_len);
+	printf("address %s\n"
+	       "peer %u %s\n",
+	       cfg.address, cfg.peer_node_id, cfg.peer_address);
+	print_transport_text(&cfg);
 	if (ping[0])
 		printf("ping-timeout %s\n", ping);
 	else

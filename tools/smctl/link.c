@@ -3,11 +3,15 @@
  * smctl connect / disconnect: make the TCP connection to a volume's peer
  * and hand it to the kernel, which then speaks the wire protocol on it.
  *
- * This is the manual path (like drbdsetup connect); it does not prove
- * knowledge of the volume's secret.  syncmirrord authenticates the peer
- * first (tools/lib/auth.c) and then hands over the socket the same way.
+ * This is the manual path (like drbdsetup connect).  With --secret FILE
+ * it does what syncmirrord does: the challenge-response (lib/auth.c) and
+ * the TLS 1.3 handshake with a key derived from the secret (lib/tls.c),
+ * which leaves kernel TLS on the socket; the dialing side is the TLS
+ * client.  With --transport-security none it proves nothing and the
+ * link is in clear: the kernel takes such a socket only when told so.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,8 +23,10 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
+#include "../lib/auth.h"
 #include "../lib/genl.h"
 #include "../lib/names.h"
+#include "../lib/tls.h"
 #include "smctl.h"
 
 static int split_endpoint(const char *text, char *host, size_t size,
@@ -126,10 +132,19 @@ static void connect_usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: smctl connect VOLUME (--peer HOST:PORT | --listen ADDR:PORT)\n"
+		"                     (--secret FILE | --transport-security none)\n"
 		"                     [--timeout SECONDS] [--ping-timeout MS]\n"
 		"                     [--after-split-brain POLICY]\n"
+		"                     [--data-checksum auto|on|off]\n"
 		"Connects to the peer (or waits for it) and hands the connection\n"
-		"to the kernel.  The peer is NOT authenticated by this command.\n\n"
+		"to the kernel.\n\n"
+		"  --secret FILE  prove that both sides hold the volume's secret,\n"
+		"        then TLS 1.3 with a key derived from it (what syncmirrord\n"
+		"        does with transport-security psk)\n"
+		"  --transport-security none  neither: the peer is NOT\n"
+		"        authenticated and the link is NOT encrypted\n"
+		"  --data-checksum  CRC-32C of the data on the link: auto (off\n"
+		"        under TLS, whose records are authenticated), on or off\n"
 		"  --after-split-brain POLICY  what a split-brain does: disconnect\n"
 		"        (the kernel's default: refuse it, resolve it with smctl\n"
 		"        resolve), discard-zero-changes, discard-least-changes or\n"
@@ -137,13 +152,108 @@ static void connect_usage(FILE *out)
 		"        two nodes have different policies.\n");
 }
 
+struct volume_identity {
+	bool has_uuid, has_node;
+	uint8_t uuid[16];
+	uint32_t node_id;
+};
+
+static int parse_identity(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *attrs[SYNCMIRROR_ATTR_MAX + 1];
+	struct volume_identity *id = arg;
+
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, attrs, SYNCMIRROR_ATTR_MAX, NULL))
+		return NL_OK;
+	if (attrs[SYNCMIRROR_ATTR_VOLUME_UUID] &&
+	    nla_len(attrs[SYNCMIRROR_ATTR_VOLUME_UUID]) == 16) {
+		memcpy(id->uuid, nla_data(attrs[SYNCMIRROR_ATTR_VOLUME_UUID]), 16);
+		id->has_uuid = true;
+	}
+	if (attrs[SYNCMIRROR_ATTR_NODE_ID]) {
+		id->node_id = nla_get_u32(attrs[SYNCMIRROR_ATTR_NODE_ID]);
+		id->has_node = true;
+	}
+	return NL_OK;
+}
+
+/*
+ * The challenge-response and TLS on @fd, as syncmirrord does them; the
+ * peer may be any node of the volume but this one.  Returns 0, or 1 with
+ * the reason said.
+ */
+static int secure(struct sm_genl *g, const char *volume, const char *secret_file,
+		  bool dialer, int fd, int timeout)
+{
+	struct volume_identity id = { 0 };
+	char error[SM_CONFIG_PATH_MAX + 256];
+	uint8_t psk[SM_TLS_PSK_SIZE];
+	struct sm_secret secret;
+	struct sm_auth auth;
+	struct sm_tls tls;
+	struct nl_msg *msg;
+	int r = 1;
+
+	msg = sm_genl_request(g, SYNCMIRROR_CMD_GET_VOLUME, 0);
+	if (!msg || nla_put_string(msg, SYNCMIRROR_ATTR_VOLUME_NAME, volume)) {
+		nlmsg_free(msg);
+		fprintf(stderr, "smctl: out of memory\n");
+		return 1;
+	}
+	if (sm_genl_transact(g, msg, parse_identity, &id))
+		return smctl_report(volume, g);
+	if (!id.has_uuid || !id.has_node) {
+		fprintf(stderr, "smctl: %s: the kernel did not report the volume's UUID and node id\n",
+			volume);
+		return 1;
+	}
+	if (sm_secret_load(secret_file, &secret, error, sizeof(error))) {
+		fprintf(stderr, "smctl: %s\n", error);
+		return 1;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	if (sm_auth_init(&auth, SM_AUTH_MAGIC, SM_AUTH_LABEL, &secret, id.uuid,
+			 id.node_id, SM_AUTH_ANY_PEER)) {
+		fprintf(stderr, "smctl: %s: %s\n", volume, auth.messages[0]);
+		goto out;
+	}
+	if (sm_auth_run(&auth, fd, timeout * 1000) != SM_AUTH_ACCEPTED) {
+		for (r = 0; r < auth.message_count; r++)
+			fprintf(stderr, "smctl: %s: peer %s\n", volume,
+				auth.messages[r]);
+		r = 1;
+		goto out;
+	}
+	if (sm_tls_derive_psk(&secret,
+			      dialer ? auth.own_challenge : auth.peer_challenge,
+			      dialer ? auth.peer_challenge : auth.own_challenge,
+			      id.uuid, psk)) {
+		fprintf(stderr, "smctl: %s: cannot derive the TLS key\n", volume);
+		goto out;
+	}
+	if (sm_tls_start(&tls, NULL, psk, !dialer, fd) ||
+	    sm_tls_run(&tls, timeout * 1000) != SM_AUTH_ACCEPTED)
+		fprintf(stderr, "smctl: %s: peer node %u refused: %s\n", volume,
+			auth.peer_node_id, tls.error);
+	else
+		r = 0;
+	sm_tls_end(&tls);
+	explicit_bzero(psk, sizeof(psk));
+out:
+	sm_auth_clear(&auth);
+	sm_secret_clear(&secret);
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return r;
+}
+
 int cmd_connect(int argc, char **argv)
 {
 	const char *volume = NULL, *peer = NULL, *listen_on = NULL;
+	const char *secret_file = NULL;
 	struct sm_genl g;
 	int timeout = 30, ping_timeout = 0, fd, r, i;
-	bool has_policy = false;
-	uint32_t policy = 0;
+	bool has_policy = false, insecure = false;
+	uint32_t policy = 0, csum = SYNCMIRROR_DATA_CSUM_AUTO;
 	struct nl_msg *msg;
 
 	for (i = 1; i < argc; i++) {
@@ -163,6 +273,28 @@ int cmd_connect(int argc, char **argv)
 				return 2;
 			}
 			has_policy = true;
+		} else if (!strcmp(argv[i], "--secret") && i + 1 < argc) {
+			secret_file = argv[++i];
+		} else if (!strcmp(argv[i], "--transport-security") &&
+			   i + 1 < argc) {
+			if (strcmp(argv[++i], "none")) {
+				fprintf(stderr, "smctl: connect: --transport-security takes none (for TLS, give --secret FILE)\n");
+				return 2;
+			}
+			insecure = true;
+		} else if (!strcmp(argv[i], "--data-checksum") && i + 1 < argc) {
+			i++;
+			if (!strcmp(argv[i], "auto"))
+				csum = SYNCMIRROR_DATA_CSUM_AUTO;
+			else if (!strcmp(argv[i], "on"))
+				csum = SYNCMIRROR_DATA_CSUM_ON;
+			else if (!strcmp(argv[i], "off"))
+				csum = SYNCMIRROR_DATA_CSUM_OFF;
+			else {
+				fprintf(stderr, "smctl: connect: \"%s\" is not auto, on or off\n",
+					argv[i]);
+				return 2;
+			}
 		} else if (!strcmp(argv[i], "--help")) {
 			connect_usage(stdout);
 			return 0;
@@ -177,6 +309,10 @@ int cmd_connect(int argc, char **argv)
 		connect_usage(stderr);
 		return 2;
 	}
+	if (!secret_file == !insecure) {
+		fprintf(stderr, "smctl: connect: give --secret FILE (authenticated, TLS) or --transport-security none (neither)\n");
+		return 2;
+	}
 
 	if (sm_genl_open(&g, "smctl"))
 		return 1;
@@ -187,13 +323,22 @@ int cmd_connect(int argc, char **argv)
 		return 1;
 	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
+	if (secret_file && secure(&g, volume, secret_file, peer, fd, timeout)) {
+		close(fd);
+		sm_genl_close(&g);
+		return 1;
+	}
 
 	msg = sm_genl_request(&g, SYNCMIRROR_CMD_CONNECT, 0);
 	if (!msg || nla_put_string(msg, SYNCMIRROR_ATTR_VOLUME_NAME, volume) ||
 	    nla_put_u32(msg, SYNCMIRROR_ATTR_SOCKET_FD, fd) ||
 	    (ping_timeout &&
 	     nla_put_u32(msg, SYNCMIRROR_ATTR_PING_TIMEOUT_MS, ping_timeout)) ||
-	    (has_policy && nla_put_u32(msg, SYNCMIRROR_ATTR_SB_POLICY, policy))) {
+	    (has_policy && nla_put_u32(msg, SYNCMIRROR_ATTR_SB_POLICY, policy)) ||
+	    (insecure && nla_put_u32(msg, SYNCMIRROR_ATTR_TRANSPORT_SECURITY,
+				     SYNCMIRROR_SECURITY_NONE)) ||
+	    (csum != SYNCMIRROR_DATA_CSUM_AUTO &&
+	     nla_put_u32(msg, SYNCMIRROR_ATTR_DATA_CSUM, csum))) {
 		nlmsg_free(msg);
 		fprintf(stderr, "smctl: out of memory\n");
 		r = 1;

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include <linux/syncmirror.h>
+#include <linux/tls.h>
 #include <netlink/genl/ctrl.h>
 
 #include "../lib/genl.h"
@@ -230,6 +231,56 @@ static void print_sync_event(uint32_t event, const struct smctl_sync *s)
 	}
 }
 
+static const char *tls_cipher_name(uint32_t cipher)
+{
+	switch (cipher) {
+	case TLS_CIPHER_AES_GCM_128:
+		return "aes-128-gcm";
+	case TLS_CIPHER_AES_GCM_256:
+		return "aes-256-gcm";
+	case TLS_CIPHER_CHACHA20_POLY1305:
+		return "chacha20-poly1305";
+	}
+	return "unknown";
+}
+
+/*
+ * How the link is protected: "tls" (with the cipher) or "none", and
+ * whether its data carries CRC-32C (known once the hellos agreed).
+ */
+static void format_transport(struct nlattr **attrs, char *json, size_t json_size,
+			     char *text, size_t text_size)
+{
+	struct nlattr *sec = attrs[SYNCMIRROR_ATTR_TRANSPORT_SECURITY];
+	struct nlattr *cipher = attrs[SYNCMIRROR_ATTR_TLS_CIPHER];
+	struct nlattr *csum = attrs[SYNCMIRROR_ATTR_DATA_CSUM];
+	bool tls;
+
+	json[0] = text[0] = '\0';
+	if (!sec)
+		return;
+	tls = nla_get_u32(sec) == SYNCMIRROR_SECURITY_TLS;
+	snprintf(json, json_size, ",\"transport_security\":\"%s\"",
+		 tls ? "tls" : "none");
+	snprintf(text, text_size, "    link: %s",
+		 tls ? "TLS 1.3" : "NOT ENCRYPTED (transport security none)");
+	if (tls && cipher) {
+		snprintf(json + strlen(json), json_size - strlen(json),
+			 ",\"tls_cipher\":\"%s\"",
+			 tls_cipher_name(nla_get_u32(cipher)));
+		snprintf(text + strlen(text), text_size - strlen(text), " %s",
+			 tls_cipher_name(nla_get_u32(cipher)));
+	}
+	if (csum) {
+		bool on = nla_get_u32(csum) == SYNCMIRROR_DATA_CSUM_ON;
+
+		snprintf(json + strlen(json), json_size - strlen(json),
+			 ",\"data_checksum\":\"%s\"", on ? "on" : "off");
+		snprintf(text + strlen(text), text_size - strlen(text),
+			 ", data checksums %s", on ? "on" : "off");
+	}
+}
+
 /* Print one volume (a GET_VOLUME reply or an EVENT), text or JSON. */
 int smctl_print_volume(struct nl_msg *msg, void *arg)
 {
@@ -241,6 +292,7 @@ int smctl_print_volume(struct nl_msg *msg, void *arg)
 	const char *reason = "";
 	char peer_json[160] = "", peer_text[160] = "", since[32];
 	char disk_json[160] = "", disk_text[160] = "";
+	char link_json[128], link_text[128];
 	time_t since_time;
 	uint64_t sectors, replicated = 0, local_only = 0;
 	uint32_t diverged = 0;
@@ -301,6 +353,8 @@ int smctl_print_volume(struct nl_msg *msg, void *arg)
 			 sizeof(peer_json) - strlen(peer_json),
 			 ",\"ping_timeout_ms\":%u",
 			 nla_get_u32(attrs[SYNCMIRROR_ATTR_PING_TIMEOUT_MS]));
+	format_transport(attrs, link_json, sizeof(link_json), link_text,
+			 sizeof(link_text));
 	if (attrs[SYNCMIRROR_ATTR_DIVERGED])
 		diverged = nla_get_u8(attrs[SYNCMIRROR_ATTR_DIVERGED]);
 	if (attrs[SYNCMIRROR_ATTR_REPLICATED_WRITES])
@@ -344,8 +398,8 @@ int smctl_print_volume(struct nl_msg *msg, void *arg)
 		       name, sm_role_name(role), node_id, uuid, sectors,
 		       open_count, disk_json, replicated, local_only);
 		print_sync_json(&sync);
-		printf(",\"peer\":{\"state\":\"%s\",\"reason\":\"%s\"%s}",
-		       sm_conn_state_name(conn), reason, peer_json);
+		printf(",\"peer\":{\"state\":\"%s\",\"reason\":\"%s\"%s%s}",
+		       sm_conn_state_name(conn), reason, peer_json, link_json);
 		smctl_sb_print_json(&split_brain);
 		smctl_quorum_print_json(&quorum);
 		printf("}");
@@ -366,6 +420,8 @@ int smctl_print_volume(struct nl_msg *msg, void *arg)
 		       sm_role_name(role), node_id, uuid, sectors, open_count,
 		       disk_text, replicated, local_only,
 		       sm_conn_state_name(conn), reason, peer_text);
+		if (link_text[0])
+			printf("%s\n", link_text);
 		print_sync_text(&sync);
 		smctl_sb_print_text(&split_brain);
 		smctl_quorum_print_text(&quorum);

@@ -257,20 +257,28 @@ static void reason(struct kernel *k, int r, char *why, size_t size)
 		 k->request.message[0] ? k->request.message : strerror(-r));
 }
 
-int kernel_connect(struct kernel *k, const char *volume, int fd,
-		   unsigned int ping_ms, uint32_t sb_policy, char *why,
-		   size_t why_size)
+int kernel_connect(struct kernel *k, const struct sm_config *cfg, int fd,
+		   char *why, size_t why_size)
 {
+	unsigned int ping_ms = cfg->ping_timeout * 1000;
+	uint32_t sb_policy = cfg->after_split_brain;
 	struct nl_msg *msg;
 	int r;
 
 	msg = sm_genl_request(&k->request, SYNCMIRROR_CMD_CONNECT, 0);
-	if (!msg || nla_put_string(msg, SYNCMIRROR_ATTR_VOLUME_NAME, volume) ||
+	if (!msg ||
+	    nla_put_string(msg, SYNCMIRROR_ATTR_VOLUME_NAME, cfg->volume) ||
 	    nla_put_u32(msg, SYNCMIRROR_ATTR_SOCKET_FD, fd) ||
 	    (ping_ms && nla_put_u32(msg, SYNCMIRROR_ATTR_PING_TIMEOUT_MS,
 				    ping_ms)) ||
 	    (sb_policy != SYNCMIRROR_SB_POLICY_DISCONNECT &&
-	     nla_put_u32(msg, SYNCMIRROR_ATTR_SB_POLICY, sb_policy))) {
+	     nla_put_u32(msg, SYNCMIRROR_ATTR_SB_POLICY, sb_policy)) ||
+	    (cfg->transport_security == SM_SECURITY_NONE &&
+	     nla_put_u32(msg, SYNCMIRROR_ATTR_TRANSPORT_SECURITY,
+			 SYNCMIRROR_SECURITY_NONE)) ||
+	    (cfg->data_checksum != SYNCMIRROR_DATA_CSUM_AUTO &&
+	     nla_put_u32(msg, SYNCMIRROR_ATTR_DATA_CSUM,
+			 cfg->data_checksum))) {
 		nlmsg_free(msg);
 		snprintf(why, why_size, "out of memory");
 		return -ENOMEM;

@@ -16,6 +16,11 @@
  * The listener accepts on its address and authenticates up to
  * LINK_MAX_PENDING connections at a time; a wrong peer is logged and
  * closed.  Everything is non-blocking and driven by main.c's poll loop.
+ *
+ * A connection is made ready in two steps, both within
+ * SM_AUTH_TIMEOUT_MS: the challenge-response (lib/auth.c; not for
+ * transport-security x509), then the TLS 1.3 handshake (lib/tls.c; not for
+ * transport-security none), which leaves kernel TLS on the socket.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -43,6 +48,9 @@ void link_init(struct volume *v)
 
 static void pending_close(struct pending *p)
 {
+	if (p->in_tls)
+		sm_tls_end(&p->tls);
+	p->in_tls = false;
 	if (p->fd >= 0)
 		close(p->fd);
 	sm_auth_clear(&p->auth);
@@ -122,11 +130,51 @@ static int resolve(const struct volume *v, const char *address, int passive,
 	return 0;
 }
 
+/*
+ * The TLS handshake, once the challenge-response accepted (psk: the key
+ * comes from the secret and both challenges) or at once (x509).
+ */
+static int start_tls(struct volume *v, struct pending *p)
+{
+	const uint8_t *dialer, *listener;
+	uint8_t psk[SM_TLS_PSK_SIZE];
+	bool x509 = v->cfg.transport_security == SM_SECURITY_X509;
+	int r;
+
+	if (!x509) {
+		dialer = v->dialer ? p->auth.own_challenge :
+			 p->auth.peer_challenge;
+		listener = v->dialer ? p->auth.peer_challenge :
+			   p->auth.own_challenge;
+		if (sm_tls_derive_psk(&p->secret, dialer, listener, v->uuid,
+				      psk)) {
+			log_msg(LOG_ERR, "%s: %s: cannot derive the TLS key",
+				v->cfg.volume, p->address);
+			return -1;
+		}
+	}
+	p->in_tls = true;
+	r = sm_tls_start(&p->tls, &v->cfg, x509 ? NULL : psk, !v->dialer,
+			 p->fd);
+	explicit_bzero(psk, sizeof(psk));
+	if (r) {
+		log_msg(LOG_ERR, "%s: %s: %s", v->cfg.volume, p->address,
+			p->tls.error);
+		return -1;
+	}
+	p->want = SM_AUTH_WANT_WRITE;
+	return 0;
+}
+
 /* Read the secret (again: a new one takes effect at the next connection). */
 static int start_auth(struct volume *v, struct pending *p)
 {
 	char error[SM_CONFIG_PATH_MAX + 256];
 
+	if (v->cfg.transport_security == SM_SECURITY_X509) {
+		p->deadline = now_ms() + SM_AUTH_TIMEOUT_MS;
+		return start_tls(v, p);
+	}
 	if (sm_secret_load(v->cfg.secret_file, &p->secret, error,
 			   sizeof(error))) {
 		log_msg(LOG_ERR, "%s: cannot authenticate %s: %s",
@@ -321,26 +369,30 @@ static void hand_over(struct daemon_ctx *d, struct volume *v,
 {
 	unsigned int ping_ms = v->cfg.ping_timeout * 1000;
 	uint32_t policy = v->cfg.after_split_brain;
-	char peer[SM_CONFIG_ADDR_MAX + 48], why[300], options[96] = "";
+	char peer[SM_CONFIG_ADDR_MAX + 48], why[300], options[200] = "";
 	int one = 1, flags, r;
 
 	sm_auth_describe_peer(&p->auth, p->address, peer, sizeof(peer));
 	log_msg(LOG_INFO, "%s: %s authenticated", v->cfg.volume, peer);
+	if (p->in_tls)
+		snprintf(options, sizeof(options), "TLS: %s", p->tls.summary);
+	else
+		snprintf(options, sizeof(options),
+			 "transport-security none: NOT ENCRYPTED");
 	flags = fcntl(p->fd, F_GETFL);
 	if (flags >= 0)
 		fcntl(p->fd, F_SETFL, flags & ~O_NONBLOCK);
 	setsockopt(p->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 
-	r = kernel_connect(&d->kernel, v->cfg.volume, p->fd, ping_ms, policy,
-			   why, sizeof(why));
+	r = kernel_connect(&d->kernel, &v->cfg, p->fd, why, sizeof(why));
 	if (r == -EBUSY && !v->dialer) {
 		/* The peer only dials when it has no link: ours is stale. */
 		log_msg(LOG_WARNING, "%s: %s reconnected while the kernel still has a link to it; replacing that link",
 			v->cfg.volume, peer);
 		if (!kernel_disconnect(&d->kernel, v->cfg.volume, why,
 				       sizeof(why)))
-			r = kernel_connect(&d->kernel, v->cfg.volume, p->fd,
-					   ping_ms, policy, why, sizeof(why));
+			r = kernel_connect(&d->kernel, &v->cfg, p->fd, why,
+					   sizeof(why));
 	}
 	if (r) {
 		if (ping_ms && r == -EINVAL)
@@ -359,15 +411,16 @@ static void hand_over(struct daemon_ctx *d, struct volume *v,
 		return;
 	}
 	if (ping_ms)
-		snprintf(options, sizeof(options), "ping timeout %u s",
-			 v->cfg.ping_timeout);
+		snprintf(options + strlen(options),
+			 sizeof(options) - strlen(options),
+			 ", ping timeout %u s", v->cfg.ping_timeout);
 	if (policy != SYNCMIRROR_SB_POLICY_DISCONNECT)
 		snprintf(options + strlen(options),
-			 sizeof(options) - strlen(options), "%safter-split-brain %s",
-			 options[0] ? ", " : "", sm_sb_policy_name(policy));
-	log_msg(LOG_NOTICE, "%s: link to %s handed over to the kernel%s%s%s",
-		v->cfg.volume, peer, options[0] ? " (" : "", options,
-		options[0] ? ")" : "");
+			 sizeof(options) - strlen(options), ", after-split-brain %s",
+			 sm_sb_policy_name(policy));
+	log_msg(p->in_tls ? LOG_NOTICE : LOG_WARNING,
+		"%s: link to %s handed over to the kernel (%s)",
+		v->cfg.volume, peer, options);
 	pending_close(p);	/* the kernel holds its own reference */
 	if (v->dialer)
 		v->state = LINK_HANDED_OVER;
@@ -376,8 +429,31 @@ static void hand_over(struct daemon_ctx *d, struct volume *v,
 static void step_pending(struct daemon_ctx *d, struct volume *v,
 			 struct pending *p)
 {
-	enum sm_auth_result r = sm_auth_step(&p->auth, p->fd);
+	char peer[SM_CONFIG_ADDR_MAX + 48];
+	enum sm_auth_result r;
 
+	if (!p->in_tls) {
+		r = sm_auth_step(&p->auth, p->fd);
+		if (r == SM_AUTH_FAILED) {
+			log_auth_failure(v, p);
+			pending_failed(v, p);
+			return;
+		}
+		if (r == SM_AUTH_ACCEPTED) {
+			if (v->cfg.transport_security == SM_SECURITY_NONE) {
+				hand_over(d, v, p);
+				return;
+			}
+			if (start_tls(v, p)) {
+				pending_failed(v, p);
+				return;
+			}
+		} else {
+			p->want = r;
+			return;
+		}
+	}
+	r = sm_tls_step(&p->tls);
 	if (r == SM_AUTH_WANT_READ || r == SM_AUTH_WANT_WRITE) {
 		p->want = r;
 		return;
@@ -386,7 +462,9 @@ static void step_pending(struct daemon_ctx *d, struct volume *v,
 		hand_over(d, v, p);
 		return;
 	}
-	log_auth_failure(v, p);
+	sm_auth_describe_peer(&p->auth, p->address, peer, sizeof(peer));
+	log_msg(LOG_WARNING, "%s: %s refused: %s", v->cfg.volume, peer,
+		p->tls.error);
 	pending_failed(v, p);
 }
 
@@ -510,6 +588,9 @@ void link_service(struct daemon_ctx *d, struct volume *v,
 				log_msg(LOG_WARNING, "%s: cannot connect to peer node %u at %s: timed out",
 					v->cfg.volume, v->cfg.peer_node_id,
 					p->address);
+			} else if (p->in_tls) {
+				log_msg(LOG_WARNING, "%s: peer %s refused: timed out during the TLS handshake",
+					v->cfg.volume, p->address);
 			} else {
 				sm_auth_fail(&p->auth, "timed out during authentication");
 				log_auth_failure(v, p);

@@ -20,6 +20,7 @@
 #include "../lib/config.h"
 #include "../lib/genl.h"
 #include "../lib/names.h"
+#include "../lib/tls.h"
 
 /* ---- audit.c: logging ---- */
 
@@ -102,14 +103,14 @@ int kernel_read_events(struct kernel *k);
 /* Every volume to on_volume (event 0).  Returns 0 or -errno. */
 int kernel_dump(struct kernel *k);
 /*
- * SYNCMIRROR_CMD_CONNECT with @fd; PING_TIMEOUT_MS only when @ping_ms,
- * SB_POLICY only when @sb_policy is not disconnect (the kernel's default),
- * so that a kernel without either keeps working for volumes that do not
- * use them.  Returns 0 or -errno with the kernel's reason in @why.
+ * SYNCMIRROR_CMD_CONNECT of @cfg's volume with @fd; PING_TIMEOUT_MS,
+ * SB_POLICY and DATA_CSUM only when @cfg sets them, so that a kernel
+ * without them keeps working for volumes that do not use them;
+ * TRANSPORT_SECURITY NONE only for transport-security none.  Returns 0 or
+ * -errno with the kernel's reason in @why.
  */
-int kernel_connect(struct kernel *k, const char *volume, int fd,
-		   unsigned int ping_ms, uint32_t sb_policy, char *why,
-		   size_t why_size);
+int kernel_connect(struct kernel *k, const struct sm_config *cfg, int fd,
+		   char *why, size_t why_size);
 int kernel_disconnect(struct kernel *k, const char *volume, char *why,
 		      size_t why_size);
 /* GET_VOLUME of one volume into @kv (not handed to on_volume). */
@@ -226,6 +227,8 @@ struct pending {
 	enum sm_auth_result want;
 	struct sm_secret secret;
 	struct sm_auth auth;
+	bool in_tls;		/* auth done (or skipped): TLS handshake */
+	struct sm_tls tls;
 };
 
 struct volume {

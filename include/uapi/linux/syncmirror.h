@@ -59,10 +59,14 @@
  *                              connected starts a new data generation
  *                              (GENERATION, odd, or a random one)
  *   SYNCMIRROR_CMD_CONNECT     VOLUME_NAME, SOCKET_FD,
- *                              [PING_TIMEOUT_MS], [SB_POLICY]
- *                              (admin): take over a
- *                              connected, authenticated TCP socket to the
- *                              peer and start the protocol on it
+ *                              [PING_TIMEOUT_MS], [SB_POLICY],
+ *                              [TRANSPORT_SECURITY], [DATA_CSUM]
+ *                              (admin): take over a connected,
+ *                              authenticated TCP socket to the peer and
+ *                              start the protocol on it; unless
+ *                              TRANSPORT_SECURITY says NONE, only a
+ *                              socket with kernel TLS 1.3 installed in
+ *                              both directions is taken
  *   SYNCMIRROR_CMD_DISCONNECT  VOLUME_NAME  (admin)
  *   SYNCMIRROR_CMD_RESYNC      VOLUME_NAME, [RESYNC_ACTION],
  *                              [RESYNC_MIN_RATE], [RESYNC_MAX_RATE]
@@ -185,6 +189,9 @@ enum syncmirror_attr {
 	SYNCMIRROR_ATTR_GEN_PENDING,	/* u8, generation not yet recorded */
 	SYNCMIRROR_ATTR_QUORUM_SINCE_NS,	/* u64, the same in ns (realtime) */
 	SYNCMIRROR_ATTR_QUORUM_CHANGES,	/* u64, state changes so far */
+	SYNCMIRROR_ATTR_TRANSPORT_SECURITY,	/* u32, enum syncmirror_security */
+	SYNCMIRROR_ATTR_DATA_CSUM,	/* u32, enum syncmirror_data_csum */
+	SYNCMIRROR_ATTR_TLS_CIPHER,	/* u32, the link's TLS_CIPHER_* */
 
 	__SYNCMIRROR_ATTR_MAX,
 };
@@ -297,6 +304,31 @@ enum syncmirror_verify_action {
 #define SYNCMIRROR_PING_TIMEOUT_MS_DEFAULT	5000
 #define SYNCMIRROR_PING_TIMEOUT_MS_MIN		1000
 #define SYNCMIRROR_PING_TIMEOUT_MS_MAX		60000
+
+/*
+ * CONNECT: what the link's socket must carry (TRANSPORT_SECURITY).  TLS,
+ * the default, takes only a socket on which userspace completed a TLS 1.3
+ * handshake and installed kernel TLS (TLS_TX and TLS_RX); NONE takes a
+ * plain TCP socket too (the operator's explicit choice).  In a volume's
+ * attributes: what the link has.
+ */
+enum syncmirror_security {
+	SYNCMIRROR_SECURITY_TLS,
+	SYNCMIRROR_SECURITY_NONE,
+};
+
+/*
+ * CONNECT: CRC-32C of WRITE and read payloads (DATA_CSUM).  AUTO, the
+ * default: off on a TLS link (its AEAD tag covers every byte), on
+ * without.  OFF is a wish: the link drops the checksums only when both
+ * hellos offer it (SYNCMIRROR_WIRE_FEAT_NO_DATA_CSUM).  In a volume's
+ * attributes: ON or OFF, what the link does.
+ */
+enum syncmirror_data_csum {
+	SYNCMIRROR_DATA_CSUM_AUTO,
+	SYNCMIRROR_DATA_CSUM_ON,
+	SYNCMIRROR_DATA_CSUM_OFF,
+};
 
 enum syncmirror_conn_state {
 	SYNCMIRROR_CONN_NONE,		/* no peer link */
@@ -491,6 +523,13 @@ enum syncmirror_wire_error {
 #define SYNCMIRROR_WIRE_HELLO_F_DISKLESS	(1U << 3)	/* no local disk */
 #define SYNCMIRROR_WIRE_HELLO_F_DISCARD_LOCAL	(1U << 4)	/* v3: resolve */
 
+/*
+ * Hello features: what the sender can do.  NO_DATA_CSUM: it would rather
+ * not checksum WRITE and read payloads, and takes them with payload_csum
+ * 0; the link drops those checksums when both hellos say so.
+ */
+#define SYNCMIRROR_WIRE_FEAT_NO_DATA_CSUM	(1U << 0)
+
 struct syncmirror_wire_header {
 	__be32 magic;		/* SYNCMIRROR_WIRE_MAGIC */
 	__be16 type;		/* enum syncmirror_wire_type */
@@ -508,7 +547,7 @@ struct syncmirror_wire_header {
 struct syncmirror_wire_hello {
 	__be16 version_min;
 	__be16 version_max;
-	__be32 features;	/* none defined yet */
+	__be32 features;	/* SYNCMIRROR_WIRE_FEAT_* */
 	__u8 volume_uuid[16];
 	__be64 data_sectors;
 	__be32 node_id;

@@ -22,7 +22,8 @@ before=$(mirror_data_hash A)
 peer_run() {
 	local state=$1 reason=$2 waiter answer
 	shift 2
-	waiter=$(on_bg A smctl connect vol0 --listen 127.0.0.1:7789 --timeout 60)
+	waiter=$(on_bg A smctl connect vol0 --listen 127.0.0.1:7789 --timeout 60 \
+		--transport-security none)
 	answer=$(on A sm-wirepeer 127.0.0.1:7789 --uuid $uuid --sectors "$sectors" "$@")
 	on_wait A "$waiter"
 	assert_eq "$(mirror_wait_state A "$state" 15)" "$state ($reason)" "A facing a peer with $*"
@@ -94,7 +95,8 @@ for cmd in "primary nosuch" "secondary nosuch" "disconnect nosuch" "status nosuc
 	grep -q "smctl: nosuch: no syncmirror volume of that name" "$SM_RUNDIR/nosuch.out" ||
 		fail "smctl $cmd: unknown volume not named: $(cat "$SM_RUNDIR/nosuch.out")"
 done
-waiter=$(on_bg A smctl connect nosuch --listen 127.0.0.1:7792 --timeout 30)
+waiter=$(on_bg A smctl connect nosuch --listen 127.0.0.1:7792 --timeout 30 \
+	--transport-security none)
 on A "sleep 0.5; exec 3<>/dev/tcp/127.0.0.1/7792; sleep 1" || true
 if on_wait A "$waiter" > "$SM_RUNDIR/nosuch.out" 2>&1; then
 	fail "smctl connect nosuch succeeded"

@@ -123,7 +123,7 @@ mirror_wait_state A connected 40 > /dev/null
 on A "echo 'ping-timeout 7' >> /etc/syncmirror/vol0.conf && kill -HUP \$(pidof syncmirrord)"
 wait_logged A 'SIGHUP: reloading /etc/syncmirror' 10
 on A smctl disconnect vol0
-wait_logged A 'vol0: link to peer node 1 \(10\.0\.0\.2:7789\) handed over to the kernel \(ping timeout 7 s\)$' 20
+wait_logged A 'vol0: link to peer node 1 \(10\.0\.0\.2:7789\) handed over to the kernel \(TLS: TLSv1\.3, TLS_AES_128_GCM_SHA256, psk, ping timeout 7 s\)$' 20
 mirror_wait_state A connected 20 > /dev/null
 on A smctl -j status vol0 | grep -q '"ping_timeout_ms":7000' ||
 	fail "A's link does not use the configured ping timeout: $(on A smctl -j status vol0)"

@@ -25,8 +25,8 @@ volume() {
 # link: B waits for A, A dials B; both hand their socket to the kernel.
 link() {
 	local waiter
-	waiter=$(on_bg B smctl connect vol0 --listen 10.0.0.2:7789 --timeout 60)
-	on A smctl connect vol0 --peer B:7789 --timeout 60
+	waiter=$(on_bg B "$(mirror_connect_cmd vol0 --listen 10.0.0.2:7789 --timeout 60)")
+	on A "$(mirror_connect_cmd vol0 --peer B:7789 --timeout 60)"
 	on_wait B "$waiter"
 }
 
@@ -38,7 +38,7 @@ assert_eq "$(mirror_peer_state A)" "none (no peer link)" "A before connecting"
 link
 mirror_wait_state A connected 10 > /dev/null
 mirror_wait_state B connected 10 > /dev/null
-on A smctl -j status vol0 | grep -q '"peer":{"state":"connected","reason":"hello agreed","since":"[0-9T:Z-]*","peer_node_id":1,"peer_role":"secondary","ping_timeout_ms":5000}' ||
+on A smctl -j status vol0 | grep -q '"peer":{"state":"connected","reason":"hello agreed","since":"[0-9T:Z-]*","peer_node_id":1,"peer_role":"secondary","ping_timeout_ms":5000,"transport_security":"tls","tls_cipher":"aes-128-gcm","data_checksum":"off"}' ||
 	fail "A does not show node 1 as its peer"
 on B smctl -j status vol0 | grep -q '"peer_node_id":0,' || fail "B does not show node 0 as its peer"
 
@@ -46,16 +46,19 @@ on B smctl -j status vol0 | grep -q '"peer_node_id":0,' || fail "B does not show
 sleep 8
 assert_eq "$(mirror_peer_state A)" "connected (hello agreed)" "A after 8 idle seconds"
 
-# A second link on a live one is refused by both kernels.
-waiter=$(on_bg B smctl connect vol0 --listen 10.0.0.2:7790 --timeout 60)
-if on A smctl connect vol0 --peer B:7790 --timeout 60 > "$SM_RUNDIR/second.out" 2>&1; then
+# A second link on a live one is refused by both kernels (B's first: A
+# sees the TLS session closed before it hands the socket over).
+waiter=$(on_bg B "$(mirror_connect_cmd vol0 --listen 10.0.0.2:7790 --timeout 60)")
+if on A "$(mirror_connect_cmd vol0 --peer B:7790 --timeout 60)" > "$SM_RUNDIR/second.out" 2>&1; then
 	fail "a second link was accepted"
 fi
-grep -q "smctl: vol0: volume already has a peer link" "$SM_RUNDIR/second.out" ||
-	fail "second link not explained: $(cat "$SM_RUNDIR/second.out")"
-if on_wait B "$waiter" > /dev/null 2>&1; then
+if on_wait B "$waiter" > "$SM_RUNDIR/second-b.out" 2>&1; then
 	fail "B accepted a second link"
 fi
+grep -q "smctl: vol0: volume already has a peer link" "$SM_RUNDIR/second-b.out" ||
+	fail "second link not explained on B: $(cat "$SM_RUNDIR/second-b.out")"
+grep -q "smctl: vol0: volume already has a peer link\|peer node 1 refused: the peer closed the link after the TLS handshake" "$SM_RUNDIR/second.out" ||
+	fail "second link not explained on A: $(cat "$SM_RUNDIR/second.out")"
 assert_eq "$(mirror_peer_state A)" "connected (hello agreed)" "A's first link after the refused second"
 
 # Power cut on B: A declares it lost within the ping timeout (5 s) + slack.

@@ -85,7 +85,7 @@ print(f"fio: error {job['error']}, {w['total_ios']} writes, slowest {worst:.2f} 
 sys.exit(0 if job["error"] == 0 and worst <= 5 + 2 else 1)
 PY
 assert_eq "$(mirror_field A copies)" diverged "A's copies after B's crash"
-mirror_json A | grep -q '"peer":{"state":"lost","reason":"the peer stopped answering","since":"[0-9T:Z-]*","peer_node_id":1,"peer_role":"secondary","ping_timeout_ms":5000}' ||
+mirror_json A | grep -q '"peer":{"state":"lost","reason":"the peer stopped answering","since":"[0-9T:Z-]*","peer_node_id":1,"peer_role":"secondary","ping_timeout_ms":5000,"transport_security":"tls","tls_cipher":"aes-128-gcm"}' ||
 	fail "A's status does not name the lost peer: $(mirror_json A)"
 local_only=$(mirror_field A local_only_writes)
 [ "$local_only" -gt 0 ] || fail "no local-only writes counted after B's crash"
@@ -94,8 +94,8 @@ local_only=$(mirror_field A local_only_writes)
 wait $booting || fail "B did not come back"
 on B modprobe dm-syncmirror
 on B "dmsetup create vol0 --table \"\$(smctl dump-md --data /dev/mapper/data | sed -n 's/^table: //p')\""
-waiter=$(on_bg B smctl connect vol0 --listen 0.0.0.0:7790 --timeout 60)
-on A smctl connect vol0 --peer B:7790 --timeout 60
+waiter=$(on_bg B "$(mirror_connect_cmd vol0 --listen 0.0.0.0:7790 --timeout 60)")
+on A "$(mirror_connect_cmd vol0 --peer B:7790 --timeout 60)"
 on_wait B "$waiter"
 mirror_wait_state A connected 20 > /dev/null
 mirror_wait_synced A 300

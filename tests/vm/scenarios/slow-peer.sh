@@ -31,6 +31,7 @@ sectors=$(mirror_field A data_sectors)
 on A "echo '4096 16384 65536' > /proc/sys/net/ipv4/tcp_wmem"
 
 waiter=$(on_bg A smctl connect vol0 --listen 127.0.0.1:7789 --timeout 60 \
+	--transport-security none \
 	--ping-timeout $ping_timeout_ms)
 peer=$(on_bg A sm-wirepeer 127.0.0.1:7789 --uuid $uuid --sectors "$sectors" \
 	--node-id 1 --drain 32768)

@@ -122,8 +122,8 @@ on B smctl primary vol0 --force
 on B smctl secondary vol0
 hash_a=$(mirror_data_hash A)
 hash_b=$(mirror_data_hash B)
-waiter=$(on_bg B smctl connect vol0 --listen 0.0.0.0:7790 --timeout 60)
-on A smctl connect vol0 --peer B:7790 --timeout 60 || true
+waiter=$(on_bg B "$(mirror_connect_cmd vol0 --listen 0.0.0.0:7790 --timeout 60)")
+on A "$(mirror_connect_cmd vol0 --peer B:7790 --timeout 60)" || true
 on_wait B "$waiter" || true
 for node in A B; do
 	assert_eq "$(mirror_wait_state $node refused 30)" \

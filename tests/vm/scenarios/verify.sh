@@ -24,8 +24,8 @@ MIRROR_FULL_SYNC=1 mirror_volume B 1 $uuid
 on A dd if=/dev/urandom of=/dev/mapper/data bs=1M count=64 oflag=direct status=none
 assert_eq "$(mirror_field A disk)" inconsistent "A's new copy"
 must_fail on A smctl primary vol0
-waiter=$(on_bg B smctl connect vol0 --listen 0.0.0.0:7789 --timeout 60)
-on A smctl connect vol0 --peer B:7789 --timeout 60
+waiter=$(on_bg B "$(mirror_connect_cmd vol0 --listen 0.0.0.0:7789 --timeout 60)")
+on A "$(mirror_connect_cmd vol0 --peer B:7789 --timeout 60)"
 on_wait B "$waiter"
 assert_eq "$(mirror_wait_state A refused 15)" \
 	"refused (neither copy is consistent: promote one with smctl primary --force)" \
