@@ -64,7 +64,8 @@ tools:
 	$(MAKE) -C tools
 	@$(MAKE) --no-print-directory $(BUILD)/tools/bin/sm-wirepeer \
 		$(BUILD)/tools/bin/sm-quorum $(BUILD)/tools/bin/sm-clock \
-		$(BUILD)/tools/bin/sm-diskcache $(BUILD)/tools/bin/sm-plainconnect
+		$(BUILD)/tools/bin/sm-diskcache $(BUILD)/tools/bin/sm-plainconnect \
+		$(BUILD)/tools/bin/sm-mitm
 
 # A scripted misbehaving peer for the VM scenarios (goes into the images).
 $(BUILD)/tools/bin/sm-wirepeer: tests/vm/wirepeer.c tools/lib/crc32c.c tools/lib/crc32c.h
@@ -84,6 +85,11 @@ $(BUILD)/tools/bin/sm-plainconnect: tests/vm/plainconnect.c tools/lib/genl.c too
 	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -I include/uapi \
 		$$(pkg-config --cflags libnl-genl-3.0) -o $@ tests/vm/plainconnect.c \
 		tools/lib/genl.c $$(pkg-config --libs libnl-genl-3.0)
+
+# A man in the middle of a peer link that changes one byte.
+$(BUILD)/tools/bin/sm-mitm: tests/vm/mitm.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -o $@ tests/vm/mitm.c
 
 # Clock offsets between the VMs, for the event logs of failover scenarios.
 $(BUILD)/tools/bin/sm-clock: tests/vm/clockcheck.c

@@ -250,6 +250,23 @@ static int send_message(struct syncmirror_connection *conn,
 static bool deadline_missed(struct syncmirror_connection *conn);
 
 /*
+ * On a TLS link the socket fails a receive with -EBADMSG when a record
+ * fails its authentication tag, and with -EIO when a record is not
+ * application data (we take no control message): tell them apart from
+ * our own malformed-message error.
+ */
+static int tls_error(struct syncmirror_connection *conn, int r)
+{
+	if (!conn->tls_cipher)
+		return r;
+	if (r == -EBADMSG)
+		return -EKEYREJECTED;
+	if (r == -EIO)
+		return -ENOMSG;
+	return r;
+}
+
+/*
  * Receive into @iter until it is full.  At the start of a message
  * (!@in_message) a receive timeout with nothing read is an idle tick,
  * -EAGAIN; inside one, timeouts count as stalls and idle_limit of them give
@@ -282,7 +299,7 @@ static int recv_iter(struct syncmirror_connection *conn,
 		if (!r)
 			return -ECONNRESET;
 		if (r != -EAGAIN)
-			return r;
+			return tls_error(conn, r);
 		if (!started && !in_message)
 			return -EAGAIN;
 		if (++stalls >= conn->idle_limit)
@@ -346,6 +363,10 @@ static const char *lost_reason(int r)
 		return "the peer stopped answering";
 	case -EBADMSG:
 		return "the peer sent a malformed message";
+	case -EKEYREJECTED:
+		return "a TLS record failed authentication (altered on the way?)";
+	case -ENOMSG:
+		return "the peer sent a TLS record that is not data (an alert?)";
 	default:
 		return "socket error";
 	}
@@ -797,6 +818,49 @@ static int receive_ack(struct syncmirror_connection *conn,
 	return 0;
 }
 
+/*
+ * The peer is trusted as far as its role: what changes our copy (writes,
+ * discards, write-zeroes, flushes) comes from a primary, or, for resync
+ * writes, from the source of this link's resync; reads come from a
+ * primary (a secondary has no opener to read for).  A verify only reads
+ * a checksum, and either side runs one.
+ */
+static bool request_allowed(const struct syncmirror_connection *conn,
+			    const struct syncmirror_msg *msg)
+{
+	bool primary = READ_ONCE(conn->peer_role) == SYNCMIRROR_ROLE_PRIMARY;
+	bool target = conn->sync_verdict == SYNCMIRROR_SYNC_BE_TARGET ||
+		      conn->sync_verdict == SYNCMIRROR_SYNC_FULL_TARGET;
+
+	if (msg->type == SYNCMIRROR_WIRE_VERIFY)
+		return true;
+	if (msg->type == SYNCMIRROR_WIRE_WRITE &&
+	    (msg->flags & SYNCMIRROR_WIRE_F_RESYNC))
+		return primary || target;
+	return primary;
+}
+
+/*
+ * Room for @bytes more of the peer's requests in this link's budget of
+ * pinned memory (what they read or carry until done): the receive thread
+ * stops reading, and TCP holds the peer back, until our disk completes
+ * enough.  A disk that does not, within the request deadline, ends the
+ * link: -ETIMEDOUT.
+ */
+static int wait_pinned_budget(struct syncmirror_connection *conn,
+			      unsigned int bytes)
+{
+	unsigned long limit = msecs_to_jiffies(conn->ping_timeout_ms) *
+			      REQUEST_TIMEOUTS;
+
+	if (!wait_event_timeout(conn->peer_writes_wait,
+				READ_ONCE(conn->peer_pinned) + bytes <=
+				SYNCMIRROR_PEER_PINNED_MAX ||
+				kthread_should_stop(), limit))
+		return -ETIMEDOUT;
+	return kthread_should_stop() ? -EINTR : 0;
+}
+
 /* A request of the peer: apply it to our disk, ACK once done. */
 static int receive_request(struct syncmirror_connection *conn,
 			   const struct syncmirror_msg *msg,
@@ -812,6 +876,12 @@ static int receive_request(struct syncmirror_connection *conn,
 		*error = "the peer sent a write to a primary";
 		return -EPERM;
 	}
+	if (!request_allowed(conn, msg)) {
+		*error = msg->type == SYNCMIRROR_WIRE_READ ?
+			 "a peer that is not primary asked to read" :
+			 "a peer that is neither primary nor resync source sent a write";
+		return -EPROTO;
+	}
 	if (msg->seq != conn->received_seq + 1) {
 		*error = "request out of sequence";
 		return -EBADMSG;
@@ -826,6 +896,11 @@ static int receive_request(struct syncmirror_connection *conn,
 	if (READ_ONCE(conn->peer_writes) >= 2 * SYNCMIRROR_SLOTS) {
 		*error = "the peer has too many requests outstanding";
 		return -EPROTO;
+	}
+	r = wait_pinned_budget(conn, syncmirror_request_pinned_bytes(msg));
+	if (r) {
+		*error = "this node's disk does not complete the peer's requests";
+		return r;
 	}
 	conn->received_seq = msg->seq;
 
@@ -1224,21 +1299,29 @@ void syncmirror_connection_refuse(struct syncmirror_connection *conn,
 		 SYNCMIRROR_WIRE_ERROR, code);
 }
 
-void syncmirror_connection_get_peer_write(struct syncmirror_connection *conn)
+void syncmirror_connection_get_peer_write(struct syncmirror_connection *conn,
+					  unsigned int bytes)
 {
 	spin_lock_irq(&conn->lock);
 	conn->peer_writes++;
+	conn->peer_pinned += bytes;
 	spin_unlock_irq(&conn->lock);
 }
 
-/* Any context.  The waker holds the lock the waiter frees @conn after. */
-void syncmirror_connection_put_peer_write(struct syncmirror_connection *conn)
+/*
+ * Any context.  The waker holds the lock the waiter frees @conn after.
+ * Wakes the teardown (no peer write left) and the receive thread (room in
+ * the budget of pinned bytes).
+ */
+void syncmirror_connection_put_peer_write(struct syncmirror_connection *conn,
+					  unsigned int bytes)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&conn->lock, flags);
-	if (!--conn->peer_writes)
-		wake_up(&conn->peer_writes_wait);
+	conn->peer_writes--;
+	conn->peer_pinned -= bytes;
+	wake_up(&conn->peer_writes_wait);
 	spin_unlock_irqrestore(&conn->lock, flags);
 }
 

@@ -40,6 +40,11 @@ struct syncmirror_link_options {
 
 /* Requests a primary may have in flight on one link (seq modulo this). */
 #define SYNCMIRROR_SLOTS	128
+/*
+ * Memory the peer's requests may pin on one link at a time (what writes
+ * carry, what reads and verifies read); the receive thread waits for room.
+ */
+#define SYNCMIRROR_PEER_PINNED_MAX	(32U << 20)
 
 /**
  * struct syncmirror_send - one message waiting for the send thread
@@ -128,7 +133,8 @@ struct syncmirror_send {
  * @pages: payload pages of the peer's writes
  * @bios: bios of the peer's writes
  * @peer_writes: peer writes allocated and not yet freed (under @lock)
- * @peer_writes_wait: woken when @peer_writes drops to zero
+ * @peer_pinned: bytes those pin (under @lock; read unlocked to wait)
+ * @peer_writes_wait: woken whenever a peer write is freed
  * @saved_rcvtimeo: the socket's settings before the link took it
  * @saved_sndtimeo: see @saved_rcvtimeo
  * @saved_allocation: see @saved_rcvtimeo
@@ -174,6 +180,7 @@ struct syncmirror_connection {
 	mempool_t *pages;
 	struct bio_set bios;
 	unsigned int peer_writes;
+	unsigned int peer_pinned;
 	wait_queue_head_t peer_writes_wait;
 	long saved_rcvtimeo;
 	long saved_sndtimeo;
@@ -215,7 +222,9 @@ bool syncmirror_wire_is_request(u16 type);
 void syncmirror_connection_role_changed(struct syncmirror_connection *conn);
 void syncmirror_connection_refuse(struct syncmirror_connection *conn,
 				  u32 code);
-void syncmirror_connection_get_peer_write(struct syncmirror_connection *conn);
-void syncmirror_connection_put_peer_write(struct syncmirror_connection *conn);
+void syncmirror_connection_get_peer_write(struct syncmirror_connection *conn,
+					  unsigned int bytes);
+void syncmirror_connection_put_peer_write(struct syncmirror_connection *conn,
+					  unsigned int bytes);
 
 #endif /* SYNCMIRROR_CONNECTION_H */

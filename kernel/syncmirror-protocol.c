@@ -254,6 +254,17 @@ EXPORT_SYMBOL_IF_KUNIT(syncmirror_wire_hello_size_ok);
  * gives.  Returns the ERROR code to send, or SYNCMIRROR_WIRE_ERR_NONE with
  * the version both speak in *version.
  */
+/* Regions of the volume a hello describes (no overflow for any input). */
+static u64 hello_regions(const struct syncmirror_hello *hello)
+{
+	u64 sectors = hello->data_sectors;
+	u32 shift = hello->region_shift;
+
+	if (shift >= 64)
+		return !!sectors;
+	return (sectors >> shift) + !!(sectors & ((1ULL << shift) - 1));
+}
+
 enum syncmirror_wire_error
 syncmirror_wire_check_hello(const struct syncmirror_hello *local,
 			    const struct syncmirror_hello *remote,
@@ -285,6 +296,15 @@ syncmirror_wire_check_hello(const struct syncmirror_hello *local,
 	/* Bitmaps are exchanged bit for bit: regions must agree. */
 	if (local->region_shift != remote->region_shift)
 		return SYNCMIRROR_WIRE_ERR_GEOMETRY;
+	/*
+	 * Nor does an honest peer send flags no version defines, a detached
+	 * disk it calls consistent, or more dirty regions than the volume has.
+	 */
+	if ((remote->flags & ~SYNCMIRROR_WIRE_HELLO_F_ALL) ||
+	    ((remote->flags & SYNCMIRROR_WIRE_HELLO_F_DISKLESS) &&
+	     !(remote->flags & SYNCMIRROR_WIRE_HELLO_F_INCONSISTENT)) ||
+	    remote->dirty_regions > hello_regions(local))
+		return SYNCMIRROR_WIRE_ERR_PROTOCOL;
 
 	*version = newest;
 	return SYNCMIRROR_WIRE_ERR_NONE;

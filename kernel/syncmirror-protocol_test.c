@@ -561,6 +561,40 @@ static void peer_no_generation_primary(struct syncmirror_hello *r)
 	be_primary(r);
 }
 
+/* Flags no version defines: bit 0 (version 1's, unused) and bit 5. */
+static void peer_flag_bit_0(struct syncmirror_hello *r)
+{
+	r->flags = 1U << 0;
+}
+
+static void peer_flag_bit_5(struct syncmirror_hello *r)
+{
+	r->flags = 1U << 5;
+}
+
+/* A detached disk is sent with INCONSISTENT, always. */
+static void peer_diskless_consistent(struct syncmirror_hello *r)
+{
+	r->flags = SYNCMIRROR_WIRE_HELLO_F_DISKLESS;
+}
+
+static void peer_diskless(struct syncmirror_hello *r)
+{
+	r->flags = SYNCMIRROR_WIRE_HELLO_F_DISKLESS |
+		   SYNCMIRROR_WIRE_HELLO_F_INCONSISTENT;
+}
+
+/* 2095104 sectors in regions of 128: 16368 regions. */
+static void peer_every_region_dirty(struct syncmirror_hello *r)
+{
+	r->dirty_regions = 16368;
+}
+
+static void peer_more_dirty_than_regions(struct syncmirror_hello *r)
+{
+	r->dirty_regions = 16369;
+}
+
 static const struct hello_case hello_cases[] = {
 	{ "same volume, other node", peer_only, NULL,
 	  SYNCMIRROR_WIRE_ERR_NONE, 2 },
@@ -608,6 +642,18 @@ static const struct hello_case hello_cases[] = {
 	{ "no generation checked before both primary",
 	  peer_no_generation_primary, be_primary,
 	  SYNCMIRROR_WIRE_ERR_PROTOCOL },
+	{ "hello flag bit 0", peer_flag_bit_0, NULL,
+	  SYNCMIRROR_WIRE_ERR_PROTOCOL },
+	{ "hello flag bit 5", peer_flag_bit_5, NULL,
+	  SYNCMIRROR_WIRE_ERR_PROTOCOL },
+	{ "diskless but consistent", peer_diskless_consistent, NULL,
+	  SYNCMIRROR_WIRE_ERR_PROTOCOL },
+	{ "diskless and inconsistent", peer_diskless, NULL,
+	  SYNCMIRROR_WIRE_ERR_NONE, 2 },
+	{ "every region dirty", peer_every_region_dirty, NULL,
+	  SYNCMIRROR_WIRE_ERR_NONE, 2 },
+	{ "more dirty regions than the volume has",
+	  peer_more_dirty_than_regions, NULL, SYNCMIRROR_WIRE_ERR_PROTOCOL },
 };
 
 static void hello_case_to_desc(const struct hello_case *c, char *desc)

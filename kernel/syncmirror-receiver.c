@@ -51,6 +51,17 @@ void syncmirror_receiver_exit(struct syncmirror_connection *conn)
 	mempool_destroy(conn->pages);
 }
 
+/*
+ * The memory a request of the peer pins until it is done: what a write
+ * carries; what a verify or read reads.
+ */
+unsigned int syncmirror_request_pinned_bytes(const struct syncmirror_msg *msg)
+{
+	return msg->type == SYNCMIRROR_WIRE_VERIFY ||
+	       msg->type == SYNCMIRROR_WIRE_READ ? msg->size :
+	       msg->payload_len;
+}
+
 static void peer_write_free(struct syncmirror_peer_write *pw)
 {
 	struct syncmirror_connection *conn = pw->conn;
@@ -60,7 +71,7 @@ static void peer_write_free(struct syncmirror_peer_write *pw)
 	bio_for_each_segment_all(bvec, &pw->bio, iter)
 		mempool_free(bvec->bv_page, conn->pages);
 	bio_put(&pw->bio);
-	syncmirror_connection_put_peer_write(conn);
+	syncmirror_connection_put_peer_write(conn, pw->pinned);
 }
 
 static void ack_sent(struct syncmirror_send *send, int status)
@@ -135,10 +146,7 @@ syncmirror_peer_write_alloc(struct syncmirror_connection *conn,
 			    const char **error)
 {
 	struct syncmirror_volume *vol = conn->vol;
-	/* A verify or read reads what a write would carry. */
-	unsigned int left = msg->type == SYNCMIRROR_WIRE_VERIFY ||
-			    msg->type == SYNCMIRROR_WIRE_READ ? msg->size :
-			    msg->payload_len;
+	unsigned int left = syncmirror_request_pinned_bytes(msg);
 	unsigned int nr_pages = DIV_ROUND_UP(left, PAGE_SIZE);
 	struct syncmirror_peer_write *pw;
 	struct syncmirror *sm;
@@ -165,7 +173,8 @@ syncmirror_peer_write_alloc(struct syncmirror_connection *conn,
 	pw->sm = sm;
 	pw->type = msg->type;
 	pw->size = msg->size;
-	syncmirror_connection_get_peer_write(conn);
+	pw->pinned = left;
+	syncmirror_connection_get_peer_write(conn, left);
 
 	INIT_LIST_HEAD(&pw->ack.entry);
 	pw->ack.type = SYNCMIRROR_WIRE_ACK;

@@ -18,6 +18,7 @@ struct syncmirror;
  * @sm: the target whose data device it goes to
  * @type: the request's type (SYNCMIRROR_WIRE_*)
  * @size: bytes the request covers
+ * @pinned: bytes of pages it holds (syncmirror_request_pinned_bytes())
  * @ack: the answer, queued on @conn when the disk is done
  * @bio: the local write (front-padded bio of @conn's bio set; last)
  */
@@ -26,6 +27,7 @@ struct syncmirror_peer_write {
 	struct syncmirror *sm;
 	u16 type;
 	u32 size;
+	u32 pinned;
 	struct syncmirror_send ack;
 	struct bio bio;
 };
@@ -39,5 +41,6 @@ syncmirror_peer_write_alloc(struct syncmirror_connection *conn,
 void syncmirror_peer_write_submit(struct syncmirror_peer_write *pw);
 void syncmirror_peer_write_abort(struct syncmirror_peer_write *pw);
 u32 syncmirror_bio_pages_crc32c(struct bio *bio);
+unsigned int syncmirror_request_pinned_bytes(const struct syncmirror_msg *msg);
 
 #endif /* SYNCMIRROR_RECEIVER_H */

@@ -92,6 +92,16 @@ static void check_accepted(const struct syncmirror_hello *local,
 		   "two primaries accepted");
 	fuzz_check(local->region_shift == remote->region_shift,
 		   "another region size accepted");
+	fuzz_check(!(remote->flags & ~SYNCMIRROR_WIRE_HELLO_F_ALL),
+		   "hello flags %#x accepted", remote->flags);
+	fuzz_check(!(remote->flags & SYNCMIRROR_WIRE_HELLO_F_DISKLESS) ||
+		   (remote->flags & SYNCMIRROR_WIRE_HELLO_F_INCONSISTENT),
+		   "a consistent diskless copy accepted");
+	fuzz_check(local->region_shift >= 64 || !remote->dirty_regions ||
+		   remote->dirty_regions - 1 <=
+		   local->data_sectors >> local->region_shift,
+		   "%llu dirty regions accepted",
+		   (unsigned long long)remote->dirty_regions);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

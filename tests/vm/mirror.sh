@@ -137,3 +137,21 @@ mirror_wait_synced() {
 	[ $rc -eq 0 ] || fail "$1: not in sync after $2 s: $json"
 	echo "$json" | sed -n 's/.*"resynced_bytes":\([0-9]*\).*/\1/p'
 }
+
+# logged NODE PATTERN: NODE's syslog (/tmp/messages, from "syslogd -O
+# /tmp/messages") has a line matching the grep -E PATTERN.
+logged() {
+	on "$1" "grep -E -q -- '$2' /tmp/messages"
+}
+
+# wait_logged NODE PATTERN SECONDS
+wait_logged() {
+	local deadline=$((SECONDS + $3))
+	until logged "$1" "$2" > /dev/null; do
+		[ $SECONDS -lt $deadline ] || {
+			on "$1" "tail -n 20 /tmp/messages"
+			fail "$1: no syslog line matching '$2' after $3 s"
+		}
+		sleep 0.5
+	done
+}

@@ -522,6 +522,10 @@ enum syncmirror_wire_error {
 #define SYNCMIRROR_WIRE_HELLO_F_CRASHED		(1U << 2)	/* crashed primary */
 #define SYNCMIRROR_WIRE_HELLO_F_DISKLESS	(1U << 3)	/* no local disk */
 #define SYNCMIRROR_WIRE_HELLO_F_DISCARD_LOCAL	(1U << 4)	/* v3: resolve */
+#define SYNCMIRROR_WIRE_HELLO_F_ALL	(SYNCMIRROR_WIRE_HELLO_F_INCONSISTENT | \
+					 SYNCMIRROR_WIRE_HELLO_F_CRASHED | \
+					 SYNCMIRROR_WIRE_HELLO_F_DISKLESS | \
+					 SYNCMIRROR_WIRE_HELLO_F_DISCARD_LOCAL)
 
 /*
  * Hello features: what the sender can do.  NO_DATA_CSUM: it would rather

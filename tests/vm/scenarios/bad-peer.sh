@@ -70,13 +70,13 @@ assert_eq "$(mirror_data_hash A)" "$before" "A's data after the refused peer wri
 # No CAP_NET_ADMIN: nothing that changes state goes through.
 nobody='setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all'
 for cmd in "primary vol0" "secondary vol0" "disconnect vol0" \
-	   "connect vol0 --listen 127.0.0.1:7791 --timeout 1"; do
+	   "connect vol0 --listen 127.0.0.1:7791 --timeout 1 --transport-security none"; do
 	out=$SM_RUNDIR/nobody.out
 	if [ "${cmd%% *}" = connect ]; then
 		# connect fails before the kernel is asked (nobody dials in),
 		# so give it a socket: a listener that a root dialer reaches.
 		waiter=$(on_bg A "$nobody smctl $cmd")
-		on A "sleep 0.5; exec 3<>/dev/tcp/127.0.0.1/7791; sleep 1" || true
+		on A "for i in \$(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/7791 && sleep 1) 2>/dev/null && break; sleep 0.2; done" || true
 		on_wait A "$waiter" > "$out" 2>&1 && fail "unprivileged '$cmd' succeeded"
 	elif on A "$nobody smctl $cmd" > "$out" 2>&1; then
 		fail "unprivileged '$cmd' succeeded"
@@ -97,7 +97,7 @@ for cmd in "primary nosuch" "secondary nosuch" "disconnect nosuch" "status nosuc
 done
 waiter=$(on_bg A smctl connect nosuch --listen 127.0.0.1:7792 --timeout 30 \
 	--transport-security none)
-on A "sleep 0.5; exec 3<>/dev/tcp/127.0.0.1/7792; sleep 1" || true
+on A "for i in \$(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/7792 && sleep 1) 2>/dev/null && break; sleep 0.2; done" || true
 if on_wait A "$waiter" > "$SM_RUNDIR/nosuch.out" 2>&1; then
 	fail "smctl connect nosuch succeeded"
 fi

@@ -16,23 +16,6 @@ cluster A B
 uuid=7c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5
 secret='correct horse battery staple'
 
-# logged NODE PATTERN: NODE's syslog has a line matching the grep -E PATTERN.
-logged() {
-	on "$1" "grep -E -q -- '$2' /tmp/messages"
-}
-
-# wait_logged NODE PATTERN SECONDS
-wait_logged() {
-	local deadline=$((SECONDS + $3))
-	until logged "$1" "$2" > /dev/null; do
-		[ $SECONDS -lt $deadline ] || {
-			on "$1" "tail -n 20 /tmp/messages"
-			fail "$1: no syslog line matching '$2' after $3 s"
-		}
-		sleep 0.5
-	done
-}
-
 # setup NODE NODE_ID ADDRESS PEER_ID PEER_ADDRESS
 setup() {
 	on "$1" modprobe dm-syncmirror
