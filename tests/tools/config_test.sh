@@ -114,6 +114,32 @@ refused "s|^split-brain-hook .*|split-brain-hook $tmp/vol0.secret|" "vol0: split
 refused '/^secret-file/d' "$conf: missing key \"secret-file\" (secret-file PATH)"
 refused '/^peer/d' "$conf: missing key \"peer\" (peer NODE-ID HOST:PORT)"
 
+# Only root may have written what the agent trusts (as ssh checks): the
+# configuration, the secret, a hook, and the directories above them.
+write_conf
+chmod 0664 "$conf"
+out=$("$smctl" show-config vol0 --config-dir "$tmp" 2>&1)
+[ "$out" = "smctl: $conf is writable by group or others (mode 0664): chmod go-w it" ] &&
+	ok "a group-writable configuration is refused" || bad "group-writable configuration: $out"
+chmod 0644 "$conf"
+chown 65534 "$tmp/vol0.secret"
+out=$("$smctl" show-config vol0 --config-dir "$tmp" 2>&1)
+[ "$out" = "smctl: vol0: $tmp/vol0.secret is owned by uid 65534, not root: chown root it" ] &&
+	ok "a secret owned by another user is refused" || bad "secret of uid 65534: $out"
+chown 0 "$tmp/vol0.secret"
+chmod 0777 "$tmp/sb-hook"
+out=$("$smctl" show-config vol0 --config-dir "$tmp" 2>&1)
+[ "$out" = "smctl: vol0: split-brain-hook $tmp/sb-hook is writable by group or others (mode 0777): chmod go-w it" ] &&
+	ok "a world-writable hook is refused" || bad "world-writable hook: $out"
+chmod 0755 "$tmp/sb-hook"
+mkdir -m 0777 "$tmp/open"
+cp -p "$tmp/sb-hook" "$tmp/open/sb-hook"
+write_conf "s|^split-brain-hook .*|split-brain-hook $tmp/open/sb-hook|"
+out=$("$smctl" show-config vol0 --config-dir "$tmp" 2>&1)
+[ "$out" = "smctl: vol0: split-brain-hook $tmp/open/sb-hook: $tmp/open (a directory above it) is writable by group or others (mode 0777): chmod go-w it" ] &&
+	ok "a hook in a world-writable directory is refused" || bad "hook in an open directory: $out"
+rm -rf "$tmp/open"
+
 # Transport security: psk by default, x509 with its four keys (and no
 # secret needed), none on request; a TLS key without x509 is a mistake.
 refused 's|^hook-timeout .*|transport-security tls|' "$conf:12: transport-security \"tls\" is not psk, x509 or none"

@@ -44,14 +44,14 @@ static int dial(const char *host, const char *port)
 
 static int accept_one(const char *port)
 {
-	struct sockaddr_in6 sa = {
-		.sin6_family = AF_INET6,
-		.sin6_port = htons(atoi(port)),
-		.sin6_addr = IN6ADDR_ANY_INIT,
+	struct sockaddr_in sa = {
+		.sin_family = AF_INET,
+		.sin_port = htons(atoi(port)),
+		.sin_addr.s_addr = htonl(INADDR_ANY),
 	};
 	int fd, conn, one = 1;
 
-	fd = socket(AF_INET6, SOCK_STREAM, 0);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
 	if (fd < 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
 	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 1)) {

@@ -234,6 +234,8 @@ int sm_cluster_config_parse_file(const char *path,
 	file = fopen(path, "re");
 	if (!file)
 		return parse_error(&p, "%s", strerror(errno));
+	if (sm_config_check_file(path, file, p.base.error, p.base.error_size))
+		r = -1;
 	while (!r && getline(&line, &line_size, file) != -1) {
 		p.base.line++;
 		r = parse_line(&p, cfg, line);

@@ -75,6 +75,27 @@ static const struct sm_config_key keys[KEY_COUNT] = {
 	[KEY_DATA_CHECKSUM] = { "data-checksum", 1, false, false, "auto|on|off" },
 };
 
+/*
+ * A configuration names hooks the agent runs as root: only root may
+ * have written it (the file and every directory above it).
+ */
+int sm_config_check_file(const char *path, FILE *file, char *error,
+			 size_t error_size)
+{
+	struct stat st;
+
+	if (fstat(fileno(file), &st)) {
+		snprintf(error, error_size, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	return sm_path_trusted(path, &st, error, error_size);
+}
+
+static int check_config_file(const struct sm_config_parser *p, FILE *file)
+{
+	return sm_config_check_file(p->path, file, p->error, p->error_size);
+}
+
 int sm_config_error(const struct sm_config_parser *p, const char *fmt, ...)
 {
 	size_t n;
@@ -454,6 +475,7 @@ int sm_config_parse_file(const char *path, struct sm_config *cfg,
 	file = fopen(path, "re");
 	if (!file)
 		return parse_error(&p, "%s", strerror(errno));
+	r = check_config_file(&p, file);
 	while (!r && getline(&line, &line_size, file) != -1) {
 		p.line++;
 		r = parse_line(&p, cfg, line, seen);
@@ -526,6 +548,9 @@ int sm_secret_load(const char *path, struct sm_secret *secret, char *error,
 			 path, (unsigned int)(st.st_mode & 07777));
 		goto fail;
 	}
+	/* Nor is one someone else could have put there. */
+	if (sm_path_trusted(path, &st, error, error_size))
+		goto fail;
 	/* Read past the limit to tell "too long" apart; regular files
 	 * do not return short reads before the end. */
 	n = read(fd, buffer, sizeof(buffer));
@@ -558,6 +583,76 @@ fail:
 	return -1;
 }
 
+/* Owned by root (or by us, for tests run unprivileged)? */
+static bool trusted_owner(uid_t uid)
+{
+	return uid == 0 || uid == geteuid();
+}
+
+/*
+ * @st (of @path, or of a directory above it when @dir): only root (or
+ * we) may change it.  A directory writable by others is fine with the
+ * sticky bit (/tmp): they cannot replace what is ours in it.
+ */
+static int check_owner_mode(const char *path, const struct stat *st,
+			    bool dir, char *error, size_t error_size)
+{
+	if (!trusted_owner(st->st_uid)) {
+		snprintf(error, error_size,
+			 "%s%s is owned by uid %u, not root: chown root it",
+			 path, dir ? " (a directory above it)" : "",
+			 (unsigned int)st->st_uid);
+		return -1;
+	}
+	if ((st->st_mode & (S_IWGRP | S_IWOTH)) &&
+	    !(dir && (st->st_mode & S_ISVTX))) {
+		snprintf(error, error_size,
+			 "%s%s is writable by group or others (mode %04o): chmod go-w it",
+			 path, dir ? " (a directory above it)" : "",
+			 (unsigned int)(st->st_mode & 07777));
+		return -1;
+	}
+	return 0;
+}
+
+int sm_path_trusted(const char *path, const struct stat *st, char *error,
+		    size_t error_size)
+{
+	char dir[SM_CONFIG_PATH_MAX];
+	struct stat dst;
+	char *slash;
+
+	if (check_owner_mode(path, st, false, error, error_size))
+		return -1;
+	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir)) {
+		snprintf(error, error_size, "%s: path too long", path);
+		return -1;
+	}
+	for (;;) {
+		slash = strrchr(dir, '/');
+		if (!slash)
+			return 0;	/* relative: the caller's business */
+		if (slash == dir)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+		if (stat(dir, &dst)) {
+			snprintf(error, error_size, "%s: %s", dir, strerror(errno));
+			return -1;
+		}
+		if (check_owner_mode(dir, &dst, true, error, error_size)) {
+			/* Name the file the check was for. */
+			char what[SM_CONFIG_PATH_MAX + 160];
+
+			snprintf(what, sizeof(what), "%s: %s", path, error);
+			snprintf(error, error_size, "%s", what);
+			return -1;
+		}
+		if (!strcmp(dir, "/"))
+			return 0;
+	}
+}
+
 int sm_hook_check(const char *path, char *error, size_t error_size)
 {
 	struct stat st;
@@ -574,7 +669,8 @@ int sm_hook_check(const char *path, char *error, size_t error_size)
 		snprintf(error, error_size, "%s: not executable", path);
 		return -1;
 	}
-	return 0;
+	/* The agent runs it as root: nobody else may have written it. */
+	return sm_path_trusted(path, &st, error, error_size);
 }
 
 void sm_secret_clear(struct sm_secret *secret)

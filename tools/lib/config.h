@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #define SM_CONFIG_DIR_DEFAULT	"/etc/syncmirror"
@@ -121,6 +122,20 @@ int sm_secret_load(const char *path, struct sm_secret *secret, char *error,
  * Returns 0, or -1 with "<path>: <cause>" in @error.
  */
 int sm_hook_check(const char *path, char *error, size_t error_size);
+
+/*
+ * @path, whose stat is @st, may be trusted by an agent running as root: it
+ * and every directory above it are owned by root (or by the caller) and
+ * writable by nobody else (a directory may be, with the sticky bit), as
+ * ssh checks its files.  Returns 0, or -1 with "<path>...: <cause>; <fix>"
+ * in @error.
+ */
+struct stat;
+int sm_path_trusted(const char *path, const struct stat *st, char *error,
+		    size_t error_size);
+/* The same for a configuration file just opened as @file. */
+int sm_config_check_file(const char *path, FILE *file, char *error,
+			 size_t error_size);
 
 /* Wipe a secret (explicit_bzero: the compiler may not skip it). */
 void sm_secret_clear(struct sm_secret *secret);

@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <linux/tls.h>
@@ -265,17 +266,41 @@ static int find_psk(SSL *ssl, const unsigned char *id, size_t id_len,
 	return *session ? 1 : 0;
 }
 
-/* OpenSSL says "system lib" for a file it cannot open: say which, why. */
-static int readable(struct sm_tls *tls, const char *key, const char *path)
+/*
+ * OpenSSL says "system lib" for a file it cannot open: say which, why.
+ * And only root may have written it; a @private one (the key) nobody
+ * else may read either.
+ */
+static int readable(struct sm_tls *tls, const char *key, const char *path,
+		    bool private)
 {
+	char error[SM_CONFIG_PATH_MAX + 200];
 	FILE *file = fopen(path, "re");
+	struct stat st;
+	int r = 0;
 
-	if (file) {
-		fclose(file);
-		return 0;
+	if (!file || fstat(fileno(file), &st)) {
+		snprintf(error, sizeof(error), "%s", strerror(errno));
+		r = -1;
+	} else if (private && (st.st_mode & (S_IRWXG | S_IRWXO))) {
+		snprintf(error, sizeof(error),
+			 "accessible by group or others (mode %04o); chmod 600 it",
+			 (unsigned int)(st.st_mode & 07777));
+		r = -1;
+	} else if (sm_path_trusted(path, &st, error, sizeof(error))) {
+		/* It names the path already. */
+		snprintf(tls->error, sizeof(tls->error), "%s %.*s", key,
+			 (int)sizeof(tls->error) - 32, error);
+		r = -2;
 	}
-	snprintf(tls->error, sizeof(tls->error), "%s %s: %s", key, path,
-		 strerror(errno));
+	if (file)
+		fclose(file);
+	if (!r)
+		return 0;
+	if (r == -1)
+		snprintf(tls->error, sizeof(tls->error), "%s %.*s: %.*s", key,
+			 (int)sizeof(tls->error) / 2, path,
+			 (int)sizeof(tls->error) / 4, error);
 	tls->phase = SM_TLS_PHASE_DONE;
 	return -1;
 }
@@ -285,9 +310,9 @@ static int setup_x509(struct sm_tls *tls, const struct sm_config *cfg)
 	SSL_CTX *ctx = tls->ctx;
 	char what[2 * SM_CONFIG_PATH_MAX + 64];
 
-	if (readable(tls, "tls-ca-file", cfg->tls_ca_file) ||
-	    readable(tls, "tls-cert-file", cfg->tls_cert_file) ||
-	    readable(tls, "tls-key-file", cfg->tls_key_file))
+	if (readable(tls, "tls-ca-file", cfg->tls_ca_file, false) ||
+	    readable(tls, "tls-cert-file", cfg->tls_cert_file, false) ||
+	    readable(tls, "tls-key-file", cfg->tls_key_file, true))
 		return -1;
 
 	if (!SSL_CTX_load_verify_locations(ctx, cfg->tls_ca_file, NULL)) {

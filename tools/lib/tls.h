@@ -53,7 +53,7 @@ struct sm_tls {
 	uint8_t client_secret[SM_TLS_SECRET_SIZE];
 	uint8_t server_secret[SM_TLS_SECRET_SIZE];
 	bool have_client_secret, have_server_secret;
-	char error[320];	/* why it failed */
+	char error[512];	/* why it failed */
 	char summary[96];	/* "TLS 1.3, TLS_AES_128_GCM_SHA256, psk" */
 };
 

@@ -212,12 +212,20 @@ static void job_finish(struct hook_job *job, int status, bool started);
 
 static void job_start(struct hook_job *job)
 {
+	char error[SM_CONFIG_PATH_MAX + 256];
 	int pipe_fds[2];
 	pid_t pid;
 
 	job->running = true;
 	job->started = now_ms();
 	job->deadline = job->started + job->timeout_s * 1000LL;
+	/* Checked again now: what runs as root must be root's alone. */
+	if (sm_hook_check(job->path, error, sizeof(error))) {
+		log_msg(LOG_ERR, "%s: not running %s-hook: %s", job->volume,
+			job->hook, error);
+		job_finish(job, 0, false);
+		return;
+	}
 	if (pipe2(pipe_fds, O_CLOEXEC)) {
 		log_msg(LOG_ERR, "%s: cannot run %s-hook: pipe: %m", job->volume,
 			job->hook);

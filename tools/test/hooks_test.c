@@ -349,22 +349,36 @@ static void test_failures(void)
 {
 	struct outcome o = { 0 };
 	char body[2048] = "i=0; while [ $i -lt 300 ]; do echo line $i; i=$((i + 1)); done\n";
-	char want[160];
+	char want[320];
 
 	run("vol0", "/nonexistent/hook", 10, NULL, &o);
 	loop(called, &o, 5000);
-	check(o.calls == 1 && WIFEXITED(o.result.status) &&
-	      WEXITSTATUS(o.result.status) == 127,
-	      "a missing program exits 127");
-	check(has_log("vol0: split-brain-hook: cannot run /nonexistent/hook: No such file or directory"),
+	check(o.calls == 1 && !o.result.started,
+	      "a missing program is not started");
+	check(has_log("vol0: not running split-brain-hook: /nonexistent/hook: No such file or directory"),
 	      "and says why");
 	clear_log();
 
 	memset(&o, 0, sizeof(o));
 	check(run("vol0", "/", 10, NULL, &o) == 0, "a directory is accepted by hook_run");
 	loop(called, &o, 5000);
-	check(has_log("vol0: split-brain-hook: cannot run /: Permission denied"),
-	      "and fails to run");
+	check(o.calls == 1 && !o.result.started &&
+	      has_log("vol0: not running split-brain-hook: /: not a regular file"),
+	      "and not run");
+	clear_log();
+
+	/* The agent runs hooks as root: one others may change is refused. */
+	memset(&o, 0, sizeof(o));
+	write_script("loose.sh", "echo ran\n");
+	snprintf(want, sizeof(want), "%s/loose.sh", dir);
+	chmod(want, 0777);
+	run("vol0", "loose.sh", 10, NULL, &o);
+	loop(called, &o, 5000);
+	snprintf(want, sizeof(want),
+		 "vol0: not running split-brain-hook: %s/loose.sh is writable by group or others (mode 0777): chmod go-w it",
+		 dir);
+	check(o.calls == 1 && !o.result.started && has_log(want) &&
+	      !has_log("ran"), "a hook others may write is not run");
 	clear_log();
 
 	{

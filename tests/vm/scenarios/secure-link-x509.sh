@@ -119,17 +119,17 @@ use_cert B b-rogue
 refused "B's certificate from another CA" \
 	"TLS handshake failed: the peer.s certificate: unable to get local issuer certificate" \
 	"TLS handshake failed: tlsv1 alert unknown ca"
-use_cert B b
+# Each change goes from one bad pair to another: the agents keep trying.
 use_cert A a-rogue
+use_cert B b
 refused "A's certificate from another CA" \
 	'the peer refused the TLS session: alert "unknown CA"' \
 	"TLS handshake failed: the peer.s certificate: unable to get local issuer certificate"
-use_cert A a
 use_cert B b-misnamed
+use_cert A a
 refused "B's certificate for node-c.example" \
 	"TLS handshake failed: the peer.s certificate: hostname mismatch" \
 	"TLS handshake failed: sslv3 alert bad certificate"
-use_cert B b
 # B without TLS: challenge-response with the secret, then a plain link.
 on B "printf '%s\n' '$secret' > /etc/syncmirror/vol0.secret &&
 	chmod 600 /etc/syncmirror/vol0.secret &&
@@ -146,6 +146,7 @@ log "B without TLS: $(on A "grep 'refused: TLS' /tmp/messages | tail -n 1")"
 assert_eq "$(mirror_data_hash B)" "$b_before" "B's copy after the refusals"
 
 # 3. B back on its certificate: linked, resynced, equal.
+use_cert B b
 on B "sed -i '/^secret-file/d; /^transport-security/d' /etc/syncmirror/vol0.conf &&
 	printf '%s\n' 'transport-security x509' \
 		'tls-ca-file /etc/syncmirror/tls/ca.pem' \
