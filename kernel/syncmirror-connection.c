@@ -1458,6 +1458,28 @@ syncmirror_connection_start(struct syncmirror_volume *vol, int fd,
 	return conn;
 }
 
+/* The socket goes back to its owner as it came. */
+static void release_socket(struct syncmirror_connection *conn)
+{
+	sk_clear_memalloc(conn->sock->sk);
+	conn->sock->sk->sk_allocation = conn->saved_allocation;
+	conn->sock->sk->sk_rcvtimeo = conn->saved_rcvtimeo;
+	conn->sock->sk->sk_sndtimeo = conn->saved_sndtimeo;
+	sockfd_put(conn->sock);
+}
+
+/*
+ * Undo syncmirror_connection_start() of a link never published (its
+ * receive thread never ran).
+ */
+void syncmirror_connection_discard(struct syncmirror_connection *conn)
+{
+	kthread_stop(conn->receiver);
+	syncmirror_receiver_exit(conn);
+	release_socket(conn);
+	kfree(conn);
+}
+
 /*
  * Start the link's protocol.  Called once the volume publishes it: a write
  * the peer lacks from then on finds it and ends it (see peer_lacks()), so
@@ -1492,12 +1514,6 @@ void syncmirror_connection_stop(struct syncmirror_connection *conn)
 			    conn->lock);
 	spin_unlock_irq(&conn->lock);
 	syncmirror_receiver_exit(conn);
-
-	/* The socket goes back to its owner as it came. */
-	sk_clear_memalloc(conn->sock->sk);
-	conn->sock->sk->sk_allocation = conn->saved_allocation;
-	conn->sock->sk->sk_rcvtimeo = conn->saved_rcvtimeo;
-	conn->sock->sk->sk_sndtimeo = conn->saved_sndtimeo;
-	sockfd_put(conn->sock);
+	release_socket(conn);
 	kfree(conn);
 }

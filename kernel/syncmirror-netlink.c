@@ -18,6 +18,12 @@
 #include "syncmirror-replication.h"
 #include "syncmirror-volume.h"
 
+/* Rates the budget arithmetic takes without overflow (bytes/s). */
+static struct netlink_range_validation resync_rate_range = {
+	.min = 0,
+	.max = SYNCMIRROR_RESYNC_RATE_MAX,
+};
+
 static const struct nla_policy get_volume_policy[] = {
 	[SYNCMIRROR_ATTR_VOLUME_NAME] = { .type = NLA_NUL_STRING,
 					  .len = DM_NAME_LEN - 1 },
@@ -61,8 +67,10 @@ static const struct nla_policy resync_policy[] = {
 	[SYNCMIRROR_ATTR_RESYNC_ACTION] =
 		NLA_POLICY_RANGE(NLA_U32, SYNCMIRROR_RESYNC_NONE,
 				 SYNCMIRROR_RESYNC_START),
-	[SYNCMIRROR_ATTR_RESYNC_MIN_RATE] = { .type = NLA_U64 },
-	[SYNCMIRROR_ATTR_RESYNC_MAX_RATE] = { .type = NLA_U64 },
+	[SYNCMIRROR_ATTR_RESYNC_MIN_RATE] =
+		NLA_POLICY_FULL_RANGE(NLA_U64, &resync_rate_range),
+	[SYNCMIRROR_ATTR_RESYNC_MAX_RATE] =
+		NLA_POLICY_FULL_RANGE(NLA_U64, &resync_rate_range),
 };
 
 static const struct nla_policy verify_policy[] = {

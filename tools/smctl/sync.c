@@ -73,7 +73,8 @@ static int parse_rate(const char *text, bool unlimited_ok, uint64_t *rate)
 	if (*end || (*rate << shift) >> shift != *rate)
 		return -1;
 	*rate <<= shift;
-	return 0;
+	/* The kernel takes up to 1 TiB/s; "unlimited" is the way past it. */
+	return *rate > SYNCMIRROR_RESYNC_RATE_MAX ? -1 : 0;
 }
 
 /* One progress report: a bar on a terminal, a line every few s if not. */
@@ -245,14 +246,14 @@ int cmd_resync(int argc, char **argv)
 			return 0;
 		} else if (!strcmp(argv[i], "--min") && i + 1 < argc) {
 			if (parse_rate(argv[++i], false, &min_rate)) {
-				fprintf(stderr, "smctl: resync: \"%s\" is not a rate (e.g. 4M)\n",
+				fprintf(stderr, "smctl: resync: \"%s\" is not a rate of at most 1T (e.g. 4M)\n",
 					argv[i]);
 				return 2;
 			}
 			has_min = true;
 		} else if (!strcmp(argv[i], "--max") && i + 1 < argc) {
 			if (parse_rate(argv[++i], true, &max_rate)) {
-				fprintf(stderr, "smctl: resync: \"%s\" is not a rate (e.g. 100M, or unlimited)\n",
+				fprintf(stderr, "smctl: resync: \"%s\" is not a rate of at most 1T (e.g. 100M, or unlimited)\n",
 					argv[i]);
 				return 2;
 			}

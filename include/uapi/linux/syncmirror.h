@@ -299,6 +299,8 @@ enum syncmirror_verify_action {
 /* RESYNC: defaults of the rate limits (bytes/s). */
 #define SYNCMIRROR_RESYNC_MIN_RATE_DEFAULT	(4ULL << 20)
 #define SYNCMIRROR_RESYNC_MAX_RATE_DEFAULT	0	/* no limit */
+/* RESYNC: the largest rate limit taken, 1 TiB/s (more is refused). */
+#define SYNCMIRROR_RESYNC_RATE_MAX		(1ULL << 40)
 
 /* CONNECT: default and range of SYNCMIRROR_ATTR_PING_TIMEOUT_MS. */
 #define SYNCMIRROR_PING_TIMEOUT_MS_DEFAULT	5000

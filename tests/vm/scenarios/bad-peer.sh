@@ -104,5 +104,10 @@ fi
 grep -q "smctl: nosuch: no syncmirror volume of that name" "$SM_RUNDIR/nosuch.out" ||
 	fail "connect to an unknown volume not explained: $(cat "$SM_RUNDIR/nosuch.out")"
 
+# A rate the resync budget could not hold (2^63 bytes/s) is refused.
+out=$(on A "smctl resync vol0 --max 9223372036854775808 2>&1; echo rc=\$?")
+assert_eq "$out" "smctl: resync: \"9223372036854775808\" is not a rate of at most 1T (e.g. 100M, or unlimited)
+rc=2" "a resync rate of 2^63 bytes/s"
+
 on A dmsetup remove vol0
 on A rmmod dm_syncmirror

@@ -102,6 +102,19 @@ assert_eq "$out" "sm-plainconnect: vol0: the socket has no kernel TLS 1.3 in bot
 	"a plain socket without transport security none"
 on_wait B "$waiter" > /dev/null 2>&1 || true
 on B smctl disconnect vol0 2>/dev/null || true
+# One socket, two volumes: the second is refused.
+line=$(on A smctl create-md --data /dev/mapper/meta --node-id 0 --uuid $uuid --force --clean |
+       sed -n 's/^table: //p')
+on A "dmsetup create vol1 --table '$line'"
+waiter=$(on_bg B smctl connect vol0 --listen 0.0.0.0:7796 --timeout 30 \
+	--transport-security none)
+out=$(on A "sleep 1; sm-plainconnect vol0 B 7796 --none --also vol1 2>&1") ||
+	fail "one socket for two volumes: $out"
+assert_eq "$out" "sm-plainconnect: vol1: the socket is another volume's link already" \
+	"the same socket handed to a second volume"
+on_wait B "$waiter" > /dev/null 2>&1 || true
+on A "smctl disconnect vol0; dmsetup remove vol1" > /dev/null 2>&1 || true
+on B smctl disconnect vol0 2>/dev/null || true
 # A TLS node and a plain one.
 waiter=$(on_bg B smctl connect vol0 --listen 0.0.0.0:7792 --timeout 30 \
 	--transport-security none)
@@ -119,7 +132,12 @@ log "B (none) with A (TLS): $(mirror_peer_state B)"
 assert_eq "$(mirror_peer_state A)" "none (no peer link)" "A after the refusals"
 assert_eq "$(mirror_field A replicated_writes)" "$replicated" "writes replicated during the refusals"
 
-# 4. A man in the middle: A dials M, which relays to B.
+# 4. A man in the middle: A dials M, which relays to B.  In sync first,
+# so that the bit M flips is in A's writes, not in a resync.
+mirror_link A B 7795
+mirror_wait_synced A 120 > /dev/null
+on A smctl disconnect vol0
+on B smctl disconnect vol0
 mitm=$(on_bg M sm-mitm 7793 B 7793 --flip-at $((3 * MiB)))
 waiter=$(on_bg B "$(mirror_connect_cmd vol0 --listen 0.0.0.0:7793 --timeout 60)")
 on A "sleep 1; $(mirror_connect_cmd vol0 --peer M:7793 --timeout 60)"
