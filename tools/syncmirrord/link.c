@@ -13,9 +13,14 @@
  *
  * and waits LINK_BACKOFF_MIN_MS before its first retry, doubling up to
  * LINK_BACKOFF_MAX_MS; a link the kernel reports connected resets it.
- * The listener accepts on its address and authenticates up to
- * LINK_MAX_PENDING connections at a time; a wrong peer is logged and
- * closed.  Everything is non-blocking and driven by main.c's poll loop.
+ * The listener accepts connections from the peer's configured address only
+ * (others are closed at once, and counted in a log line at most every
+ * STRANGER_LOG_MS) and authenticates up to LINK_MAX_PENDING at a time;
+ * when all are taken, a new one takes the place of the oldest, so idle
+ * connections cannot keep the peer out.  A wrong peer is logged and
+ * closed.  A connection never touches the kernel's link before it has
+ * authenticated.  Everything is non-blocking and driven by main.c's poll
+ * loop.
  *
  * A connection is made ready in two steps, both within
  * SM_AUTH_TIMEOUT_MS: the challenge-response (lib/auth.c; not for
@@ -491,13 +496,74 @@ static void connect_done(struct daemon_ctx *d, struct volume *v,
 	step_pending(d, v, p);
 }
 
+#define STRANGER_LOG_MS	10000
+
+/* Is @sa (an accepted connection's source) the configured peer's host? */
+static bool from_peer(const struct volume *v, const struct sockaddr *sa,
+		      socklen_t len)
+{
+	char host[NI_MAXHOST], want[SM_CONFIG_ADDR_MAX], port[16];
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai, *a;
+	bool match = false;
+
+	if (getnameinfo(sa, len, host, sizeof(host), NULL, 0, NI_NUMERICHOST) ||
+	    sm_split_address(v->cfg.peer_address, want, sizeof(want), port,
+			     sizeof(port)) ||
+	    getaddrinfo(want, NULL, &hints, &ai))
+		return false;
+	for (a = ai; a && !match; a = a->ai_next) {
+		char other[NI_MAXHOST];
+
+		match = !getnameinfo(a->ai_addr, a->ai_addrlen, other,
+				     sizeof(other), NULL, 0, NI_NUMERICHOST) &&
+			!strcmp(host, other);
+	}
+	freeaddrinfo(ai);
+	return match;
+}
+
+static void stranger(struct volume *v, const char *address)
+{
+	long long now = now_ms();
+
+	v->strangers++;
+	if (v->strangers_logged && now - v->strangers_logged < STRANGER_LOG_MS)
+		return;
+	log_msg(LOG_WARNING, "%s: connection from %s closed: not the peer's address (%s)%s",
+		v->cfg.volume, address, v->cfg.peer_address,
+		v->strangers > 1 ? "; more such since the last line" : "");
+	if (v->strangers > 1)
+		log_msg(LOG_WARNING, "%s: %u connections from other addresses than the peer's closed in the last %d s",
+			v->cfg.volume, v->strangers, STRANGER_LOG_MS / 1000);
+	v->strangers = 0;
+	v->strangers_logged = now;
+}
+
+/* A free pending slot, or the oldest one, closed to make room. */
+static struct pending *pending_slot(struct volume *v, const char *address)
+{
+	struct pending *oldest = NULL;
+	int i;
+
+	for (i = 0; i < LINK_MAX_PENDING; i++) {
+		if (v->pending[i].fd < 0)
+			return &v->pending[i];
+		if (!oldest || v->pending[i].deadline < oldest->deadline)
+			oldest = &v->pending[i];
+	}
+	log_msg(LOG_WARNING, "%s: %d connections are authenticating already; closing the oldest, from %s, for the one from %s",
+		v->cfg.volume, LINK_MAX_PENDING, oldest->address, address);
+	pending_close(oldest);
+	return oldest;
+}
+
 static void accept_peers(struct daemon_ctx *d, struct volume *v)
 {
 	struct sockaddr_storage sa;
 	socklen_t len;
 	struct pending *p;
 	char address[SM_CONFIG_ADDR_MAX + 8];
-	int fd, i;
+	int fd;
 
 	for (;;) {
 		len = sizeof(sa);
@@ -512,16 +578,12 @@ static void accept_peers(struct daemon_ctx *d, struct volume *v)
 		}
 		format_address((struct sockaddr *)&sa, len, address,
 			       sizeof(address));
-		for (i = 0; i < LINK_MAX_PENDING; i++)
-			if (v->pending[i].fd < 0)
-				break;
-		if (i == LINK_MAX_PENDING) {
-			log_msg(LOG_WARNING, "%s: %d connections are authenticating already; closing the one from %s",
-				v->cfg.volume, LINK_MAX_PENDING, address);
+		if (!from_peer(v, (struct sockaddr *)&sa, len)) {
 			close(fd);
+			stranger(v, address);
 			continue;
 		}
-		p = &v->pending[i];
+		p = pending_slot(v, address);
 		p->fd = fd;
 		snprintf(p->address, sizeof(p->address), "%s", address);
 		log_msg(LOG_INFO, "%s: connection from %s, authenticating",

@@ -251,6 +251,9 @@ struct volume {
 	int backoff_ms;
 	int listen_fd;
 	struct pending pending[LINK_MAX_PENDING];	/* dialer: only [0] */
+	/* Listener: connections from elsewhere than the peer, not logged yet. */
+	unsigned int strangers;
+	long long strangers_logged;	/* monotonic ms of the last line */
 
 	/* Quorum (cluster.c); quorum NULL until the kernel has the volume. */
 	bool quorum_on;

@@ -68,6 +68,21 @@ log "A relinked $((SECONDS - start)) s after smctl disconnect"
 logged A 'vol0: link closed \(no peer link\); reconnecting in 1 s'
 mirror_wait_state B connected 10 > /dev/null
 
+# B's listener takes connections from the peer's address only: one from
+# B's own address is closed at once.
+on B "(exec 3<>/dev/tcp/10.0.0.2/7789 && sleep 1) 2>/dev/null; true"
+wait_logged B 'vol0: connection from 10\.0\.0\.2:[0-9]+ closed: not the peer.s address \(10\.0\.0\.1:7789\)' 10
+# Six idle connections from the peer's address (as an attacker on the path
+# could open) do not keep the peer out: the newest takes the oldest's slot.
+idle=$(on_bg A "exec 3<>/dev/tcp/10.0.0.2/7789 4<>/dev/tcp/10.0.0.2/7789 \
+	5<>/dev/tcp/10.0.0.2/7789 6<>/dev/tcp/10.0.0.2/7789 \
+	7<>/dev/tcp/10.0.0.2/7789 8<>/dev/tcp/10.0.0.2/7789; sleep 8")
+wait_logged B 'vol0: 4 connections are authenticating already; closing the oldest' 10
+on A smctl disconnect vol0
+mirror_wait_state A connected 15 > /dev/null
+mirror_wait_state B connected 10 > /dev/null
+on_wait A "$idle" > /dev/null 2>&1 || true
+
 # The listener still has a link when the dialer comes back (B never hears
 # that A closed the old connection): B replaces its stale link.
 port=$(on B "grep 'vol0: connection from 10.0.0.1:' /tmp/messages | tail -n 1" |
