@@ -829,14 +829,20 @@ static bool request_allowed(const struct syncmirror_connection *conn,
 			    const struct syncmirror_msg *msg)
 {
 	bool primary = READ_ONCE(conn->peer_role) == SYNCMIRROR_ROLE_PRIMARY;
-	bool target = conn->sync_verdict == SYNCMIRROR_SYNC_BE_TARGET ||
-		      conn->sync_verdict == SYNCMIRROR_SYNC_FULL_TARGET;
+	bool source = conn->sync_verdict == SYNCMIRROR_SYNC_BE_SOURCE ||
+		      conn->sync_verdict == SYNCMIRROR_SYNC_FULL_SOURCE;
 
 	if (msg->type == SYNCMIRROR_WIRE_VERIFY)
 		return true;
+	/*
+	 * Resync writes: from a primary, or from a secondary unless the
+	 * hellos made this node the source (its copy is the newer one).  A
+	 * resync started by hand between two secondaries comes after hellos
+	 * that said neither.
+	 */
 	if (msg->type == SYNCMIRROR_WIRE_WRITE &&
 	    (msg->flags & SYNCMIRROR_WIRE_F_RESYNC))
-		return primary || target;
+		return primary || !source;
 	return primary;
 }
 
@@ -850,15 +856,23 @@ static bool request_allowed(const struct syncmirror_connection *conn,
 static int wait_pinned_budget(struct syncmirror_connection *conn,
 			      unsigned int bytes)
 {
-	unsigned long limit = msecs_to_jiffies(conn->ping_timeout_ms) *
-			      REQUEST_TIMEOUTS;
+	unsigned int ticks = DIV_ROUND_UP(conn->ping_timeout_ms, 1000) *
+			     REQUEST_TIMEOUTS;
 
-	if (!wait_event_timeout(conn->peer_writes_wait,
-				READ_ONCE(conn->peer_pinned) + bytes <=
-				SYNCMIRROR_PEER_PINNED_MAX ||
-				kthread_should_stop(), limit))
-		return -ETIMEDOUT;
-	return kthread_should_stop() ? -EINTR : 0;
+	/* In slices of a second: no task sleeps long in one wait. */
+	while (READ_ONCE(conn->peer_pinned) + bytes >
+	       SYNCMIRROR_PEER_PINNED_MAX) {
+		if (kthread_should_stop() || READ_ONCE(conn->dead))
+			return -EINTR;
+		if (!ticks--)
+			return -ETIMEDOUT;
+		wait_event_timeout(conn->peer_writes_wait,
+				   READ_ONCE(conn->peer_pinned) + bytes <=
+				   SYNCMIRROR_PEER_PINNED_MAX ||
+				   kthread_should_stop() ||
+				   READ_ONCE(conn->dead), RECEIVE_TICK);
+	}
+	return 0;
 }
 
 /* A request of the peer: apply it to our disk, ACK once done. */
@@ -1383,6 +1397,12 @@ syncmirror_connection_start(struct syncmirror_volume *vol, int fd,
 		NL_SET_ERR_MSG(extack, "not a connected TCP socket");
 		return ERR_PTR(-EINVAL);
 	}
+	/* Before anything of the socket changes: it may be a live link's. */
+	if (syncmirror_volume_socket_in_use(sock->sk)) {
+		sockfd_put(sock);
+		NL_SET_ERR_MSG(extack, "the socket is another volume's link already");
+		return ERR_PTR(-EBUSY);
+	}
 	cipher = syncmirror_sock_tls13_cipher(sock->sk);
 	if (!cipher && opts->security != SYNCMIRROR_SECURITY_NONE) {
 		sockfd_put(sock);
@@ -1466,18 +1486,6 @@ static void release_socket(struct syncmirror_connection *conn)
 	conn->sock->sk->sk_rcvtimeo = conn->saved_rcvtimeo;
 	conn->sock->sk->sk_sndtimeo = conn->saved_sndtimeo;
 	sockfd_put(conn->sock);
-}
-
-/*
- * Undo syncmirror_connection_start() of a link never published (its
- * receive thread never ran).
- */
-void syncmirror_connection_discard(struct syncmirror_connection *conn)
-{
-	kthread_stop(conn->receiver);
-	syncmirror_receiver_exit(conn);
-	release_socket(conn);
-	kfree(conn);
 }
 
 /*

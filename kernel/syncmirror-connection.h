@@ -211,7 +211,6 @@ syncmirror_connection_start(struct syncmirror_volume *vol, int fd,
 			    struct netlink_ext_ack *extack);
 u16 syncmirror_sock_tls13_cipher(struct sock *sk);
 void syncmirror_connection_go(struct syncmirror_connection *conn);
-void syncmirror_connection_discard(struct syncmirror_connection *conn);
 void syncmirror_connection_stop(struct syncmirror_connection *conn);
 void syncmirror_connection_get_state(struct syncmirror_connection *conn,
 				     int *state, const char **reason,

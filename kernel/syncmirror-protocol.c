@@ -290,21 +290,23 @@ syncmirror_wire_check_hello(const struct syncmirror_hello *local,
 	if (!remote->current_uuid &&
 	    !(remote->flags & SYNCMIRROR_WIRE_HELLO_F_INCONSISTENT))
 		return SYNCMIRROR_WIRE_ERR_PROTOCOL;
+	/*
+	 * Nor does an honest peer send flags no version defines, a detached
+	 * disk it calls consistent, or more dirty regions than the volume has
+	 * (checked before the two-primaries case, whose hello still goes to
+	 * the split-brain report).
+	 */
+	if ((remote->flags & ~SYNCMIRROR_WIRE_HELLO_F_ALL) ||
+	    ((remote->flags & SYNCMIRROR_WIRE_HELLO_F_DISKLESS) &&
+	     !(remote->flags & SYNCMIRROR_WIRE_HELLO_F_INCONSISTENT)) ||
+	    remote->dirty_regions > hello_regions(remote))
+		return SYNCMIRROR_WIRE_ERR_PROTOCOL;
 	if (local->role == SYNCMIRROR_ROLE_PRIMARY &&
 	    remote->role == SYNCMIRROR_ROLE_PRIMARY)
 		return SYNCMIRROR_WIRE_ERR_DUAL_PRIMARY;
 	/* Bitmaps are exchanged bit for bit: regions must agree. */
 	if (local->region_shift != remote->region_shift)
 		return SYNCMIRROR_WIRE_ERR_GEOMETRY;
-	/*
-	 * Nor does an honest peer send flags no version defines, a detached
-	 * disk it calls consistent, or more dirty regions than the volume has.
-	 */
-	if ((remote->flags & ~SYNCMIRROR_WIRE_HELLO_F_ALL) ||
-	    ((remote->flags & SYNCMIRROR_WIRE_HELLO_F_DISKLESS) &&
-	     !(remote->flags & SYNCMIRROR_WIRE_HELLO_F_INCONSISTENT)) ||
-	    remote->dirty_regions > hello_regions(local))
-		return SYNCMIRROR_WIRE_ERR_PROTOCOL;
 
 	*version = newest;
 	return SYNCMIRROR_WIRE_ERR_NONE;

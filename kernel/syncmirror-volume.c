@@ -278,15 +278,19 @@ syncmirror_volume_conn(struct syncmirror_volume *vol)
 					 lockdep_is_held(&volumes_lock));
 }
 
-/* Does another volume's link use @conn's socket?  Under the volumes lock. */
-static bool socket_in_use(struct syncmirror_connection *conn)
+/*
+ * Does a volume's link use @sk?  Under the volumes lock (CONNECT holds it
+ * while it takes a socket over).
+ */
+bool syncmirror_volume_socket_in_use(const struct sock *sk)
 {
-	struct syncmirror_connection *other;
+	struct syncmirror_connection *conn;
 	struct syncmirror_volume *vol;
 
+	lockdep_assert_held(&volumes_lock);
 	list_for_each_entry(vol, &volumes, list) {
-		other = syncmirror_volume_conn(vol);
-		if (other && other->sock->sk == conn->sock->sk)
+		conn = syncmirror_volume_conn(vol);
+		if (conn && conn->sock->sk == sk)
 			return true;
 	}
 	return false;
@@ -349,13 +353,6 @@ int syncmirror_volume_connect(const char *name, int fd,
 	if (IS_ERR(conn)) {
 		kref_put(&vol->kref, volume_release);
 		r = PTR_ERR(conn);
-		goto out;
-	}
-	if (socket_in_use(conn)) {
-		NL_SET_ERR_MSG(extack, "the socket is another volume's link already");
-		syncmirror_connection_discard(conn);
-		kref_put(&vol->kref, volume_release);
-		r = -EBUSY;
 		goto out;
 	}
 	rcu_assign_pointer(vol->conn, conn);

@@ -31,6 +31,7 @@ struct netlink_ext_ack;
 struct syncmirror;
 struct syncmirror_connection;
 struct syncmirror_link_options;
+struct sock;
 
 /**
  * struct syncmirror_volume - state of one mirrored volume
@@ -154,6 +155,7 @@ int syncmirror_volume_connect(const char *name, int fd,
 			      struct netlink_ext_ack *extack);
 struct syncmirror_connection *
 syncmirror_volume_conn(struct syncmirror_volume *vol);
+bool syncmirror_volume_socket_in_use(const struct sock *sk);
 
 void syncmirror_volume_set_active(struct syncmirror_volume *vol,
 				  struct syncmirror *sm);

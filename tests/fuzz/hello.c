@@ -97,9 +97,9 @@ static void check_accepted(const struct syncmirror_hello *local,
 	fuzz_check(!(remote->flags & SYNCMIRROR_WIRE_HELLO_F_DISKLESS) ||
 		   (remote->flags & SYNCMIRROR_WIRE_HELLO_F_INCONSISTENT),
 		   "a consistent diskless copy accepted");
-	fuzz_check(local->region_shift >= 64 || !remote->dirty_regions ||
+	fuzz_check(remote->region_shift >= 64 || !remote->dirty_regions ||
 		   remote->dirty_regions - 1 <=
-		   local->data_sectors >> local->region_shift,
+		   remote->data_sectors >> remote->region_shift,
 		   "%llu dirty regions accepted",
 		   (unsigned long long)remote->dirty_regions);
 }

@@ -114,6 +114,12 @@ expect "x509: the client's certificate of another CA" \
 "server: TLS handshake failed: the peer's certificate: unable to get local issuer certificate
 client: $done_line" \
 	"$helper" x509 $(server b node-b.example) $(client b-other-ca node-b.example)
+# An impostor on the path, without the secret, answering the PSK client's
+# handshake with a certificate of its own: refused by the client.
+expect "a PSK client refuses a server that shows a certificate instead" \
+"server: TLS handshake failed: tlsv1 alert unknown ca
+client: TLS handshake failed: the peer showed a certificate instead of using our PSK (it does not hold the secret?)" \
+	"$helper" psk-client "$tmp/a" "$tmp/ca1.pem" "$tmp/b.pem" "$tmp/b.key" node-a.example
 expect "x509: a missing key file" \
 "server: tls-key-file $tmp/nosuch.key: No such file or directory" \
 	"$helper" x509 "$tmp/ca1.pem" "$tmp/b.pem" "$tmp/nosuch.key" node-a.example \

@@ -622,12 +622,22 @@ int sm_path_trusted(const char *path, const struct stat *st, char *error,
 	struct stat dst;
 	char *slash;
 
+	char *real;
+
 	if (check_owner_mode(path, st, false, error, error_size))
 		return -1;
-	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir)) {
+	/* The directories of what is opened: a symlink's target's. */
+	real = realpath(path, NULL);
+	if (!real) {
+		snprintf(error, error_size, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (snprintf(dir, sizeof(dir), "%s", real) >= (int)sizeof(dir)) {
+		free(real);
 		snprintf(error, error_size, "%s: path too long", path);
 		return -1;
 	}
+	free(real);
 	for (;;) {
 		slash = strrchr(dir, '/');
 		if (!slash)

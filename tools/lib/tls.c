@@ -226,6 +226,9 @@ static SSL_SESSION *psk_session(SSL *ssl, struct sm_tls *tls)
 	SSL_SESSION *session = SSL_SESSION_new();
 
 	if (!session || !cipher ||
+	    !SSL_SESSION_set1_id_context(session,
+					 (const unsigned char *)SM_TLS_PSK_IDENTITY,
+					 sizeof(SM_TLS_PSK_IDENTITY) - 1) ||
 	    !SSL_SESSION_set1_master_key(session, tls->psk, SM_TLS_PSK_SIZE) ||
 	    !SSL_SESSION_set_cipher(session, cipher) ||
 	    !SSL_SESSION_set_protocol_version(session, TLS1_3_VERSION)) {
@@ -357,6 +360,10 @@ int sm_tls_start(struct sm_tls *tls, const struct sm_config *cfg,
 	SSL_CTX_set_options(tls->ctx, SSL_OP_ENABLE_KTLS | SSL_OP_NO_TICKET);
 	SSL_CTX_set_num_tickets(tls->ctx, 0);
 	SSL_CTX_set_session_cache_mode(tls->ctx, SSL_SESS_CACHE_OFF);
+	/* OpenSSL wants one where a PSK "resumes" under SSL_VERIFY_PEER. */
+	SSL_CTX_set_session_id_context(tls->ctx,
+				       (const unsigned char *)SM_TLS_PSK_IDENTITY,
+				       sizeof(SM_TLS_PSK_IDENTITY) - 1);
 	SSL_CTX_set_keylog_callback(tls->ctx, key_log);
 	if (!SSL_CTX_set_ciphersuites(tls->ctx, SM_TLS_CIPHERSUITES)) {
 		set_error(tls, "cannot set the TLS ciphers");
@@ -365,6 +372,14 @@ int sm_tls_start(struct sm_tls *tls, const struct sm_config *cfg,
 	if (psk) {
 		memcpy(tls->psk, psk, SM_TLS_PSK_SIZE);
 		tls->have_psk = true;
+		/*
+		 * Only the PSK authenticates: a server that ignores it and
+		 * shows a certificate instead must fail (no CA is trusted),
+		 * and the session must be the PSK's (checked at the end, on
+		 * both sides; our server has no certificate to fall back on).
+		 */
+		if (!server)
+			SSL_CTX_set_verify(tls->ctx, SSL_VERIFY_PEER, NULL);
 		if (server)
 			SSL_CTX_set_psk_find_session_callback(tls->ctx,
 							      find_psk);
@@ -398,7 +413,18 @@ static void handshake_failed(struct sm_tls *tls, int ret)
 	int err = SSL_get_error(tls->ssl, ret);
 	char what[200];
 
-	if (verify != X509_V_OK) {
+	if (tls->have_psk &&
+	    (SSL_get0_peer_certificate(tls->ssl) ||
+	     ERR_GET_REASON(ERR_peek_last_error()) ==
+	     SSL_R_CERTIFICATE_VERIFY_FAILED)) {
+		snprintf(what, sizeof(what),
+			 "TLS handshake failed: the peer showed a certificate instead of using our PSK (it does not hold the secret?)");
+		ERR_clear_error();
+		snprintf(tls->error, sizeof(tls->error), "%s", what);
+		tls->phase = SM_TLS_PHASE_DONE;
+		return;
+	}
+	if (verify != X509_V_OK && !tls->have_psk) {
 		snprintf(what, sizeof(what),
 			 "TLS handshake failed: the peer's certificate: %s",
 			 X509_verify_cert_error_string(verify));
@@ -519,6 +545,12 @@ enum sm_auth_result sm_tls_step(struct sm_tls *tls)
 			if (err == SSL_ERROR_WANT_WRITE)
 				return SM_AUTH_WANT_WRITE;
 			handshake_failed(tls, r);
+			return SM_AUTH_FAILED;
+		}
+		if (tls->have_psk && !SSL_session_reused(tls->ssl)) {
+			snprintf(tls->error, sizeof(tls->error),
+				 "TLS handshake without our PSK: the peer does not hold the secret");
+			tls->phase = SM_TLS_PHASE_DONE;
 			return SM_AUTH_FAILED;
 		}
 		errno = 0;

@@ -32,6 +32,7 @@
 #include <netdb.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <linux/syncmirror.h>
 #include <netinet/in.h>
@@ -498,25 +499,44 @@ static void connect_done(struct daemon_ctx *d, struct volume *v,
 
 #define STRANGER_LOG_MS	10000
 
-/* Is @sa (an accepted connection's source) the configured peer's host? */
+/* "1.2.3.4" of an IPv4-mapped IPv6 address "::ffff:1.2.3.4". */
+static const char *unmapped(const char *host)
+{
+	return strncasecmp(host, "::ffff:", 7) || !strchr(host, '.') ?
+	       host : host + 7;
+}
+
+/*
+ * Is @sa (an accepted connection's source) the configured peer's host?
+ * The peer's address is resolved as a number only: no name lookup (which
+ * could block the agent) for every connection a stranger opens.
+ */
 static bool from_peer(const struct volume *v, const struct sockaddr *sa,
 		      socklen_t len)
 {
 	char host[NI_MAXHOST], want[SM_CONFIG_ADDR_MAX], port[16];
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai, *a;
+	struct addrinfo hints = {
+		.ai_socktype = SOCK_STREAM,
+		.ai_flags = AI_NUMERICHOST,
+	}, *ai, *a;
 	bool match = false;
 
 	if (getnameinfo(sa, len, host, sizeof(host), NULL, 0, NI_NUMERICHOST) ||
 	    sm_split_address(v->cfg.peer_address, want, sizeof(want), port,
-			     sizeof(port)) ||
-	    getaddrinfo(want, NULL, &hints, &ai))
+			     sizeof(port)))
 		return false;
+	if (getaddrinfo(want, NULL, &hints, &ai)) {
+		/* A name: resolved once per connection, as the dialer does. */
+		hints.ai_flags = 0;
+		if (getaddrinfo(want, NULL, &hints, &ai))
+			return false;
+	}
 	for (a = ai; a && !match; a = a->ai_next) {
 		char other[NI_MAXHOST];
 
 		match = !getnameinfo(a->ai_addr, a->ai_addrlen, other,
 				     sizeof(other), NULL, 0, NI_NUMERICHOST) &&
-			!strcmp(host, other);
+			!strcmp(unmapped(host), unmapped(other));
 	}
 	freeaddrinfo(ai);
 	return match;

@@ -9,6 +9,9 @@
  *   tls_test psk SECRET_FILE_SERVER SECRET_FILE_CLIENT
  *   tls_test x509 CA CERT KEY PEER_NAME CA CERT KEY PEER_NAME
  *	(server's files first, then the client's)
+ *   tls_test psk-client SECRET_FILE CA CERT KEY PEER_NAME
+ *	a PSK client against a server with a certificate and no PSK (what
+ *	an impostor on the path would run): the client must refuse
  *
  * The handshake runs to its end on both sides and prints one line per
  * side, "server: ..." and "client: ...", with the error lib/tls.c gives.
@@ -23,6 +26,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include <openssl/ssl.h>
 
 #include "../lib/tls.h"
 
@@ -129,6 +134,16 @@ int main(int argc, char **argv)
 		if (r) {
 			printf("client: %s\n", client.error);
 			return 0;
+		}
+	} else if (argc == 7 && !strcmp(argv[1], "psk-client")) {
+		if (psk_of(argv[2], psk_c))
+			return 1;
+		x509_config(&cfg_s, argv + 3);
+		/* The impostor trusts anyone: no client certificate asked. */
+		r = sm_tls_start(&server, &cfg_s, NULL, true, sv[0]);
+		if (!r) {
+			SSL_set_verify(server.ssl, SSL_VERIFY_NONE, NULL);
+			r = sm_tls_start(&client, NULL, psk_c, false, sv[1]);
 		}
 	} else {
 		fprintf(stderr, "usage: see tools/test/tls_test.c\n");
