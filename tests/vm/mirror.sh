@@ -49,6 +49,8 @@ MIRROR_SECRET=/run/sm-mirror.secret
 # --secret themselves.
 mirror_connect_cmd() {
 	local secret="--secret $MIRROR_SECRET"
+	# SM_LINK_SECURITY=none: in clear, to measure what TLS costs.
+	[ "${SM_LINK_SECURITY:-tls}" = none ] && secret="--transport-security none"
 	case " $* " in
 	*" --transport-security "* | *" --secret "*) secret= ;;
 	esac
