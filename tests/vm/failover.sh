@@ -17,23 +17,6 @@ FO_CLUSTER=8d9e0f1a-2b3c-4d4e-9f5a-6b7c8d9e0f1a
 # under check-full.
 FO_BLOCKS=$(tier 4096 16384)
 
-# fo_logged NODE PATTERN: NODE's syslog has a line matching grep -E PATTERN.
-fo_logged() {
-	on "$1" "grep -E -q -- '$2' /tmp/messages"
-}
-
-# fo_wait_logged NODE PATTERN SECONDS
-fo_wait_logged() {
-	local deadline=$((SECONDS + $3))
-	until fo_logged "$1" "$2" > /dev/null; do
-		[ $SECONDS -lt $deadline ] || {
-			on "$1" "tail -n 30 /tmp/messages"
-			fail "$1: no syslog line matching '$2' after $3 s"
-		}
-		sleep 0.5
-	done
-}
-
 # fo_start NODE [on-quorum-loss]: configuration, syslog and the agent on
 # NODE (a data node: module and vol0 up too; W: witness mode).  With
 # FO_WITNESS=no the cluster is A and B alone, and vol0 has a fence-hook

@@ -151,7 +151,7 @@ wait_logged() {
 	local deadline=$((SECONDS + $3))
 	until logged "$1" "$2" > /dev/null; do
 		[ $SECONDS -lt $deadline ] || {
-			on "$1" "tail -n 20 /tmp/messages"
+			on "$1" "tail -n 30 /tmp/messages"
 			fail "$1: no syslog line matching '$2' after $3 s"
 		}
 		sleep 0.5

@@ -8,23 +8,6 @@
 SB_UUID=5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b
 SB_REGION=65536
 
-# sb_logged NODE PATTERN: NODE's syslog has a line matching grep -E PATTERN.
-sb_logged() {
-	on "$1" "grep -E -q -- '$2' /tmp/messages"
-}
-
-# sb_wait_logged NODE PATTERN SECONDS
-sb_wait_logged() {
-	local deadline=$((SECONDS + $3))
-	until sb_logged "$1" "$2" > /dev/null; do
-		[ $SECONDS -lt $deadline ] || {
-			on "$1" "tail -n 30 /tmp/messages"
-			fail "$1: no syslog line matching '$2' after $3 s"
-		}
-		sleep 0.5
-	done
-}
-
 # sb_boot: both nodes, the module, syslog, the agent, the hook.
 sb_boot() {
 	local node
@@ -66,7 +49,7 @@ split-brain-hook /etc/syncmirror/sb-hook
 EOF
 		kill -HUP \$(pidof syncmirrord)"
 	# The agent knows the volume's configuration before it comes up.
-	sb_wait_logged "$node" "vol0: configured from" 10
+	wait_logged "$node" "vol0: configured from" 10
 	local deadline=$((SECONDS + 10))
 	until [ "$(on "$node" "grep -c 'vol0: configured from' /tmp/messages")" -gt "$configured" ]; do
 		[ $SECONDS -lt $deadline ] || fail "$node: the agent did not reload vol0.conf"

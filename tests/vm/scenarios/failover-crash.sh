@@ -43,7 +43,7 @@ for round in $(seq 1 "$rounds"); do
 	times+=("$elapsed")
 	log "round $round: $primary crashed after $acks acks (${delay}s); $survivor primary with quorum after ${elapsed}s"
 	[ "$(echo "$elapsed < 10" | bc)" = 1 ] || fail "round $round: failover took ${elapsed}s (more than 10 s)"
-	fo_logged $survivor "vol0: promoted \\(term [0-9]+\\)" || fail "round $round: $survivor's agent did not log its promotion"
+	logged $survivor "vol0: promoted \\(term [0-9]+\\)" || fail "round $round: $survivor's agent did not log its promotion"
 	on $survivor "test -s /tmp/promote-hook.ran" || fail "round $round: $survivor's promote-hook did not run"
 	# (After the failover is timed: a boot takes CPU from the survivor.)
 	boot $primary &

@@ -87,7 +87,7 @@ oneway() {
 	log "$from->$to dropped for ${watch}s: A acknowledged $(fo_acks "$stream") writes, longest wait for an ACK ${stall}s, A seen without quorum for ${lost_max}s ($lost_runs times)"
 	assert_eq "$(mirror_field A role)" primary "$from->$to: A's role"
 	if [ "$from" = A ]; then
-		fo_logged B 'vol0: not promoting: the witness still hears the primary' ||
+		logged B 'vol0: not promoting: the witness still hears the primary' ||
 			fail "$from->$to: B's agent did not log why it does not promote"
 	fi
 	on B "dmesg | grep -q 'syncmirror: vol0: role primary'" &&

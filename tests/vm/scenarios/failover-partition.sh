@@ -79,7 +79,7 @@ run() {
 	assert_eq "$(fo_acks "$s1")" "$acks_lost" "$policy: A's acknowledged writes since it lost quorum"
 
 	heal
-	fo_wait_logged A 'vol0: deposed' 30
+	wait_logged A 'vol0: deposed' 30
 	if on_wait A "$w1"; then
 		fail "$policy: ackcheck on A succeeded although A lost quorum"
 	fi

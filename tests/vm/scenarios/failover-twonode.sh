@@ -33,11 +33,11 @@ partition A B
 fo_wait_quorum A lost 10 > /dev/null
 sleep 1		# a write decided just before the lease's end may print its ACK late
 acks_lost=$(fo_acks "$stream")
-fo_wait_logged B 'vol0: fence-hook failed: not promoting' 30
+wait_logged B 'vol0: fence-hook failed: not promoting' 30
 assert_eq "$(mirror_field B role)" secondary "B's role after its fence-hook failed"
 sleep 3
 assert_eq "$(fo_acks "$stream")" "$acks_lost" "A's acknowledged writes while without quorum"
-fo_logged B 'fence-hook fenced node' && fail "B took a term although its fence-hook failed"
+logged B 'fence-hook fenced node' && fail "B took a term although its fence-hook failed"
 heal
 fo_wait_quorum A have 60 > /dev/null
 deadline=$((SECONDS + 60))
@@ -46,7 +46,7 @@ until [ "$(fo_acks "$stream")" -gt "$acks_lost" ]; do
 	sleep 1
 done
 log "partition with a failing fence-hook: A held its writes ($acks_lost acks), B stayed secondary; after the heal A writes again ($(fo_acks "$stream") acks)"
-fo_logged A 'vol0: deposed' && fail "A was deposed although B never took a term"
+logged A 'vol0: deposed' && fail "A was deposed although B never took a term"
 mirror_wait_state B connected 90 > /dev/null
 # B resyncs what A wrote while apart; only an up-to-date B may take over.
 mirror_wait_synced A 300 > /dev/null
@@ -77,8 +77,8 @@ log "A crashed after $acks acks; B primary (fence-hook, no witness) after ${elap
 [ "$(echo "$elapsed < 10" | bc)" = 1 ] || fail "failover took ${elapsed}s (more than 10 s)"
 on B "test -s /tmp/fence-hook.ran && grep -q SYNCMIRROR_HOOK=fence /tmp/fence-hook.ran" ||
 	fail "B's fence-hook did not run before the promotion"
-fo_logged B 'vol0: fence-hook fenced node 0: term 2 taken' || fail "B did not log its term"
-fo_logged B 'writing without the quorum fence while node 0 is fenced' || fail "B did not log its unfenced writing"
+logged B 'vol0: fence-hook fenced node 0: term 2 taken' || fail "B did not log its term"
+logged B 'writing without the quorum fence while node 0 is fenced' || fail "B did not log its unfenced writing"
 # The promote-hook runs after the promotion, as the agent's poll loop goes on.
 fo_wait_file B /tmp/promote-hook.ran 10
 
@@ -98,7 +98,7 @@ mirror_wait_synced B 300 > /dev/null
 mirror_wait_synced A 60 > /dev/null
 assert_eq "$(mirror_field A role)" secondary "A's role after rejoining"
 fo_wait_quorum B have 60 > /dev/null
-fo_wait_logged B 'vol0: node 0 grants leases again: the quorum fence is armed' 10
+wait_logged B 'vol0: node 0 grants leases again: the quorum fence is armed' 10
 if on A "dmesg | grep -q 'syncmirror: vol0: role primary'"; then
 	fail "A promoted itself after rejoining"
 fi

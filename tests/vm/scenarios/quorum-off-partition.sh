@@ -97,7 +97,7 @@ if [ -n "$stalled" ]; then
 fi
 
 heal
-fo_wait_logged A 'vol0: deposed' 60
+wait_logged A 'vol0: deposed' 60
 on A "dmesg | grep -q 'syncmirror: vol0: deposed: all I/O fails'" ||
 	fail "A's kernel did not log the deposition"
 a_wait_ended "$writer" ackcheck
@@ -121,7 +121,7 @@ until [ "$(mirror_field A role)" = secondary ]; do
 	[ $SECONDS -lt $deadline ] || { a_diagnose; fail "A not demoted 30 s after its writers ended"; }
 	sleep 1
 done
-fo_wait_logged A 'vol0: deposed: demoted to secondary' 10
+wait_logged A 'vol0: deposed: demoted to secondary' 10
 [ -z "$stalled" ] ||
 	fail "A stopped writing in the partition with its fence off (no ACK in the 10 s ending at $stalled)"
 on A smctl down vol0 > /dev/null || fail "A's volume cannot be removed"

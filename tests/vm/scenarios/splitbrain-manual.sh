@@ -56,8 +56,8 @@ for node in A B; do
 		fail "$node's kernel did not log the split-brain"
 	on $node "dmesg | grep -q 'syncmirror: vol0: split-brain refused: no automatic policy'" ||
 		fail "$node's kernel did not log the refusal"
-	sb_wait_logged $node 'audit: vol0: split-brain refused' 20
-	sb_wait_logged $node 'vol0: split-brain-hook: hook saw refused' 20
+	wait_logged $node 'audit: vol0: split-brain refused' 20
+	wait_logged $node 'vol0: split-brain-hook: hook saw refused' 20
 done
 assert_eq "$(sb_field A local_changes_bytes)" $((20 * SB_REGION)) "A's changes in its report"
 assert_eq "$(sb_field A peer_changes_bytes)" $((30 * SB_REGION)) "B's changes in A's report"

@@ -41,7 +41,7 @@ applies() {
 	assert_eq "$(mirror_field "$victim" resync_received_bytes)" "$bytes" "$policy: bytes the victim received"
 	assert_eq "$(mirror_data_hash "$survivor")" "$hash" "$policy: the survivor's data"
 	assert_eq "$(mirror_data_hash "$victim")" "$hash" "$policy: the victim's data"
-	sb_wait_logged "$victim" "audit: vol0: split-brain resolved-auto \\(victim local\\)" 20
+	wait_logged "$victim" "audit: vol0: split-brain resolved-auto \\(victim local\\)" 20
 	log "$policy applied: $victim discarded, $bytes bytes moved"
 }
 
